@@ -1,0 +1,16 @@
+/** Opaque pagination cursors: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. */
+import { ValidationError } from '../errors';
+
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('cursor is not one this API returned', 'invalid_cursor');
+}

@@ -1,0 +1,17 @@
+/**
+ * The single DynamoDB table: its keys, index and TTL attribute, declared once. The CDK
+ * construct (infra/constructs/storage.ts) and the local runtime (local/resources.ts) both build
+ * the table from this declaration.
+ *
+ * Item families (key builders live next to the code that owns each family):
+ * - inbound events:   pk `EVENT#<source>#<eventId>`, sk `EVENT`;  gsi1: `SOURCE#<source>` / `<receivedAt>#<eventId>`
+ * - entity versions:  pk `ENTITY#<kind>#<id>`, sk `STATE` (ordering helper for handlers)
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+} as const;
+
+export type TableIndexName = (typeof TABLE.indexes)[number]['indexName'];
