@@ -1,0 +1,96 @@
+/**
+ * Generic HMAC, configured per source (`HmacOptions`).
+ *
+ * - The signature header is `plain` (the signature, or several separated by commas or spaces)
+ *   or `keyValue` (`t=<ts>,v1=<sig>[,v1=<sig>…]`, signatures under `signatureKey`). Each
+ *   signature may carry `signaturePrefix` (e.g. `sha256=`) and is `hex` or `base64`.
+ * - The HMAC (sha1, sha256 or sha512) is keyed with the secret's text and computed over
+ *   `signedContent`, where `{body}` is the raw body, `{timestamp}` the timestamp exactly as sent
+ *   and `{id}` the event id header; other text is taken literally (UTF-8).
+ * - An optional timestamp (from a header, or from an entry of a `keyValue` header) in Unix
+ *   seconds or ISO 8601 (`auto`: either) must lie within the tolerance, both directions.
+ *
+ * The two seed schemes, by configuration alone:
+ * - `X-WSS-Signature: <hex>` over `<X-WSS-Timestamp><body>`:
+ *   `{ signatureHeader: 'x-wss-signature', timestamp: { header: 'x-wss-timestamp', format: 'auto' },
+ *      signedContent: '{timestamp}{body}', eventId: { jsonPath: 'id' } }`
+ * - `X-Webhook-Signature: t=<unix>,v1=<hex>` over `<t>.<body>`, id in `X-Webhook-Id`:
+ *   `{ signatureHeader: 'x-webhook-signature', signatureFormat: 'keyValue', signatureKey: 'v1',
+ *      timestamp: { key: 't', format: 'unix' }, signedContent: '{timestamp}.{body}',
+ *      eventId: { header: 'x-webhook-id' } }`
+ *
+ * Event: id and type from a header or a JSON path of the body (`eventId`, `eventType`); a
+ * missing type is `unknown`.
+ */
+import type { HmacOptions } from '../config/schema';
+import { SignatureError } from '../errors';
+import { hmac, requireMatch, requireSecrets, requireWithinTolerance } from './compare';
+import { eventType, identified, jsonBody, requireEventId, tryJsonObject, valueAt, type JsonObject } from './event';
+import { decodeSignatures, headerValue, keyValueEntries, listItems, requireHeader, requireTimestamp, singleEntry } from './headers';
+import type { Provider } from './types';
+
+type Location = HmacOptions['eventId'];
+type Segment = '{body}' | '{timestamp}' | '{id}' | { readonly literal: string };
+
+/**
+ * A provider for `options`. Throws (at configuration time, not per request) when
+ * `signedContent` names `{timestamp}` without a timestamp or `{id}` without an id header, or
+ * when the timestamp is a `key` of a header that is not `keyValue`.
+ */
+export function createHmacProvider(options: HmacOptions): Provider {
+  const segments = parseTemplate(options.signedContent);
+  const idHeader = 'header' in options.eventId ? options.eventId.header : undefined;
+  if (segments.includes('{timestamp}') && !options.timestamp) throw new Error('hmac.signedContent uses {timestamp} but hmac.timestamp is not set');
+  if (segments.includes('{id}') && !idHeader) throw new Error('hmac.signedContent uses {id}, which needs hmac.eventId to be a header');
+  if (options.timestamp && 'key' in options.timestamp && options.signatureFormat !== 'keyValue') {
+    throw new Error('hmac.timestamp.key needs hmac.signatureFormat "keyValue"');
+  }
+
+  return {
+    verify(request, context) {
+      const secrets = requireSecrets(context);
+      const header = requireHeader(request, options.signatureHeader);
+      const entries = options.signatureFormat === 'keyValue' ? keyValueEntries(header) : undefined;
+      const items = entries ? (entries.get(options.signatureKey) ?? []) : listItems(header);
+
+      let ts: string | undefined;
+      let timestamp: number | undefined;
+      if (options.timestamp) {
+        ts = 'header' in options.timestamp ? headerValue(request, options.timestamp.header) : entries && singleEntry(entries, options.timestamp.key);
+        timestamp = requireTimestamp(ts, options.timestamp.format);
+      }
+      const id = idHeader === undefined ? undefined : headerValue(request, idHeader);
+      if (segments.includes('{id}') && id === undefined) throw new SignatureError('malformed_signature');
+
+      const signatures = decodeSignatures(items, options.signaturePrefix, options.encoding);
+      const parts = segments.map((segment) =>
+        segment === '{body}' ? request.body : segment === '{timestamp}' ? (ts ?? '') : segment === '{id}' ? (id ?? '') : segment.literal,
+      );
+      requireMatch(signatures, secrets.map((secret) => hmac(options.algorithm, secret, ...parts)));
+      if (timestamp !== undefined) requireWithinTolerance(timestamp, context);
+    },
+
+    identify(request) {
+      let body: JsonObject | undefined;
+      const locate = (location: Location, required: boolean): unknown => {
+        if ('header' in location) return headerValue(request, location.header);
+        body ??= required ? jsonBody(request, 'hmac') : tryJsonObject(request.body);
+        return valueAt(body, location.jsonPath);
+      };
+      const id = requireEventId(locate(options.eventId, true), describe(options.eventId));
+      return identified(id, eventType(options.eventType && locate(options.eventType, false)));
+    },
+  };
+}
+
+/** `'{timestamp}.{body}'` → `['{timestamp}', { literal: '.' }, '{body}']`. */
+function parseTemplate(template: string): Segment[] {
+  return template
+    .split(/(\{body\}|\{timestamp\}|\{id\})/)
+    .filter((part) => part !== '')
+    .map((part) => (part === '{body}' || part === '{timestamp}' || part === '{id}' ? part : { literal: part }));
+}
+
+function describe(location: Location): string {
+  return 'header' in location ? `header ${location.header}` : `body "${location.jsonPath}"`;
+}

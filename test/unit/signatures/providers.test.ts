@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { sourceSchema } from '../../../shared/config/schema';
+import { providerFor } from '../../../shared/signatures';
+import { github } from '../../../shared/signatures/github';
+import { stripe } from '../../../shared/signatures/stripe';
+
+describe('providerFor', () => {
+  it('returns the module of the source provider', () => {
+    expect(providerFor(sourceSchema.parse({ name: 's', provider: 'stripe' }))).toBe(stripe);
+    expect(providerFor(sourceSchema.parse({ name: 'g', provider: 'github' }))).toBe(github);
+  });
+
+  it('builds a generic hmac provider once per source', () => {
+    const source = sourceSchema.parse({ name: 'h', provider: 'hmac', hmac: { signatureHeader: 'x-sig', eventId: { header: 'x-id' } } });
+    const again = sourceSchema.parse({ name: 'h', provider: 'hmac', hmac: { signatureHeader: 'x-sig', eventId: { header: 'x-id' } } });
+    expect(providerFor(source)).toBe(providerFor(source));
+    expect(providerFor(again)).not.toBe(providerFor(source));
+  });
+});
