@@ -1,0 +1,109 @@
+/**
+ * `POST /webhooks/{source}`: verify, record once, queue. Thin: the rules live in
+ * shared/inbound/receive.ts; this maps the outcome to the response, the log line and metrics.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { DependencyError, SignatureError } from '../../shared/errors';
+import { signedRequest } from '../../shared/http/api-gateway';
+import { errorResponse, jsonResponse, statusFor, type HttpResponse } from '../../shared/http/responses';
+import { SqsEventQueue } from '../../shared/inbound/event-queue';
+import { EventStore } from '../../shared/inbound/event-store';
+import { findSource, receiveWebhook, type ReceiveDeps } from '../../shared/inbound/receive';
+import { EnvSecretSource, FetchedSecretSource, type SecretSource } from '../../shared/inbound/secrets';
+import { S3PayloadStore } from '../../shared/store/payload-store';
+import { eventStatusChange } from '../../shared/status/changes';
+import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
+import { createStatusReporter, type StatusReporter } from '../status-reporter';
+
+const logger = new Logger({ serviceName: 'ingress' });
+// One `service` dimension for the whole gateway (POWERTOOLS_SERVICE_NAME), so alarms see every function's figures.
+const metrics = new Metrics();
+const documents = createDocumentClient();
+const sqs = createSqsClient();
+const s3 = createS3Client();
+
+/** Secrets Manager (cached by Powertools Parameters) in AWS; environment variables locally. */
+function createSecretSource(): SecretSource {
+  const prefix = process.env.SECRET_NAME_PREFIX;
+  if (!prefix) return new EnvSecretSource(process.env);
+  const maxAge = Number(process.env.SECRET_CACHE_SECONDS ?? 300);
+  return new FetchedSecretSource(
+    (name, { forceFetch }) => getSecret<string>(name, { maxAge, forceFetch }),
+    (source) => `${prefix}${source}`,
+  );
+}
+
+let deps: ReceiveDeps | undefined;
+let reporter: StatusReporter | undefined;
+
+/** Built on first use: the config is parsed and validated here, at cold start. */
+export function ingressDeps(): ReceiveDeps {
+  deps ??= {
+    config: gatewayConfig(),
+    secrets: createSecretSource(),
+    store: new EventStore(documents, requiredEnv('WEBHOOKS_TABLE')),
+    queue: new SqsEventQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')),
+    payloads: new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET')),
+  };
+  return deps;
+}
+
+function ingressReporter(): StatusReporter {
+  reporter ??= createStatusReporter(gatewayConfig(), documents, logger);
+  return reporter;
+}
+
+/** The handler body with its dependencies injected; tests and the benchmark call this directly. */
+export async function handleIngress(event: APIGatewayProxyEventV2, dependencies: ReceiveDeps, report?: StatusReporter): Promise<HttpResponse> {
+  const sourceName = event.pathParameters?.source ?? '';
+  const knownSource = dependencies.config.sources.find((source) => source.name === sourceName);
+  if (knownSource) metrics.addDimensions({ source: knownSource.name });
+  metrics.addMetric('received', MetricUnit.Count, 1);
+  try {
+    const source = findSource(dependencies.config, sourceName);
+    const request = signedRequest(event, source.publicUrl);
+    logger.debug('verifying against public URL', { url: request.url });
+    const outcome = await receiveWebhook(dependencies, { ...request, sourceName, sourceIp: event.requestContext.http.sourceIp });
+    if (outcome.kind === 'handshake') {
+      logger.info('handshake answered', { source: source.name });
+      return { statusCode: outcome.response.statusCode, headers: { 'content-type': outcome.response.contentType }, body: outcome.response.body };
+    }
+    logger.appendKeys({ eventId: outcome.eventId });
+    logger.info(outcome.duplicate ? 'duplicate event' : 'event accepted', {
+      source: source.name,
+      eventType: outcome.eventType,
+      duplicate: outcome.duplicate,
+      recovered: outcome.recovered,
+    });
+    if (outcome.statusUpdateFailed) logger.warn('event queued but its status could not be updated');
+    metrics.addMetric(outcome.duplicate ? 'duplicates' : 'queued', MetricUnit.Count, 1);
+    if (!outcome.duplicate) await report?.(eventStatusChange('event.received', { source: source.name, eventId: outcome.eventId, eventType: outcome.eventType }));
+    return jsonResponse(200, { received: true, id: outcome.eventId, duplicate: outcome.duplicate });
+  } catch (error) {
+    const status = statusFor(error);
+    if (error instanceof SignatureError) {
+      logger.warn('signature verification failed', { source: sourceName, reason: error.reason });
+      const failures = metrics.singleMetric();
+      failures.addDimensions({ source: knownSource?.name ?? 'unknown', reason: error.reason });
+      failures.addMetric('verificationFailures', MetricUnit.Count, 1);
+    } else if (error instanceof DependencyError || status >= 500) {
+      logger.error('request failed', { error: error as Error });
+      metrics.addMetric('ingressErrors', MetricUnit.Count, 1);
+    } else {
+      logger.info('request refused', { status, code: (error as { code?: string }).code });
+    }
+    return errorResponse(error);
+  } finally {
+    logger.removeKeys(['eventId']);
+  }
+}
+
+export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Context) => handleIngress(event, ingressDeps(), ingressReporter()))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,0 +1,143 @@
+/**
+ * SQS → handlers, with partial batch responses: each record succeeds or fails alone, and only
+ * the failed ones return to the queue. The rules live in shared/inbound/process.ts.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { EntityStateStore } from '../../shared/inbound/entity-state';
+import { queuedEventSchema, SqsEventQueue } from '../../shared/inbound/event-queue';
+import { EventStore } from '../../shared/inbound/event-store';
+import { createHandlerRegistry } from '../../shared/inbound/handlers';
+import { EventBusyError, HandlerFailedError, processQueuedEvent, type ProcessDeps } from '../../shared/inbound/process';
+import { MessageStore } from '../../shared/outbound/message-store';
+import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
+import { publishMessage, relayMessageId, type PublishDeps } from '../../shared/outbound/publish';
+import type { WebhookEvent } from '../../shared/inbound/webhook-event';
+import { S3PayloadStore } from '../../shared/store/payload-store';
+import { eventStatusChange } from '../../shared/status/changes';
+import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
+import { createStatusReporter, type StatusReporter } from '../status-reporter';
+
+const logger = new Logger({ serviceName: 'processor' });
+// One `service` dimension for the whole gateway (POWERTOOLS_SERVICE_NAME), so alarms see every function's figures.
+const metrics = new Metrics();
+const documents = createDocumentClient();
+const sqs = createSqsClient();
+const s3 = createS3Client();
+const batch = new BatchProcessor(EventType.SQS);
+
+let deps: ProcessDeps | undefined;
+let reporter: StatusReporter | undefined;
+
+function processorReporter(): StatusReporter {
+  reporter ??= createStatusReporter(gatewayConfig(), documents, logger);
+  return reporter;
+}
+
+export function processorDeps(): ProcessDeps {
+  if (!deps) {
+    const config = gatewayConfig();
+    const table = requiredEnv('WEBHOOKS_TABLE');
+    const payloads = new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET'));
+    const relay: PublishDeps | undefined = config.outbound.relayInbound
+      ? { messages: new MessageStore(documents, table), payloads, queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')), settings: config.outbound }
+      : undefined;
+    deps = {
+      store: new EventStore(documents, table),
+      payloads,
+      entities: new EntityStateStore(documents, table),
+      handlers: createHandlerRegistry(),
+      deadLetters: new SqsEventQueue(sqs, requiredEnv('INBOUND_DLQ_URL')),
+      maxReceiveCount: config.inbound.maxReceiveCount,
+      // The function times out before the lease lapses, so two attempts never overlap.
+      leaseMs: (config.inbound.processorTimeoutSeconds + 10) * 1000,
+      ...(relay ? { afterHandled: (event: WebhookEvent) => relayEvent(relay, event) } : {}),
+    };
+  }
+  return deps;
+}
+
+/**
+ * Relay: every processed inbound event is published as `<source>.<eventType>` under an id
+ * derived from the event, so a repeated relay (a retried batch) is the same message.
+ */
+export async function relayEvent(publish: PublishDeps, event: WebhookEvent): Promise<void> {
+  await publishMessage(publish, { id: relayMessageId(event.source, event.eventId), eventType: `${event.source}.${event.eventType}`, payload: event.payload });
+}
+
+/** Processes one SQS record; throws to report it as a batch item failure. */
+export async function processRecord(record: SQSRecord, dependencies: ProcessDeps, report?: StatusReporter): Promise<void> {
+  let message;
+  try {
+    message = queuedEventSchema.parse(JSON.parse(record.body));
+  } catch {
+    logger.error('message is not an inbound event reference; it will reach the DLQ', { messageId: record.messageId });
+    throw new Error('unrecognised message');
+  }
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+  logger.appendKeys({ eventId: message.eventId, source: message.source });
+  const single = metrics.singleMetric();
+  single.addDimensions({ source: message.source });
+  try {
+    const outcome = await processQueuedEvent(dependencies, message, receiveCount);
+    switch (outcome.kind) {
+      case 'processed': {
+        const latencyMs = Date.now() - Date.parse(outcome.event.receivedAt);
+        logger.info('event processed', { eventType: outcome.event.eventType, handled: outcome.handled, attempts: outcome.event.attempts });
+        single.addMetric('processed', MetricUnit.Count, 1);
+        single.addMetric('processingLatency', MetricUnit.Milliseconds, latencyMs);
+        await report?.(eventStatusChange('event.processed', outcome.event, { attempts: outcome.event.attempts }));
+        break;
+      }
+      case 'dead_lettered':
+        logger.error('event cannot be processed; dead-lettered', { reason: outcome.reason });
+        single.addMetric('deadLettered', MetricUnit.Count, 1);
+        await report?.(eventStatusChange('event.failed', outcome.event, { reason: outcome.reason, deadLettered: true }));
+        break;
+      case 'already_processed':
+        logger.info('event already processed; redelivery ignored');
+        break;
+      case 'missing':
+        logger.warn('no record for queued event (expired or never stored); message dropped');
+        break;
+      case 'lease_lost':
+        logger.warn('lease lapsed before completion; another attempt owns the event');
+        break;
+    }
+  } catch (error) {
+    if (error instanceof EventBusyError) {
+      logger.info('event is being processed by another attempt; will retry');
+    } else {
+      const finalAttempt = error instanceof HandlerFailedError && error.finalAttempt;
+      logger.error(finalAttempt ? 'processing failed on the last receive; moving to the DLQ' : 'processing failed; will retry', {
+        error: error as Error,
+        receiveCount,
+      });
+      single.addMetric('processingFailures', MetricUnit.Count, 1);
+      if (finalAttempt) {
+        single.addMetric('deadLettered', MetricUnit.Count, 1);
+        await report?.(eventStatusChange('event.failed', { ...message, eventType: 'unknown' }, { reason: (error as Error).message, deadLettered: true }));
+      }
+    }
+    throw error;
+  } finally {
+    logger.removeKeys(['eventId', 'source']);
+  }
+}
+
+export async function handleBatch(event: SQSEvent, context: Context, dependencies: ProcessDeps, report?: StatusReporter): Promise<SQSBatchResponse> {
+  metrics.addMetric('batchRecords', MetricUnit.Count, event.Records.length);
+  return processPartialResponse(event, (record: SQSRecord) => processRecord(record, dependencies, report), batch, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
+}
+
+export const handler = middy(async (event: SQSEvent, context: Context) => handleBatch(event, context, processorDeps(), processorReporter()))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

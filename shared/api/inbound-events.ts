@@ -1,0 +1,77 @@
+/**
+ * Management API routes for inbound events: status lookup and listing.
+ */
+import * as z from 'zod';
+import type { GatewayConfig } from '../config/schema';
+import { NotFoundError, ValidationError } from '../errors';
+import type { EventQueue } from '../inbound/event-queue';
+import type { EventStore, InboundEvent } from '../inbound/event-store';
+import { findSource } from '../inbound/receive';
+import { jsonResponse } from '../http/responses';
+import type { Router } from '../http/router';
+
+export interface InboundEventRoutesDeps {
+  readonly config: GatewayConfig;
+  readonly store: EventStore;
+  /** Where a replayed event is queued for processing. */
+  readonly queue: EventQueue;
+}
+
+/** The public view of an event record: metadata, never the body or any secret. */
+export function eventView(event: InboundEvent): Record<string, unknown> {
+  return {
+    source: event.source,
+    id: event.eventId,
+    type: event.eventType,
+    status: event.status,
+    receivedAt: event.receivedAt,
+    updatedAt: event.updatedAt,
+    attempts: event.attempts,
+    bodyBytes: event.bodyBytes,
+    headers: event.headers,
+    ...(event.processedAt ? { processedAt: event.processedAt } : {}),
+    ...(event.failedAt ? { failedAt: event.failedAt } : {}),
+    ...(event.lastError ? { lastError: event.lastError } : {}),
+    ...(event.deadLettered !== undefined ? { deadLettered: event.deadLettered } : {}),
+  };
+}
+
+const listQuery = z.strictObject({
+  status: z.enum(['received', 'queued', 'processing', 'processed', 'failed']).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});
+
+export function registerInboundEventRoutes(router: Router, deps: InboundEventRoutesDeps): Router {
+  return router
+    .add('GET', '/api/v1/sources/:source/events/:eventId', async ({ params }) => {
+      const source = findSource(deps.config, params.source!);
+      const event = await deps.store.get(source.name, params.eventId!);
+      if (!event) throw new NotFoundError('no event with this id was received from this source', 'event_not_found');
+      return jsonResponse(200, eventView(event));
+    })
+    .add('POST', '/api/v1/sources/:source/events/:eventId/replay', async ({ params }) => {
+      const source = findSource(deps.config, params.source!);
+      const event = await deps.store.get(source.name, params.eventId!);
+      if (!event) throw new NotFoundError('no event with this id was received from this source', 'event_not_found');
+      await deps.queue.send({ source: source.name, eventId: event.eventId, replay: true });
+      return jsonResponse(202, { replaying: true, id: event.eventId });
+    })
+    .add('GET', '/api/v1/sources/:source/events', async ({ params, query }) => {
+      const source = findSource(deps.config, params.source!);
+      const parsed = listQuery.safeParse(query);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new ValidationError(`${issue?.path.join('.') || 'query'}: ${issue?.message ?? 'invalid'}`);
+      }
+      const { status, since, limit, cursor } = parsed.data;
+      const page = await deps.store.list(source.name, {
+        limit,
+        ...(status ? { status } : {}),
+        ...(since ? { since: new Date(since).toISOString() } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      return jsonResponse(200, { events: page.events.map(eventView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+    });
+}

@@ -1,0 +1,204 @@
+/**
+ * Receiving one webhook: refuse what is not allowed, verify the signature over the raw bytes,
+ * record the event once (conditional put on the provider's event id), and queue it. The
+ * provider gets a 2xx only when the event is durable and queued; when the queue refuses it the
+ * provider gets a 503 and its retry, meeting the existing record, queues it.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import ipaddr from 'ipaddr.js';
+import type { GatewayConfig, SourceConfig } from '../config/schema';
+import { DependencyError, ForbiddenError, NotFoundError, PayloadTooLargeError, SignatureError } from '../errors';
+import { providerFor } from '../signatures';
+import type { HandshakeResponse, SignedRequest } from '../signatures/types';
+import type { PayloadStore } from '../store/payload-store';
+import type { EventQueue } from './event-queue';
+import type { EventStore, InboundEvent, StoredBody } from './event-store';
+import type { SecretSource } from './secrets';
+
+export interface ReceiveDeps {
+  readonly config: GatewayConfig;
+  readonly secrets: SecretSource;
+  readonly store: EventStore;
+  readonly queue: EventQueue;
+  readonly payloads: PayloadStore;
+  readonly now?: () => Date;
+  /** Identifies this request as the holder of an enqueue lease. */
+  readonly newRequestId?: () => string;
+}
+
+export interface InboundRequest extends SignedRequest {
+  /** The `{source}` path segment. */
+  readonly sourceName: string;
+  /** The caller's address as the edge saw it. */
+  readonly sourceIp?: string;
+}
+
+export type ReceiveOutcome =
+  | {
+      readonly kind: 'accepted';
+      readonly source: SourceConfig;
+      readonly eventId: string;
+      readonly eventType: string;
+      /** True when this request found the event already recorded and queued. */
+      readonly duplicate: boolean;
+      /** True when this request queued an event a previous attempt had stored but not queued. */
+      readonly recovered: boolean;
+      /** The event is queued but its record still says `received` (harmless; logged). */
+      readonly statusUpdateFailed: boolean;
+    }
+  | { readonly kind: 'handshake'; readonly source: SourceConfig; readonly response: HandshakeResponse };
+
+/** How long an ingress request may hold the right to enqueue before a retry may take it over. */
+const ENQUEUE_LEASE_MS = 15_000;
+/** Inline bodies larger than this are gzipped when that makes them smaller (fewer write units). */
+const COMPRESS_ABOVE_BYTES = 1024;
+/** Header values kept on the record are capped, as is their number. */
+const MAX_KEPT_HEADER_BYTES = 1024;
+const MAX_KEPT_HEADERS = 40;
+/** Headers that authenticate a request are never stored. */
+const SENSITIVE_HEADER = /signature|token|hmac|secret|authorization|cookie|api-key/i;
+
+/** Finds a source by its URL segment. */
+export function findSource(config: GatewayConfig, name: string): SourceConfig {
+  const source = config.sources.find((candidate) => candidate.name === name);
+  if (!source) throw new NotFoundError('no source is configured under this name', 'source_not_found');
+  return source;
+}
+
+/**
+ * Receives one webhook.
+ *
+ * @example
+ * const outcome = await receiveWebhook(deps, { sourceName: 'stripe', body, headers, url, sourceIp });
+ */
+export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest): Promise<ReceiveOutcome> {
+  const now = deps.now?.() ?? new Date();
+  const source = findSource(deps.config, request.sourceName);
+
+  if (request.body.length > deps.config.inbound.maxBodyBytes) {
+    throw new PayloadTooLargeError(`body exceeds ${deps.config.inbound.maxBodyBytes} bytes`);
+  }
+  if (source.allowedCidrs && !addressAllowed(request.sourceIp, source.allowedCidrs)) {
+    throw new ForbiddenError('caller address is not allowed for this source');
+  }
+
+  await verifySignature(deps.secrets, source, request, now);
+
+  const identified = providerFor(source).identify(request);
+  if (identified.kind === 'handshake') return { kind: 'handshake', source, response: identified.response };
+  const { eventId, eventType } = identified;
+
+  const owner = deps.newRequestId?.() ?? randomUUID();
+  const nowMs = now.getTime();
+  const body = await storeBody(deps, source.name, eventId, request);
+  const put = await dependency('the event store', () => deps.store.putNew(
+    {
+      source: source.name,
+      eventId,
+      eventType,
+      receivedAt: now.toISOString(),
+      headers: keptHeaders(request.headers),
+      bodyBytes: request.body.length,
+      body,
+      ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
+    },
+    { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS, expiresAt: Math.floor(nowMs / 1000) + deps.config.inbound.retentionDays * 86_400 },
+  ));
+
+  const accepted = { kind: 'accepted', source, eventId, eventType } as const;
+  if (!put.created) {
+    const claimed = await dependency('the event store', () => reclaimUnqueued(deps, put.existing, owner, nowMs));
+    if (!claimed) return { ...accepted, duplicate: true, recovered: false, statusUpdateFailed: false };
+  }
+
+  try {
+    await deps.queue.send({ source: source.name, eventId });
+  } catch (error) {
+    // Give the lease back so the provider's retry can queue the event at once; the record
+    // stays, and a retry that meets it queues it.
+    await deps.store.releaseEnqueue(source.name, eventId, owner).catch(() => undefined);
+    throw new DependencyError('the event was stored but could not be queued; retry the delivery', { cause: error });
+  }
+
+  let statusUpdateFailed = false;
+  try {
+    await deps.store.markQueued(source.name, eventId, now);
+  } catch {
+    // The event is durable and queued; a record left in `received` only means a later
+    // duplicate may queue it once more, which the processor's lease makes harmless.
+    statusUpdateFailed = true;
+  }
+  return { ...accepted, duplicate: false, recovered: !put.created, statusUpdateFailed };
+}
+
+/** Runs a call to a dependency, turning its failure into a retryable `DependencyError`. */
+async function dependency<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new DependencyError(`${what} is unavailable; retry the delivery`, { cause: error });
+  }
+}
+
+/** An event stuck in `received` never reached the queue (or its writer died): take it over. */
+async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEvent, owner: string, nowMs: number): Promise<boolean> {
+  if (existing.status !== 'received') return false;
+  return deps.store.claimEnqueue(existing.source, existing.eventId, { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS });
+}
+
+async function verifySignature(secretSource: SecretSource, source: SourceConfig, request: SignedRequest, now: Date): Promise<void> {
+  const provider = providerFor(source);
+  const context = { nowSeconds: Math.floor(now.getTime() / 1000), toleranceSeconds: source.toleranceSeconds };
+  const secrets = await secretSource.secretsFor(source.name);
+  if (secrets.length === 0) throw new SignatureError('no_secret');
+  try {
+    provider.verify(request, { ...context, secrets });
+  } catch (error) {
+    // A mismatch right after a rotation may come from a cached secret: read it once more.
+    if (!(error instanceof SignatureError) || error.reason !== 'mismatch' || !secretSource.refresh) throw error;
+    secretSource.refresh(source.name);
+    const fresh = await secretSource.secretsFor(source.name);
+    if (fresh.length === 0 || sameSecrets(fresh, secrets)) throw error;
+    provider.verify(request, { ...context, secrets: fresh });
+  }
+}
+
+function sameSecrets(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((secret, index) => secret === b[index]);
+}
+
+function addressAllowed(address: string | undefined, cidrs: readonly string[]): boolean {
+  if (!address || !ipaddr.isValid(address)) return false;
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  return cidrs.some((cidr) => {
+    const range = ipaddr.parseCIDR(cidr);
+    return range[0].kind() === parsed.kind() && parsed.match(range);
+  });
+}
+
+async function storeBody(deps: ReceiveDeps, source: string, eventId: string, request: InboundRequest): Promise<StoredBody> {
+  const body = request.body;
+  if (body.length > deps.config.inbound.claimCheckBytes) {
+    const key = `inbound/${source}/${createHash('sha256').update(eventId).digest('hex')}`;
+    await dependency('the payload store', () => deps.payloads.put(key, body, request.headers['content-type']));
+    return { kind: 'object', key };
+  }
+  if (body.length > COMPRESS_ABOVE_BYTES) {
+    const compressed = gzipSync(body);
+    if (compressed.length < body.length) return { kind: 'inline', encoding: 'gzip', data: compressed };
+  }
+  return { kind: 'inline', encoding: 'identity', data: body };
+}
+
+function keptHeaders(headers: SignedRequest['headers']): Record<string, string> {
+  const kept: Record<string, string> = {};
+  let count = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || SENSITIVE_HEADER.test(name)) continue;
+    if (++count > MAX_KEPT_HEADERS) break;
+    kept[name] = value.length > MAX_KEPT_HEADER_BYTES ? value.slice(0, MAX_KEPT_HEADER_BYTES) : value;
+  }
+  return kept;
+}

@@ -1,0 +1,120 @@
+/**
+ * The status log behind the live stream (`GET /api/v1/stream`): every status change (event
+ * received, processed, failed; delivery attempted, succeeded, failed, exhausted; endpoint
+ * disabled) is appended as a small item, kept for a day.
+ *
+ * Items: pk `STATUS#<minute>` (e.g. `STATUS#2026-11-23T06:49`), sk `<ISO time>#<random>`. An
+ * entry's id is `<minute>|<sk>`, so a reader resuming from `Last-Event-ID` knows where to start
+ * and reads forward in order. Writers' clocks differ a little: a reader only hands out entries
+ * older than `settleMs`, so one written a moment "in the past" is not skipped.
+ */
+import { randomBytes } from 'node:crypto';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLE } from '../store/table';
+
+export type StatusChangeType =
+  | 'event.received'
+  | 'event.processed'
+  | 'event.failed'
+  | 'delivery.attempted'
+  | 'delivery.succeeded'
+  | 'delivery.failed'
+  | 'delivery.exhausted'
+  | 'endpoint.disabled';
+
+export interface StatusChange {
+  readonly type: StatusChangeType;
+  /** Ids and outcomes only: never a payload, a secret or a signature. */
+  readonly data: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface StatusEntry extends StatusChange {
+  readonly id: string;
+  readonly at: string;
+}
+
+const RETENTION_SECONDS = 24 * 3600;
+
+function minuteOf(iso: string): string {
+  return iso.slice(0, 16);
+}
+
+export class StatusLog {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async append(change: StatusChange, now = new Date()): Promise<string> {
+    const at = now.toISOString();
+    const sk = `${at}#${randomBytes(4).toString('hex')}`;
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `STATUS#${minuteOf(at)}`,
+          sk,
+          kind: 'status-change',
+          type: change.type,
+          data: change.data,
+          at,
+          [TABLE.timeToLiveAttribute]: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
+        },
+      }),
+    );
+    return `${minuteOf(at)}|${sk}`;
+  }
+
+  /**
+   * Entries after `lastId` (or, without one, from `since`) up to `now - settleMs`, oldest first.
+   * Returns them with the position to continue from.
+   */
+  async readAfter(
+    lastId: string | undefined,
+    options: { now?: Date; settleMs?: number; since?: Date; limit?: number } = {},
+  ): Promise<{ entries: StatusEntry[]; position: string | undefined }> {
+    const now = options.now ?? new Date();
+    const until = new Date(now.getTime() - (options.settleMs ?? 2000)).toISOString();
+    const start = parseId(lastId) ?? { minute: minuteOf((options.since ?? now).toISOString()), sk: (options.since ?? now).toISOString() };
+    const limit = options.limit ?? 500;
+    const entries: StatusEntry[] = [];
+    let position = lastId;
+    for (const minute of minutesBetween(start.minute, minuteOf(until))) {
+      const lower = minute === start.minute ? start.sk : '';
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `STATUS#${minute}`, ':from': `${lower}\u0000`, ':to': `${until}\uffff` },
+          ConsistentRead: true,
+          Limit: limit - entries.length,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        if (String(item.sk) > until) break;
+        const id = `${minute}|${String(item.sk)}`;
+        entries.push({ id, at: String(item.at), type: item.type as StatusChangeType, data: (item.data as StatusChange['data']) ?? {} });
+        position = id;
+      }
+      if (entries.length >= limit) break;
+    }
+    return { entries, position };
+  }
+}
+
+function parseId(id: string | undefined): { minute: string; sk: string } | undefined {
+  if (!id) return undefined;
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})\|(\d{4}-\d{2}-\d{2}T[\d:.]+Z#[0-9a-f]+)$/.exec(id);
+  return match ? { minute: match[1]!, sk: match[2]! } : undefined;
+}
+
+/** Minute buckets from `from` to `to` inclusive (at most a day's worth). */
+function minutesBetween(from: string, to: string): string[] {
+  const minutes: string[] = [];
+  let t = Date.parse(`${from}:00Z`);
+  const end = Date.parse(`${to}:00Z`);
+  const earliest = end - RETENTION_SECONDS * 1000;
+  if (t < earliest) t = earliest;
+  for (; t <= end && minutes.length < 1441; t += 60_000) minutes.push(new Date(t).toISOString().slice(0, 16));
+  return minutes;
+}
