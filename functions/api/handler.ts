@@ -1,0 +1,54 @@
+/**
+ * The management API (`/api/v1/...`): IAM-authorized in AWS, on loopback locally.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { registerDeadLetterRoutes } from '../../shared/api/dead-letters';
+import { registerInboundEventRoutes } from '../../shared/api/inbound-events';
+import { registerOutboundRoutes } from '../../shared/api/outbound';
+import { EndpointStore } from '../../shared/outbound/endpoint-store';
+import { MessageStore } from '../../shared/outbound/message-store';
+import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
+import { S3PayloadStore } from '../../shared/store/payload-store';
+import { SqsEventQueue } from '../../shared/inbound/event-queue';
+import { EventStore } from '../../shared/inbound/event-store';
+import type { HttpResponse } from '../../shared/http/responses';
+import { Router } from '../../shared/http/router';
+import { allowPrivateTargets, createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
+
+const logger = new Logger({ serviceName: 'api' });
+const documents = createDocumentClient();
+const sqs = createSqsClient();
+const s3 = createS3Client();
+
+let router: Router | undefined;
+
+export function apiRouter(): Router {
+  if (!router) {
+    const config = gatewayConfig();
+    const table = requiredEnv('WEBHOOKS_TABLE');
+    const store = new EventStore(documents, table);
+    router = new Router((error) => logger.error('request failed', { error: error as Error }));
+    registerInboundEventRoutes(router, { config, store, queue: new SqsEventQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')) });
+    registerDeadLetterRoutes(router, { sqs, queueUrl: requiredEnv('INBOUND_QUEUE_URL'), deadLetterQueueUrl: requiredEnv('INBOUND_DLQ_URL') });
+    registerOutboundRoutes(router, {
+      endpoints: new EndpointStore(documents, table),
+      messages: new MessageStore(documents, table),
+      payloads: new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET')),
+      queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
+      settings: config.outbound,
+      allowPrivateTargets: allowPrivateTargets(),
+    });
+  }
+  return router;
+}
+
+export async function handleApi(event: APIGatewayProxyEventV2, routes: Router): Promise<HttpResponse> {
+  return routes.handle(event);
+}
+
+export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Context) => handleApi(event, apiRouter())).use(
+  injectLambdaContext(logger),
+);

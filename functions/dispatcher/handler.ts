@@ -1,0 +1,122 @@
+/**
+ * The outbound queue's consumer: fans messages out and makes first attempts, publishes what
+ * internal producers send, and makes manual retries. Partial batch responses: each record
+ * succeeds or fails alone.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { attemptDelivery } from '../../shared/outbound/deliver';
+import { dispatchMessage, type DispatchDeps } from '../../shared/outbound/dispatch';
+import type { Endpoint } from '../../shared/outbound/model';
+import { outboundWorkSchema, SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
+import { publishMessage, type PublishDeps } from '../../shared/outbound/publish';
+import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
+import { outboundQueueSettings } from '../../shared/queue/settings';
+import { deliveryStatusChange } from '../../shared/status/changes';
+import { reportDeliveryEvent } from '../delivery-events';
+import { createStatusReporter } from '../status-reporter';
+import { createDeliveryDeps } from '../delivery-environment';
+import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
+
+const logger = new Logger({ serviceName: 'dispatcher' });
+// One `service` dimension for the whole gateway (POWERTOOLS_SERVICE_NAME), so alarms see every function's figures.
+const metrics = new Metrics();
+const documents = createDocumentClient();
+const s3 = createS3Client();
+const sqs = createSqsClient();
+const sfn = new SFNClient({});
+const batch = new BatchProcessor(EventType.SQS);
+
+export type DispatcherDeps = DispatchDeps & { readonly publish: PublishDeps };
+
+let deps: DispatcherDeps | undefined;
+
+export function dispatcherDeps(): DispatcherDeps {
+  if (!deps) {
+    const config = gatewayConfig();
+    const report = createStatusReporter(config, documents, logger);
+    const delivery = createDeliveryDeps(config, { documents, s3 }, async (event) => {
+    reportDeliveryEvent(logger, metrics, event);
+    await report(deliveryStatusChange(event));
+  });
+    deps = {
+      ...delivery,
+      scheduler: new StepFunctionsRetryScheduler(sfn, requiredEnv('RETRY_STATE_MACHINE_ARN')),
+      listEndpoints: cachedEndpoints(() => delivery.endpoints.listAll(), Number(process.env.ENDPOINT_CACHE_SECONDS ?? 0)),
+      staleAttemptSeconds: outboundQueueSettings(config.service, config.outbound).consumerTimeoutSeconds,
+      publish: {
+        messages: delivery.messages,
+        payloads: delivery.payloads,
+        queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
+        settings: config.outbound,
+      },
+    };
+  }
+  return deps;
+}
+
+/** Endpoints read at most once per `seconds` per container (0: every time). */
+function cachedEndpoints(read: () => Promise<Endpoint[]>, seconds: number): () => Promise<readonly Endpoint[]> {
+  let cached: { at: number; endpoints: Promise<Endpoint[]> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at >= seconds * 1000) {
+      cached = { at: Date.now(), endpoints: read() };
+      cached.endpoints.catch(() => (cached = undefined));
+    }
+    return cached.endpoints;
+  };
+}
+
+export async function processOutboundRecord(record: SQSRecord, dependencies: DispatcherDeps): Promise<void> {
+  const parsed = outboundWorkSchema.safeParse(safeJson(record.body));
+  if (!parsed.success) {
+    logger.error('unrecognised outbound message; it will reach the DLQ', { messageId: record.messageId, issue: parsed.error.issues[0]?.message });
+    throw new Error('unrecognised outbound message');
+  }
+  const work = parsed.data;
+  switch (work.kind) {
+    case 'dispatch': {
+      const summary = await dispatchMessage(dependencies, work.messageId);
+      if (!summary) logger.warn('message to dispatch not found (expired?)', { messageId: work.messageId });
+      else logger.info('message dispatched', { messageId: work.messageId, outcomes: summary.results.map((r) => r.result.outcome) });
+      return;
+    }
+    case 'retry': {
+      const result = await attemptDelivery(dependencies, {
+        messageId: work.messageId,
+        endpointId: work.endpointId,
+        trigger: 'manual',
+        from: ['failed', 'exhausted', 'retrying'],
+      });
+      logger.info('manual retry', { messageId: work.messageId, endpointId: work.endpointId, outcome: result.outcome });
+      return;
+    }
+    default: {
+      const { message, created } = await publishMessage(dependencies.publish, work);
+      logger.info(created ? 'message published' : 'message already published', { messageId: message.id, eventType: message.eventType });
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function handleOutboundBatch(event: SQSEvent, context: Context, dependencies: DispatcherDeps): Promise<SQSBatchResponse> {
+  metrics.addMetric('outboundBatchRecords', MetricUnit.Count, event.Records.length);
+  return processPartialResponse(event, (record: SQSRecord) => processOutboundRecord(record, dependencies), batch, { context, throwOnFullBatchFailure: false });
+}
+
+export const handler = middy(async (event: SQSEvent, context: Context) => handleOutboundBatch(event, context, dispatcherDeps()))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

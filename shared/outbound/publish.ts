@@ -1,0 +1,82 @@
+/**
+ * Publishing a message: store it once (an idempotency key, or a deterministic id for relayed
+ * inbound events, makes a repeated publish return the same message), then queue it for the
+ * dispatcher. A repeated publish of a message not yet dispatched queues it again, which the
+ * dispatcher's conditional writes make harmless.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { OutboundSettings } from '../config/schema';
+import { DependencyError } from '../errors';
+import type { PayloadStore } from '../store/payload-store';
+import type { MessageStore } from './message-store';
+import type { Message } from './model';
+import type { OutboundQueue } from './outbound-queue';
+
+export interface PublishDeps {
+  readonly messages: MessageStore;
+  readonly payloads: PayloadStore;
+  readonly queue: OutboundQueue;
+  readonly settings: Pick<OutboundSettings, 'retentionDays' | 'claimCheckBytes'>;
+  readonly now?: () => Date;
+}
+
+export interface PublishInput {
+  readonly eventType: string;
+  readonly payload: unknown;
+  readonly tenantId?: string;
+  readonly idempotencyKey?: string;
+  /** A caller-chosen id (the relay's deterministic one). */
+  readonly id?: string;
+}
+
+const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
+
+/** `msg_` + a time-ordered prefix + 80 random bits. */
+export function newMessageId(now = new Date()): string {
+  return `msg_${now.getTime().toString(36)}${randomBytes(10).toString('hex')}`;
+}
+
+/** The id a relayed inbound event is published under: the same event always maps to the same message. */
+export function relayMessageId(source: string, eventId: string): string {
+  return `msg_relay_${createHash('sha256').update(`${source}\u0000${eventId}`).digest('base64url').slice(0, 26)}`;
+}
+
+export async function publishMessage(deps: PublishDeps, input: PublishInput): Promise<{ message: Message; created: boolean }> {
+  const now = deps.now?.() ?? new Date();
+  let id = input.id ?? newMessageId(now);
+  if (input.idempotencyKey) {
+    id = await deps.messages.claimIdempotencyKey(input.tenantId, input.idempotencyKey, id, now, IDEMPOTENCY_WINDOW_SECONDS);
+  }
+  const existing = await deps.messages.getMessage(id);
+  if (existing) {
+    // Queued again in case the first publish stored it but could not queue it; the dispatcher
+    // finds its deliveries already made and sends nothing new.
+    await enqueue(deps, id);
+    return { message: existing, created: false };
+  }
+
+  const json = JSON.stringify(input.payload);
+  const payload: Message['payload'] =
+    Buffer.byteLength(json) > deps.settings.claimCheckBytes ? { kind: 'object', key: `outbound/${id}` } : { kind: 'inline', json };
+  if (payload.kind === 'object') await deps.payloads.put(payload.key, Buffer.from(json), 'application/json');
+  const message: Message = {
+    id,
+    eventType: input.eventType,
+    payload,
+    createdAt: now.toISOString(),
+    ...(input.tenantId ? { tenantId: input.tenantId } : {}),
+    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+  };
+  const created = await deps.messages.putMessage(message, Math.floor(now.getTime() / 1000) + deps.settings.retentionDays * 86_400);
+  const stored = created ? message : ((await deps.messages.getMessage(id)) ?? message);
+  await enqueue(deps, id);
+  return { message: stored, created };
+}
+
+async function enqueue(deps: PublishDeps, messageId: string): Promise<void> {
+  try {
+    await deps.queue.send({ kind: 'dispatch', messageId });
+  } catch (error) {
+    throw new DependencyError('the message was stored but could not be queued for delivery; publish it again', { cause: error });
+  }
+}
