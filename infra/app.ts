@@ -1,0 +1,54 @@
+/**
+ * The CDK app. The configuration is validated here, at synth: an invalid or insecure config
+ * stops the synth with a message naming the problem.
+ *
+ *   npx cdk synth                          # webhooks.config.json
+ *   npx cdk synth -c config=other.json     # another file
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError, parseConfig } from '../shared/config/load';
+import { PROJECT_ROOT } from './constructs/gateway-function';
+import { WebhookGatewayStack } from './stack';
+import { acknowledgeFindings } from './nag-acknowledgements';
+
+export function loadConfigDocument(configPath: string): unknown {
+  const resolved = path.resolve(PROJECT_ROOT, configPath);
+  try {
+    return JSON.parse(readFileSync(resolved, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read ${configPath}: ${(error as Error).message}`);
+  }
+}
+
+/** Builds the app for a config file; `npx cdk synth` and the template tests both use this. */
+export function buildApp(configPath: string, app = new App()): { app: App; stack: WebhookGatewayStack } {
+  const configDocument = loadConfigDocument(configPath);
+  const config = parseConfig(configDocument, configPath);
+  const stack = new WebhookGatewayStack(app, `${config.service[0]!.toUpperCase()}${config.service.slice(1)}Gateway`, {
+    config,
+    configDocument,
+    description: 'Serverless webhook gateway: verified inbound webhooks, signed outbound deliveries',
+  });
+  acknowledgeFindings(stack);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(PROJECT_ROOT, 'infra', 'app.ts');
+if (isMain) {
+  const app = new App();
+  const configPath = (app.node.tryGetContext('config') as string | undefined) ?? 'webhooks.config.json';
+  try {
+    buildApp(configPath, app);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`\n${error.message}\n\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  app.synth();
+}

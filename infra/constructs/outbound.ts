@@ -1,0 +1,125 @@
+/**
+ * The sending side: the outbound queue (publishers → dispatcher), the dispatcher (fan-out and
+ * first attempts), the retry state machine (Standard; definition from
+ * shared/outbound/retry-state-machine.ts) and its deliver task, and the optional EventBridge rule
+ * that turns events on a bus into messages.
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { GatewayConfig } from '../../shared/config/schema';
+import { TABLE } from '../../shared/store/table';
+import { retryStateMachineDefinition } from '../../shared/outbound/retry-state-machine';
+import { outboundQueueSettings } from '../../shared/queue/settings';
+import { GatewayFunction } from './gateway-function';
+import { QueuePair } from './queue-pair';
+
+export interface OutboundProps {
+  readonly config: GatewayConfig;
+  readonly configDocument: unknown;
+  readonly table: Table;
+  readonly payloadBucket: Bucket;
+}
+
+export class Outbound extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly dispatcher: GatewayFunction;
+  readonly deliver: GatewayFunction;
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: OutboundProps) {
+    super(scope, id);
+    const { config, table, payloadBucket } = props;
+    const settings = outboundQueueSettings(config.service, config.outbound);
+    const queues = new QueuePair(this, 'Queues', settings);
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+
+    const common = {
+      configDocument: props.configDocument,
+      service: config.service,
+      tracing: config.operations.tracing,
+      memorySize: config.outbound.dispatcherMemoryMiB,
+    };
+    const storage = { WEBHOOKS_TABLE: table.tableName, PAYLOAD_BUCKET: payloadBucket.bucketName };
+    const tableAccess = new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
+    });
+
+    this.deliver = new GatewayFunction(this, 'Deliver', {
+      ...common,
+      name: 'deliver',
+      timeout: Duration.seconds(config.outbound.timeoutSeconds + 15),
+      environment: storage,
+    });
+    this.deliver.role.addToPrincipalPolicy(tableAccess);
+    this.deliver.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
+
+    const logs = new LogGroup(this, 'RetryExecutionLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.stateMachine = new StateMachine(this, 'RetryStateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      comment: 'Retries one outbound delivery on the configured schedule',
+      definitionBody: DefinitionBody.fromString(JSON.stringify(retryStateMachineDefinition(this.deliver.function.functionArn))),
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    this.deliver.function.grantInvoke(this.stateMachine);
+
+    this.dispatcher = new GatewayFunction(this, 'Dispatcher', {
+      ...common,
+      name: 'dispatcher',
+      timeout: Duration.seconds(settings.consumerTimeoutSeconds),
+      environment: {
+        ...storage,
+        OUTBOUND_QUEUE_URL: this.queue.queueUrl,
+        RETRY_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+        ENDPOINT_CACHE_SECONDS: '5',
+      },
+    });
+    this.dispatcher.role.addToPrincipalPolicy(tableAccess);
+    this.dispatcher.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }),
+    );
+    this.dispatcher.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    this.dispatcher.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
+    this.dispatcher.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: settings.batchSize,
+        ...(settings.maxBatchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds) } : {}),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    if (config.outbound.eventBusName) {
+      // The AWS-native internal event stream: every event on the bus becomes a message whose
+      // type is the event's detail-type and whose payload is its detail; the event id keys
+      // idempotency, so EventBridge's at-least-once delivery publishes once.
+      const bus = EventBus.fromEventBusName(this, 'Bus', config.outbound.eventBusName);
+      new Rule(this, 'PublishFromBus', {
+        eventBus: bus,
+        description: 'Publishes events from the bus as outbound webhook messages',
+        eventPattern: { account: [Stack.of(this).account] },
+        targets: [
+          new SqsQueue(this.queue, {
+            message: RuleTargetInput.fromObject({
+              kind: 'publish',
+              eventType: EventField.detailType,
+              payload: EventField.fromPath('$.detail'),
+              idempotencyKey: EventField.eventId,
+            }),
+          }),
+        ],
+      });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The whole gateway in one stack: storage, the receive side, the management API, and the HTTP
+ * API in front of them.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { GatewayConfig } from '../shared/config/schema';
+import { TABLE } from '../shared/store/table';
+import { GatewayFunction } from './constructs/gateway-function';
+import { Inbound } from './constructs/inbound';
+import { Operations } from './constructs/operations';
+import { Outbound } from './constructs/outbound';
+import { Storage } from './constructs/storage';
+
+export interface WebhookGatewayStackProps extends StackProps {
+  /** The validated configuration. */
+  readonly config: GatewayConfig;
+  /** The config file as written, embedded in the functions and validated again at cold start. */
+  readonly configDocument: unknown;
+}
+
+export class WebhookGatewayStack extends Stack {
+  readonly storage: Storage;
+  readonly inbound: Inbound;
+  readonly outbound: Outbound;
+  readonly api: GatewayFunction;
+  readonly stream: GatewayFunction;
+  readonly httpApi: HttpApi;
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: WebhookGatewayStackProps) {
+    super(scope, id, props);
+    const { config, configDocument } = props;
+
+    this.storage = new Storage(this, 'Storage', { retentionDays: config.inbound.retentionDays });
+    const { table, payloadBucket } = this.storage;
+    this.inbound = new Inbound(this, 'Inbound', { config, configDocument, table, payloadBucket });
+    this.outbound = new Outbound(this, 'Outbound', { config, configDocument, table, payloadBucket });
+
+    // Relay: the processor publishes every processed inbound event to the outbound queue.
+    const processor = this.inbound.processor;
+    processor.function.addEnvironment('OUTBOUND_QUEUE_URL', this.outbound.queue.queueUrl);
+    processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.outbound.queue.queueArn] }));
+    processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
+
+    this.api = new GatewayFunction(this, 'Api', {
+      name: 'api',
+      configDocument,
+      service: config.service,
+      tracing: config.operations.tracing,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment: {
+        WEBHOOKS_TABLE: table.tableName,
+        PAYLOAD_BUCKET: payloadBucket.bucketName,
+        INBOUND_QUEUE_URL: this.inbound.queue.queueUrl,
+        INBOUND_DLQ_URL: this.inbound.deadLetterQueue.queueUrl,
+        OUTBOUND_QUEUE_URL: this.outbound.queue.queueUrl,
+      },
+    });
+    this.api.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
+      }),
+    );
+    this.api.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }),
+    );
+    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.outbound.queue.queueArn] }));
+    // Dead-letter view and redrive: move messages from the DLQ back to the queue.
+    this.api.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [this.inbound.deadLetterQueue.queueArn],
+      }),
+    );
+    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.inbound.queue.queueArn] }));
+
+    // The live status stream: Server-Sent Events need response streaming, which API Gateway
+    // HTTP APIs do not offer; a function URL (IAM auth) does.
+    this.stream = new GatewayFunction(this, 'Stream', {
+      name: 'stream',
+      configDocument,
+      service: config.service,
+      tracing: config.operations.tracing,
+      memorySize: 256,
+      timeout: Duration.minutes(15),
+      environment: { WEBHOOKS_TABLE: table.tableName },
+    });
+    this.stream.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn] }));
+    const streamUrl = this.stream.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.RESPONSE_STREAM });
+
+    this.httpApi = new HttpApi(this, 'HttpApi', { description: `${config.service} webhook gateway`, createDefaultStage: false });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.inbound.throttle,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+    });
+
+    // Providers authenticate by signature, verified in the function: no IAM on this route.
+    this.httpApi.addRoutes({
+      path: '/webhooks/{source}',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('IngressIntegration', this.inbound.ingress.function),
+    });
+    // The management API is for operators and internal services: SigV4 (IAM) only.
+    this.httpApi.addRoutes({
+      path: '/api/v1/{proxy+}',
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('ApiIntegration', this.api.function),
+      authorizer: new HttpIamAuthorizer(),
+    });
+
+    this.operations = new Operations(this, 'Operations', {
+      config,
+      httpApi: this.httpApi,
+      functions: {
+        Ingress: this.inbound.ingress,
+        Processor: this.inbound.processor,
+        Api: this.api,
+        Stream: this.stream,
+        Dispatcher: this.outbound.dispatcher,
+        Deliver: this.outbound.deliver,
+      },
+      queues: [
+        { name: 'Inbound', queue: this.inbound.queue, deadLetterQueue: this.inbound.deadLetterQueue },
+        { name: 'Outbound', queue: this.outbound.queue, deadLetterQueue: this.outbound.deadLetterQueue },
+      ],
+      stateMachine: this.outbound.stateMachine,
+    });
+
+    new CfnOutput(this, 'OnCallTopicArn', { value: this.operations.topic.topicArn, description: 'Alarms (and OK) notifications' });
+    new CfnOutput(this, 'WebhooksUrl', { value: `${this.httpApi.apiEndpoint}/webhooks/`, description: 'POST /webhooks/{source}' });
+    new CfnOutput(this, 'ApiUrl', { value: `${this.httpApi.apiEndpoint}/api/v1/`, description: 'Management API (IAM-authorized)' });
+    new CfnOutput(this, 'StreamUrl', { value: streamUrl.url, description: 'Live status stream (SSE, IAM-authorized function URL)' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.inbound.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'OutboundQueueUrl', { value: this.outbound.queue.queueUrl, description: 'Internal producers publish here' });
+    new CfnOutput(this, 'RetryStateMachineArn', { value: this.outbound.stateMachine.stateMachineArn });
+  }
+}

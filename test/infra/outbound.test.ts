@@ -1,0 +1,69 @@
+/**
+ * Template assertions for the sending side: the retry state machine, the dispatcher and the
+ * outbound queue.
+ */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../../infra/app';
+import { RETRY_STATES } from '../../shared/outbound/retry-state-machine';
+
+let template: Template;
+
+beforeAll(() => {
+  template = Template.fromStack(buildApp('webhooks.config.json', new App({ context: { 'aws:cdk:bundling-stacks': [] } })).stack);
+});
+
+function definitionOf(): Record<string, any> {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const body = machine!.Properties.DefinitionString;
+  // The definition is a Fn::Join of literal JSON around the deliver function's ARN.
+  const parts = (body['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : '"DELIVER_ARN"'));
+  return JSON.parse(parts.join('').replace('""DELIVER_ARN""', '"DELIVER_ARN"'));
+}
+
+describe('retry state machine', () => {
+  it('is a Standard state machine logging every event (without execution data) and traced', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('waits the seconds the deliver task asks for, attempts, and loops on "retry"', () => {
+    const definition = definitionOf();
+    expect(definition.StartAt).toBe(RETRY_STATES.wait);
+    expect(definition.States[RETRY_STATES.wait]).toEqual({ Type: 'Wait', SecondsPath: '$.waitSeconds', Next: RETRY_STATES.attempt });
+    expect(definition.States[RETRY_STATES.attempt]).toMatchObject({ Type: 'Task', Resource: 'DELIVER_ARN', Next: RETRY_STATES.decide });
+    expect(definition.States[RETRY_STATES.decide].Choices).toEqual([{ Variable: '$.outcome', StringEquals: 'retry', Next: RETRY_STATES.wait }]);
+  });
+
+  it('may invoke only the deliver function', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Roles).includes('RetryStateMachine'),
+    );
+    const actions = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action));
+    expect(actions).toContain('lambda:InvokeFunction');
+    expect(actions.filter((a: string) => a.startsWith('lambda:'))).toEqual(['lambda:InvokeFunction']);
+  });
+});
+
+describe('dispatcher', () => {
+  it('drains the outbound queue with partial batch failures and may start retry executions only', () => {
+    const dispatcher = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('OutboundDispatcher'));
+    expect(dispatcher).toBeDefined();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: dispatcher![0] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution', Resource: { Ref: Match.stringLikeRegexp('RetryStateMachine') } })]) },
+    });
+  });
+
+  it('gives the outbound queue a visibility timeout of 6× the dispatcher timeout and a DLQ', () => {
+    const queues = Object.values(template.findResources('AWS::SQS::Queue')).filter((q) => q.Properties.RedrivePolicy);
+    expect(queues.map((q) => q.Properties.VisibilityTimeout).sort()).toEqual([180, 360]);
+  });
+});

@@ -1,0 +1,264 @@
+/**
+ * Template assertions for the stack synthesized from the shipped configuration.
+ */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../../infra/app';
+import type { WebhookGatewayStack } from '../../infra/stack';
+
+let template: Template;
+let stack: WebhookGatewayStack;
+
+beforeAll(() => {
+  ({ stack } = buildApp('webhooks.config.json', new App({ context: { 'aws:cdk:bundling-stacks': [] } })));
+  template = Template.fromStack(stack);
+});
+
+type FunctionName = 'ingress' | 'processor' | 'api' | 'stream' | 'dispatcher' | 'deliver';
+const FUNCTION_PREFIX: Record<FunctionName, string> = {
+  ingress: 'InboundIngress',
+  stream: 'Stream',
+  processor: 'InboundProcessor',
+  api: 'Api',
+  dispatcher: 'OutboundDispatcher',
+  deliver: 'OutboundDeliver',
+};
+
+function functionLogicalId(name: FunctionName): string {
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'webhooks' }) } },
+  });
+  const id = Object.keys(functions).find((logicalId) => logicalId.startsWith(FUNCTION_PREFIX[name]));
+  if (!id) throw new Error(`no ${name} function in ${Object.keys(functions).join(', ')}`);
+  return id;
+}
+
+function policyStatementsOf(functionName: FunctionName): Array<{ Action: string | string[]; Resource: unknown }> {
+  const fn = template.findResources('AWS::Lambda::Function')[functionLogicalId(functionName)]!;
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) => (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+}
+
+function actionsOf(functionName: FunctionName): string[] {
+  const actions = policyStatementsOf(functionName).flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+  return [...new Set(actions)].sort();
+}
+
+describe('storage', () => {
+  it('has an on-demand table with the declared keys, index, TTL, point-in-time recovery and encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] })],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('keeps payloads in a private, encrypted, TLS-only bucket that expires them with the records', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })]) },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'payloads/' }),
+    });
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    expect(policies.length).toBeGreaterThanOrEqual(1);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+});
+
+describe('inbound queue', () => {
+  it('has an encrypted queue with a visibility timeout of 6× the processor timeout and a redrive to an encrypted DLQ', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(4);
+    for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const main = Object.entries(queues).find(([id]) => id.startsWith('InboundQueuesQueue'))![1];
+    expect(main.Properties).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 180, RedrivePolicy: { maxReceiveCount: 5 } });
+    const dlq = Object.entries(queues).find(([id]) => id.startsWith('InboundQueuesDeadLetterQueue'))![1];
+    expect(dlq.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    for (const policy of Object.values(template.findResources('AWS::SQS::QueuePolicy'))) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+    expect(Object.keys(template.findResources('AWS::SQS::QueuePolicy'))).toHaveLength(4);
+  });
+
+  it('feeds the processor in batches with partial batch failure reporting', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FunctionName: { Ref: functionLogicalId('processor') },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('run Node.js 22 on arm64, bundled (no runtime SDK dependency), each with its own log group', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+    expect(Object.keys(functions)).toHaveLength(6);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: expect.anything() });
+    }
+    // One per function, the HTTP API's access logs and the state machine's logs.
+    template.resourceCountIs('AWS::Logs::LogGroup', 8);
+  });
+
+  it('give the processor a timeout matching the config', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 30, Environment: { Variables: Match.objectLike({ INBOUND_DLQ_URL: Match.anyValue() }) } });
+  });
+
+  it('grant each function exactly the actions it uses', () => {
+    // Its own log group, and X-Ray (active tracing) whose APIs take no resource.
+    const logs = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+    expect(actionsOf('ingress')).toEqual(
+      [...logs, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sqs:SendMessage', 's3:PutObject', 'secretsmanager:GetSecretValue'].sort(),
+    );
+    expect(actionsOf('processor')).toEqual(
+      [
+        ...logs,
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        's3:GetObject',
+        's3:PutObject',
+        'sqs:SendMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ].sort(),
+    );
+    expect(actionsOf('api')).toEqual(
+      [
+        ...logs,
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        's3:GetObject',
+        's3:PutObject',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+    expect(actionsOf('dispatcher')).toEqual(
+      [...logs, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject', 's3:PutObject', 'sqs:SendMessage', 'states:StartExecution',
+        'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].sort(),
+    );
+    expect(actionsOf('stream')).toEqual([...logs, 'dynamodb:Query'].sort());
+    expect(actionsOf('deliver')).toEqual([...logs, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject'].sort());
+    for (const name of Object.keys(FUNCTION_PREFIX) as FunctionName[]) {
+      for (const statement of policyStatementsOf(name)) {
+        const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+        if (!actions.every((action) => action.startsWith('xray:'))) expect(statement.Resource).not.toBe('*');
+      }
+    }
+  });
+});
+
+describe('status stream', () => {
+  it('is served by a response-streaming function URL that requires IAM', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM', TargetFunctionArn: { 'Fn::GetAtt': [functionLogicalId('stream'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900, Environment: { Variables: Match.objectLike({ WEBHOOKS_TABLE: Match.anyValue() }) } });
+  });
+});
+
+describe('operations', () => {
+  const alarmsByDescription = () =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
+
+  it('routes every alarm, and its return to OK, to the encrypted on-call topic', () => {
+    const topics = template.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics)).toHaveLength(1);
+    const [topicId, topic] = Object.entries(topics)[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    const alarms = alarmsByDescription();
+    expect(alarms.length).toBeGreaterThanOrEqual(20);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.OKActions).toEqual([{ Ref: topicId }]);
+    }
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('alarms on each DLQ depth, each queue age, API 5xx, errors and throttles of every function, failed executions and verification spikes', () => {
+    const descriptions = alarmsByDescription().map((alarm) => String(alarm.AlarmDescription));
+    for (const queue of ['inbound', 'outbound']) {
+      expect(descriptions).toContainEqual(expect.stringMatching(new RegExp(`Messages in the ${queue} dead-letter queue`, 'i')));
+      expect(descriptions).toContainEqual(expect.stringMatching(new RegExp(`oldest message in the ${queue} queue`, 'i')));
+    }
+    for (const fn of ['Ingress', 'Processor', 'Api', 'Stream', 'Dispatcher', 'Deliver']) {
+      expect(descriptions).toContainEqual(expect.stringContaining(`The ${fn} function failed`));
+      expect(descriptions).toContainEqual(expect.stringContaining(`The ${fn} function was throttled`));
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway', Threshold: 5 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States', Threshold: 0 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'verificationFailures', Namespace: 'webhooks', Threshold: 25, Period: 300 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('alarms when the outbound success rate over 15 minutes drops below 95%, as metric math', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 95,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF((s + f) > 0, 100 * s / (s + f), 100)' }),
+        Match.objectLike({ Id: 's', MetricStat: Match.objectLike({ Period: 900, Metric: Match.objectLike({ MetricName: 'deliveryAttempts', Dimensions: Match.arrayWith([{ Name: 'outcome', Value: 'succeeded' }]) }) }) }),
+        Match.objectLike({ Id: 'f', MetricStat: Match.objectLike({ Period: 900, Metric: Match.objectLike({ MetricName: 'deliveryAttempts', Dimensions: Match.arrayWith([{ Name: 'outcome', Value: 'failed' }]) }) }) }),
+      ]),
+    });
+  });
+
+  it('has a dashboard of the flows', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    for (const title of ['Inbound', 'Outbound attempts', 'Delivery success rate', 'Dead-letter queues', 'Function errors']) expect(body).toContain(title);
+  });
+});
+
+describe('secrets', () => {
+  it('creates one Secrets Manager secret per configured source', () => {
+    const names = Object.values(template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name);
+    expect(names.sort()).toEqual(
+      ['github', 'gitlab', 'hmac', 'shopify', 'slack', 'square', 'standard', 'stripe', 'twilio'].map((name) => `webhooks/sources/${name}`),
+    );
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes POST /webhooks/{source} without IAM (signatures authenticate) and /api/v1 with IAM', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{source}', AuthorizationType: 'NONE' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/v1/{proxy+}', AuthorizationType: 'AWS_IAM' });
+  });
+
+  it('throttles the default stage and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 2000, ThrottlingRateLimit: 1000 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+});
