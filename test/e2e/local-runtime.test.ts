@@ -1,0 +1,160 @@
+/**
+ * `npm start` as a user runs it: a child process on a free port with its own emulators, driven
+ * over HTTP and through `npm run send` / `npm run redrive`.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, Receiver } from '../support/receiver';
+import { runCli, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+
+const SOURCES = ['stripe', 'github', 'shopify', 'slack', 'standard', 'twilio', 'square', 'gitlab', 'hmac'];
+
+function envEntries(file: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) entries[match[1]!] = match[2]!;
+  }
+  return entries;
+}
+
+async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json() };
+}
+
+describe('the local runtime', () => {
+  let runtime: RuntimeProcess;
+  let cliEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    runtime = await startRuntimeProcess();
+    cliEnv = { PORT: String(runtime.port), WEBHOOKS_ENV_FILE: runtime.envFile, ...envEntries(runtime.envFile) };
+  });
+
+  afterAll(async () => {
+    const code = await runtime?.stop('SIGINT');
+    expect(code).toBe(0);
+  });
+
+  it('is healthy, prints where to send webhooks and generates a secret per source, once', async () => {
+    const health = await getJson(`${runtime.url}/health`);
+    expect(health).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok', sqs: 'ok', pollers: 'ok' } } });
+    expect((runtime as { readyMs?: number }).readyMs).toBeLessThan(15_000);
+    for (const source of SOURCES) expect(runtime.output()).toContain(`${runtime.url}/webhooks/${source}`);
+    const secrets = envEntries(runtime.envFile);
+    expect(Object.keys(secrets).sort()).toEqual(SOURCES.map((s) => `WEBHOOK_SECRET_${s.toUpperCase()}`).sort());
+    expect(secrets.WEBHOOK_SECRET_STANDARD).toMatch(/^whsec_/);
+  });
+
+  it.each(SOURCES)('`npm run send -- %s` is accepted and the event reaches processed', async (source) => {
+    const { code, output } = await runCli('local/send.ts', [source], cliEnv);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/processed/);
+  });
+
+  it('`--duplicate` sends the same event twice: one record, the second answer says duplicate', async () => {
+    const { code, output } = await runCli('local/send.ts', ['github', '--duplicate'], cliEnv);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/"duplicate":\s*true/);
+  });
+
+  it('answers unknown sources and bad signatures with the JSON error', async () => {
+    const unknown = await fetch(`${runtime.url}/webhooks/nope`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'source_not_found' } });
+    const forged = await fetch(`${runtime.url}/webhooks/stripe`, {
+      method: 'POST',
+      body: '{"id":"evt_forged","type":"x"}',
+      headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
+    });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toEqual({ error: { code: 'signature_invalid', message: 'signature verification failed' } });
+    expect((await getJson(`${runtime.url}/api/v1/sources/stripe/events/evt_forged`)).status).toBe(404);
+  });
+
+  it('dead-letters a poison event, and `npm run redrive` moves it back to be processed again', async () => {
+    const secret = envEntries(runtime.envFile).WEBHOOK_SECRET_STRIPE!;
+    const body = JSON.stringify({ id: 'evt_poison_1', object: 'event', type: 'customer.subscription.updated', created: 1_700_000_000, data: { object: { id: 'sub_x' } } });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret });
+    const response = await fetch(`${runtime.url}/webhooks/stripe`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+    expect(response.status).toBe(200);
+    const failed = await eventually(async () => {
+      const { body: event } = await getJson(`${runtime.url}/api/v1/sources/stripe/events/evt_poison_1`);
+      return event.status === 'failed' ? event : undefined;
+    });
+    expect(failed).toMatchObject({ deadLettered: true, attempts: 1, lastError: expect.stringMatching(/subscription/) });
+    expect((await getJson(`${runtime.url}/api/v1/dlq`)).body).toEqual({ depth: 1 });
+
+    const redrive = await runCli('local/redrive.ts', [], cliEnv);
+    expect(redrive.code, redrive.output).toBe(0);
+    expect(redrive.output).toMatch(/moved 1 message/);
+    // Processed again (still malformed, so it fails and returns to the DLQ): attempts goes to 2.
+    await eventually(async () => (await getJson(`${runtime.url}/api/v1/sources/stripe/events/evt_poison_1`)).body.attempts === 2, 15_000, 'second attempt');
+    await eventually(async () => (await getJson(`${runtime.url}/api/v1/dlq`)).body.depth === 1, 15_000, 'back in the DLQ');
+  });
+
+  it('delivers outbound messages to a loopback receiver, retrying on the compressed schedule', async () => {
+    const receiver = await new Receiver().start();
+    try {
+      receiver.script('/hook', 503, 200);
+      const created = await fetch(`${runtime.url}/api/v1/endpoints`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: receiver.url('/hook'), eventTypes: ['invoice.*'] }),
+      });
+      expect(created.status).toBe(201);
+      const published = await fetch(`${runtime.url}/api/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ eventType: 'invoice.paid', payload: { id: 'in_e2e' } }),
+      });
+      expect(published.status).toBe(202);
+      const { id } = (await published.json()) as { id: string };
+      const attempts = await eventually(async () => {
+        const { body } = await getJson(`${runtime.url}/api/v1/messages/${id}/attempts`);
+        return body.attempts?.length === 2 ? body.attempts : undefined;
+      }, 20_000, 'two attempts');
+      expect(attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([503, 200]);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
+
+describe('persistence across restarts (--persist)', () => {
+  it('keeps events, and messages waiting in queues, across a stop and a start', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gw-persist-'));
+    const envFile = path.join(dir, '.env.local');
+    const first = await startRuntimeProcess({ persistDir: path.join(dir, 'data'), envFile });
+    const env = { PORT: String(first.port), WEBHOOKS_ENV_FILE: envFile, ...envEntries(envFile) };
+    const sent = await runCli('local/send.ts', ['github', '--count', '5'], env);
+    expect(sent.code, sent.output).toBe(0);
+    const ids = [...sent.output.matchAll(/github ([0-9a-f-]{36})/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThanOrEqual(5);
+    // A message left waiting in a queue: a poison event parked in the DLQ.
+    const secret = envEntries(envFile).WEBHOOK_SECRET_STRIPE!;
+    const body = JSON.stringify({ id: 'evt_parked', object: 'event', type: 'customer.subscription.created', created: 1, data: { object: {} } });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret });
+    await fetch(`${first.url}/webhooks/stripe`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+    await eventually(async () => (await getJson(`${first.url}/api/v1/dlq`)).body.depth === 1, 15_000, 'parked in the DLQ');
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.output()).toMatch(/saved 1 queued message/);
+
+    const second = await startRuntimeProcess({ persistDir: path.join(dir, 'data'), envFile });
+    try {
+      for (const id of ids) {
+        const { status, body } = await getJson(`${second.url}/api/v1/sources/github/events/${id}`);
+        expect(status).toBe(200);
+        expect(body.status).toBe('processed');
+      }
+      expect((await getJson(`${second.url}/api/v1/dlq`)).body).toEqual({ depth: 1 });
+      expect(second.output()).toMatch(/restored 1 queued message/);
+    } finally {
+      expect(await second.stop('SIGTERM')).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * Builds the real dependencies of the functions against the shared emulators, in resources of
+ * this test file's own (unique prefix), with real AWS SDK clients.
+ */
+import { randomBytes } from 'node:crypto';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { inject } from 'vitest';
+import { loadConfigFile } from '../../shared/config/load';
+import type { GatewayConfig } from '../../shared/config/schema';
+import { EntityStateStore } from '../../shared/inbound/entity-state';
+import { SqsEventQueue, type EventQueue } from '../../shared/inbound/event-queue';
+import { EventStore } from '../../shared/inbound/event-store';
+import { createHandlerRegistry } from '../../shared/inbound/handlers';
+import type { HandlerRegistry } from '../../shared/inbound/handlers/registry';
+import type { ProcessDeps } from '../../shared/inbound/process';
+import type { ReceiveDeps } from '../../shared/inbound/receive';
+import { EnvSecretSource, secretEnvName } from '../../shared/inbound/secrets';
+import { S3PayloadStore } from '../../shared/store/payload-store';
+import { localClients, type LocalClients } from '../../local/clients';
+import { createLocalResources, type LocalResources } from '../../local/resources';
+
+export interface Harness {
+  readonly config: GatewayConfig;
+  readonly clients: LocalClients;
+  readonly resources: LocalResources;
+  readonly store: EventStore;
+  readonly entities: EntityStateStore;
+  readonly secrets: Record<string, string>;
+  receiveDeps(overrides?: Partial<ReceiveDeps>): ReceiveDeps;
+  processDeps(overrides?: Partial<ProcessDeps> & { handlers?: HandlerRegistry }): ProcessDeps;
+  /** Messages currently in a queue (visible, in flight and delayed), without consuming them. */
+  queueDepth(queueUrl: string): Promise<number>;
+  /** Receives up to `max` messages (they become invisible for `visibilitySeconds`). */
+  receive(queueUrl: string, max?: number, visibilitySeconds?: number): Promise<Message[]>;
+}
+
+export function shippedConfig(): GatewayConfig {
+  return loadConfigFile('webhooks.config.json');
+}
+
+/** A fresh set of resources named `<prefix>-…` in the shared emulators. */
+export async function createHarness(options: { config?: GatewayConfig; secrets?: Record<string, string> } = {}): Promise<Harness> {
+  const config = options.config ?? shippedConfig();
+  const clients = localClients({ dynamodb: inject('dynamoEndpoint'), sqs: inject('sqsEndpoint') });
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const resources = await createLocalResources(clients, config, { prefix });
+  const store = new EventStore(clients.documents, resources.tableName);
+  const entities = new EntityStateStore(clients.documents, resources.tableName);
+  const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
+  const secrets = options.secrets ?? Object.fromEntries(config.sources.map((source) => [source.name, testSecretFor(source.provider)]));
+  const env = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [secretEnvName(name), value]));
+
+  return {
+    config,
+    clients,
+    resources,
+    store,
+    entities,
+    secrets,
+    receiveDeps: (overrides = {}) => ({
+      config,
+      secrets: new EnvSecretSource(env),
+      store,
+      queue: new SqsEventQueue(clients.sqs, resources.inbound.queueUrl),
+      payloads,
+      ...overrides,
+    }),
+    processDeps: (overrides = {}) => ({
+      store,
+      payloads,
+      entities,
+      handlers: createHandlerRegistry(),
+      deadLetters: new SqsEventQueue(clients.sqs, resources.inbound.deadLetterQueueUrl) as EventQueue,
+      maxReceiveCount: config.inbound.maxReceiveCount,
+      leaseMs: (config.inbound.processorTimeoutSeconds + 10) * 1000,
+      ...overrides,
+    }),
+    async queueDepth(queueUrl) {
+      const { Attributes = {} } = await clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
+      );
+      return (
+        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+      );
+    },
+    async receive(queueUrl, max = 10, visibilitySeconds = 30) {
+      const result = await clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: max,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: visibilitySeconds,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      return result.Messages ?? [];
+    },
+  };
+}
+
+/** A plausible secret for each provider (Standard Webhooks secrets are `whsec_` + base64). */
+export function testSecretFor(provider: string): string {
+  const bytes = randomBytes(32);
+  return provider === 'standard' ? `whsec_${bytes.toString('base64')}` : bytes.toString('hex');
+}
+
+/** An API Gateway HTTP API (payload v2) event, as API Gateway or the local gateway builds it. */
+export function httpEvent(options: {
+  method?: string;
+  path: string;
+  query?: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  sourceIp?: string;
+  domainName?: string;
+  pathParameters?: Record<string, string>;
+}): APIGatewayProxyEventV2 {
+  const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
+  const contentType = options.headers?.['content-type'] ?? '';
+  const textual = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/.test(contentType) || /\+json/.test(contentType);
+  const domainName = options.domainName ?? 'abc123.execute-api.us-east-1.amazonaws.com';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: options.path,
+    rawQueryString: options.query ?? '',
+    headers: { host: domainName, 'x-forwarded-proto': 'https', ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])) },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName,
+      domainPrefix: domainName.split('.')[0]!,
+      http: { method: options.method ?? 'POST', path: options.path, protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '203.0.113.10', userAgent: 'test' },
+      requestId: randomBytes(8).toString('hex'),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+    ...(body === undefined ? {} : textual ? { body: body.toString('utf8'), isBase64Encoded: false } : { body: body.toString('base64'), isBase64Encoded: true }),
+  } as APIGatewayProxyEventV2;
+}

@@ -1,0 +1,110 @@
+/**
+ * The sending side wired for integration tests: real stores in the shared DynamoDB Local, the
+ * outbound queue in fauxqs drained by the dispatcher handler through the emulated event source,
+ * and the retry state machine run by the local Step Functions server (aws-local-stepfunctions)
+ * through the real SFN SDK client.
+ */
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Context } from 'aws-lambda';
+import { handleDeliver } from '../../functions/deliver/handler';
+import { handleOutboundBatch, type DispatcherDeps } from '../../functions/dispatcher/handler';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
+import { lambdaContext } from '../../local/lambda-context';
+import { SqsEventSource } from '../../local/sqs-event-source';
+import { LocalStepFunctions } from '../../local/step-functions';
+import { registerOutboundRoutes } from '../../shared/api/outbound';
+import { Router } from '../../shared/http/router';
+import type { DeliveryEvent } from '../../shared/outbound/deliver';
+import { EndpointStore } from '../../shared/outbound/endpoint-store';
+import { UndiciSender } from '../../shared/outbound/http-sender';
+import { MessageStore } from '../../shared/outbound/message-store';
+import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
+import type { PublishDeps } from '../../shared/outbound/publish';
+import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
+import { RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
+import { S3PayloadStore } from '../../shared/store/payload-store';
+import type { Harness } from './harness';
+
+export interface OutboundHarness {
+  readonly deps: DispatcherDeps;
+  readonly router: Router;
+  readonly publish: PublishDeps;
+  readonly endpoints: EndpointStore;
+  readonly messages: MessageStore;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly events: DeliveryEvent[];
+  stop(): Promise<void>;
+}
+
+export async function createOutboundHarness(
+  h: Harness,
+  options: { schedule?: number[]; allowPrivateTargets?: boolean; resolve?: Parameters<typeof registerOutboundRoutes>[1]['resolve'] } = {},
+): Promise<OutboundHarness> {
+  const { clients, resources, config } = h;
+  const endpoints = new EndpointStore(clients.documents, resources.tableName);
+  const messages = new MessageStore(clients.documents, resources.tableName);
+  const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
+  const queue = new SqsOutboundQueue(clients.sqs, resources.outbound.queueUrl);
+  const events: DeliveryEvent[] = [];
+  const allowPrivateTargets = options.allowPrivateTargets ?? true;
+  const sender = new UndiciSender({ allowPrivateTargets });
+
+  let deps: DispatcherDeps | undefined;
+  const stepFunctions = new LocalStepFunctions({
+    stateMachineName: `${resources.tableName}-retries`,
+    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver'),
+    tasks: { [RETRY_STATES.attempt]: (input) => handleDeliver(input as never, deps!) },
+    resumableState: (output) => ((output as DeliverTaskOutput).outcome === 'retry' ? output : undefined),
+  });
+  const sfn = new SFNClient({ endpoint: await stepFunctions.listen(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const publish: PublishDeps = { messages, payloads, queue, settings: config.outbound };
+  deps = {
+    endpoints,
+    messages,
+    payloads,
+    sender,
+    settings: config.outbound,
+    schedule: options.schedule ?? [1, 1, 1],
+    onEvent: (event) => {
+      events.push(event);
+    },
+    scheduler: new StepFunctionsRetryScheduler(sfn, stepFunctions.stateMachineArn),
+    listEndpoints: () => endpoints.listAll(),
+    staleAttemptSeconds: 60,
+    publish,
+  };
+  const router = registerOutboundRoutes(new Router(), {
+    endpoints,
+    messages,
+    payloads,
+    queue,
+    settings: config.outbound,
+    allowPrivateTargets,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
+  const dispatcher = new SqsEventSource({
+    sqs: clients.sqs,
+    queueUrl: resources.outbound.queueUrl,
+    queueArn: resources.outbound.queueArn,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    waitTimeSeconds: 1,
+    invoke: (event) => handleOutboundBatch(event, lambdaContext('dispatcher', 60) as Context, deps!),
+  });
+  dispatcher.start();
+  return {
+    deps,
+    router,
+    publish,
+    endpoints,
+    messages,
+    stepFunctions,
+    events,
+    async stop() {
+      await dispatcher.stop();
+      await stepFunctions.stop();
+      await sender.close();
+      sfn.destroy();
+    },
+  };
+}
