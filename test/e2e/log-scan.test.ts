@@ -43,7 +43,7 @@ afterAll(async () => {
 it('logs no secret, signature or payload body during a full run', async () => {
   for (const source of config.sources) {
     const sample = await sampleWebhook(source, secrets[source.name]!, { url: `${runtime.url}/webhooks/${source.name}` });
-    for (const [name, value] of Object.entries(sample.headers)) if (/signature|token|hmac/i.test(name)) sentSignatures.push(value);
+    for (const [name, value] of Object.entries(sample.headers)) if (/signature|hmac/i.test(name) || name === 'x-gitlab-token') sentSignatures.push(value);
     const response = await fetch(`${runtime.url}/webhooks/${source.name}`, { method: 'POST', headers: sample.headers, body: sample.body });
     expect(response.status, `${source.name}: ${await response.clone().text()}`).toBe(200);
   }
