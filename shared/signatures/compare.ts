@@ -30,10 +30,17 @@ export function decodeHex(value: string): Buffer | undefined {
   return /^(?:[0-9a-fA-F]{2})+$/.test(value) ? Buffer.from(value, 'hex') : undefined;
 }
 
-/** Decodes standard base64 strictly (padding optional); other input yields `undefined`. */
+/**
+ * Decodes standard base64 strictly (padding optional); other input yields `undefined`, and so
+ * does a non-canonical encoding (stray bits in the last character), so one signature has one
+ * spelling.
+ */
 export function decodeBase64(value: string): Buffer | undefined {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.replace(/=+$/, '').length % 4 === 1) return undefined;
-  return Buffer.from(value, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const unpadded = value.replace(/=+$/, '');
+  if (unpadded.length % 4 === 1) return undefined;
+  const bytes = Buffer.from(unpadded, 'base64');
+  return bytes.toString('base64').replace(/=+$/, '') === unpadded ? bytes : undefined;
 }
 
 /** Decodes a signature in `encoding` strictly; `undefined` when it is not well-formed. */

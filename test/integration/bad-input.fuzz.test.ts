@@ -127,11 +127,11 @@ describe('generated bad input', () => {
           });
           const headers = { ...sample.headers };
           if (!timestamped) {
-            // Change one character of the signature instead.
+            // Change one character of the signature instead (to a digit: hex is case-insensitive).
             const name = Object.keys(headers).find((key) => SIGNATURE_HEADERS.includes(key) && !key.endsWith('timestamp') && !key.endsWith('-id'))!;
             const value = headers[name]!;
             const at = position % value.length;
-            headers[name] = value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1);
+            headers[name] = value.slice(0, at) + (value[at] === '0' ? '1' : '0') + value.slice(at + 1);
           }
           const response = await handleIngress(
             httpEvent({ path: `/webhooks/${source.name}`, pathParameters: { source: source.name }, headers, body: sample.body, domainName: 'hooks.example.test' }),
