@@ -67,3 +67,31 @@ describe('dispatcher', () => {
     expect(queues.map((q) => q.Properties.VisibilityTimeout).sort()).toEqual([180, 360]);
   });
 });
+
+describe('EventBridge publishing (optional)', () => {
+  it('has no rule unless a bus is named in the config', () => {
+    template.resourceCountIs('AWS::Events::Rule', 0);
+  });
+
+  it('with outbound.eventBusName, turns every event on that bus into a publish message on the outbound queue', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const document = JSON.parse(readFileSync('webhooks.config.json', 'utf8')) as Record<string, unknown>;
+    document.outbound = { eventBusName: 'internal-events' };
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gw-bus-')), 'config.json');
+    writeFileSync(file, JSON.stringify(document));
+    const withBus = Template.fromStack(buildApp(file, new App({ context: { 'aws:cdk:bundling-stacks': [] } })).stack);
+    withBus.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'internal-events',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('OutboundQueuesQueue'), 'Arn'] },
+          InputTransformer: Match.objectLike({
+            InputPathsMap: Match.objectLike({ 'detail-type': '$.detail-type', detail: '$.detail', id: '$.id' }),
+          }),
+        }),
+      ],
+    });
+  });
+});

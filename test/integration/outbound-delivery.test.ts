@@ -292,6 +292,50 @@ describe('outbound delivery', () => {
     expect(new Webhook(endpoint.secret).verify(relayed[0]!.body.toString(), relayed[0]!.headers as Record<string, string>)).toBeTruthy();
   });
 
+  it('disables an endpoint that has failed for disableAfterDays without a success', async () => {
+    const path = unique('failing');
+    receiver.script(path, 500);
+    const endpoint = await createEndpoint(path);
+    // Its run of failures began six days ago (the default limit is five).
+    await o.endpoints.recordFailure(endpoint.id, new Date(Date.now() - 6 * 86_400_000));
+    const id = await publish('user.created', { id: 'u_11' });
+    await eventually(async () => (await o.endpoints.get(endpoint.id))?.enabled === false, 15_000, 'endpoint disabled');
+    expect(await o.endpoints.get(endpoint.id)).toMatchObject({ enabled: false, disabledReason: 'failing for 5 days without a success' });
+    expect(o.events).toContainEqual(expect.objectContaining({ type: 'endpoint.disabled', endpointId: endpoint.id }));
+    // The schedule stops at the next attempt: the endpoint is disabled.
+    expect((await settled(id, endpoint.id)).status).toBe('failed');
+  });
+
+  it('a success ends the run of failures, so an endpoint that recovers is not disabled', async () => {
+    const path = unique('recovers');
+    receiver.script(path, 500, 200);
+    const endpoint = await createEndpoint(path);
+    const id = await publish('user.created', { id: 'u_12' });
+    expect((await settled(id, endpoint.id)).status).toBe('succeeded');
+    expect((await o.endpoints.get(endpoint.id))?.failingSince).toBeUndefined();
+  });
+
+  it('claim-checks a large payload to S3 and delivers it intact', async () => {
+    const path = unique('large');
+    const endpoint = await createEndpoint(path);
+    const payload = { id: 'big_1', blob: 'x'.repeat(300 * 1024) };
+    const id = await publish('report.ready', payload);
+    await settled(id, endpoint.id);
+    expect((await o.messages.getMessage(id))?.payload).toEqual({ kind: 'object', key: `outbound/${id}` });
+    const [request] = receiver.received(path);
+    expect(new Webhook(endpoint.secret).verify(request!.body.toString(), request!.headers as Record<string, string>)).toEqual(payload);
+  });
+
+  it('honours a Retry-After longer than the scheduled wait', async () => {
+    const path = unique('retry-after');
+    receiver.script(path, { status: 429, headers: { 'retry-after': '2' } }, 200);
+    const endpoint = await createEndpoint(path);
+    const id = await publish('user.created', { id: 'u_13' });
+    await settled(id, endpoint.id);
+    const [first, second] = receiver.received(path);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1900);
+  });
+
   it('publishes what an internal producer sends to the outbound queue in the documented shape', async () => {
     const path = unique('producer');
     const endpoint = await createEndpoint(path, { eventTypes: ['invoice.*'] });
