@@ -10,9 +10,10 @@
  * ```
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { decodeCursor, encodeCursor } from '../store/cursor';
+import { queryIndex } from '../store/index-query';
 import { TABLE } from '../store/table';
 
 export type EventStatus = 'received' | 'queued' | 'processing' | 'processed' | 'failed';
@@ -250,32 +251,14 @@ export class EventStore {
     source: string,
     options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
   ): Promise<{ events: InboundEvent[]; nextCursor?: string }> {
-    const index = TABLE.indexes[0];
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: options.since ? '#pk = :pk AND #sk >= :since' : '#pk = :pk',
-        ...(options.status ? { FilterExpression: '#status = :status' } : {}),
-        ExpressionAttributeNames: {
-          '#pk': index.partitionKey,
-          ...(options.since ? { '#sk': index.sortKey } : {}),
-          ...(options.status ? { '#status': 'status' } : {}),
-        },
-        ExpressionAttributeValues: {
-          ':pk': `SOURCE#${source}`,
-          ...(options.since ? { ':since': options.since } : {}),
-          ...(options.status ? { ':status': options.status } : {}),
-        },
-        ScanIndexForward: false,
-        Limit: options.limit,
-        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
-      }),
-    );
-    return {
-      events: (result.Items ?? []).map(unmarshallEvent),
-      ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
-    };
+    const page = await queryIndex(this.db, this.tableName, `SOURCE#${source}`, {
+      newestFirst: true,
+      limit: options.limit,
+      ...(options.since ? { since: options.since } : {}),
+      ...(options.status ? { status: options.status } : {}),
+      ...(options.cursor ? { cursor: decodeCursor(options.cursor) } : {}),
+    });
+    return { events: page.items.map(unmarshallEvent), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
   }
 
   private async conditionalUpdate(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {

@@ -3,9 +3,9 @@
  * that disables an endpoint which keeps failing.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../errors';
-import { TABLE } from '../store/table';
+import { queryIndex } from '../store/index-query';
 import type { Endpoint, EndpointSecret } from './model';
 
 const ENDPOINTS_PARTITION = 'ENDPOINTS';
@@ -54,19 +54,8 @@ export class EndpointStore {
 
   /** Every endpoint, oldest first (the fan-out reads them all; filter in memory). */
   async list(options: { limit?: number; cursor?: Record<string, unknown> } = {}): Promise<{ endpoints: Endpoint[]; next?: Record<string, unknown> }> {
-    const index = TABLE.indexes[0];
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.partitionKey },
-        ExpressionAttributeValues: { ':pk': ENDPOINTS_PARTITION },
-        ...(options.limit ? { Limit: options.limit } : {}),
-        ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
-      }),
-    );
-    return { endpoints: (result.Items ?? []).map(toEndpoint), ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
+    const page = await queryIndex(this.db, this.tableName, ENDPOINTS_PARTITION, options);
+    return { endpoints: page.items.map(toEndpoint), ...(page.next ? { next: page.next } : {}) };
   }
 
   async listAll(): Promise<Endpoint[]> {

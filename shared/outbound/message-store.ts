@@ -4,6 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryIndex } from '../store/index-query';
 import { TABLE } from '../store/table';
 import type { Attempt, Delivery, DeliveryStatus, Message } from './model';
 
@@ -79,20 +80,8 @@ export class MessageStore {
 
   /** Messages newest first. */
   async listMessages(options: { limit: number; cursor?: Record<string, unknown> }): Promise<{ messages: Message[]; next?: Record<string, unknown> }> {
-    const index = TABLE.indexes[0];
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.partitionKey },
-        ExpressionAttributeValues: { ':pk': 'MESSAGES' },
-        ScanIndexForward: false,
-        Limit: options.limit,
-        ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
-      }),
-    );
-    return { messages: (result.Items ?? []).map(toMessage), ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
+    const page = await queryIndex(this.db, this.tableName, 'MESSAGES', { newestFirst: true, ...options });
+    return { messages: page.items.map(toMessage), ...(page.next ? { next: page.next } : {}) };
   }
 
   async getMessage(id: string): Promise<Message | undefined> {
@@ -141,25 +130,8 @@ export class MessageStore {
     endpointId: string,
     options: { since?: string; status?: DeliveryStatus; limit?: number; cursor?: Record<string, unknown> } = {},
   ): Promise<{ deliveries: Delivery[]; next?: Record<string, unknown> }> {
-    const index = TABLE.indexes[0];
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: options.since ? '#pk = :pk AND #sk >= :since' : '#pk = :pk',
-        ...(options.status ? { FilterExpression: '#status = :status' } : {}),
-        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(options.since ? { '#sk': index.sortKey } : {}), ...(options.status ? { '#status': 'status' } : {}) },
-        ExpressionAttributeValues: {
-          ':pk': `DELIVERIES#${endpointId}`,
-          ...(options.since ? { ':since': options.since } : {}),
-          ...(options.status ? { ':status': options.status } : {}),
-        },
-        ScanIndexForward: false,
-        ...(options.limit ? { Limit: options.limit } : {}),
-        ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
-      }),
-    );
-    return { deliveries: (result.Items ?? []).map(toDelivery), ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
+    const page = await queryIndex(this.db, this.tableName, `DELIVERIES#${endpointId}`, { newestFirst: true, ...options });
+    return { deliveries: page.items.map(toDelivery), ...(page.next ? { next: page.next } : {}) };
   }
 
   /**
