@@ -69,7 +69,8 @@ export async function handleIngress(event: APIGatewayProxyEventV2, dependencies:
     const source = findSource(dependencies.config, sourceName);
     const request = signedRequest(event, source.publicUrl);
     logger.debug('verifying against public URL', { url: request.url });
-    const outcome = await receiveWebhook(dependencies, { ...request, sourceName, sourceIp: event.requestContext.http.sourceIp });
+    const onQueued = report ? (queued: { source: string; eventId: string; eventType: string }) => report(eventStatusChange('event.received', queued)) : undefined;
+    const outcome = await receiveWebhook(onQueued ? { ...dependencies, onQueued } : dependencies, { ...request, sourceName, sourceIp: event.requestContext.http.sourceIp });
     if (outcome.kind === 'handshake') {
       logger.info('handshake answered', { source: source.name });
       return { statusCode: outcome.response.statusCode, headers: { 'content-type': outcome.response.contentType }, body: outcome.response.body };
@@ -83,7 +84,6 @@ export async function handleIngress(event: APIGatewayProxyEventV2, dependencies:
     });
     if (outcome.statusUpdateFailed) logger.warn('event queued but its status could not be updated');
     metrics.addMetric(outcome.duplicate ? 'duplicates' : 'queued', MetricUnit.Count, 1);
-    if (!outcome.duplicate) await report?.(eventStatusChange('event.received', { source: source.name, eventId: outcome.eventId, eventType: outcome.eventType }));
     return jsonResponse(200, { received: true, id: outcome.eventId, duplicate: outcome.duplicate });
   } catch (error) {
     const status = statusFor(error);

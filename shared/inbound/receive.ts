@@ -25,6 +25,11 @@ export interface ReceiveDeps {
   readonly now?: () => Date;
   /** Identifies this request as the holder of an enqueue lease. */
   readonly newRequestId?: () => string;
+  /**
+   * Told of each newly queued event (the live status stream), concurrently with the record's
+   * last write so the acknowledgement waits for neither twice. Must not throw.
+   */
+  readonly onQueued?: (event: { source: string; eventId: string; eventType: string }) => Promise<void>;
 }
 
 export interface InboundRequest extends SignedRequest {
@@ -122,13 +127,14 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
   }
 
   let statusUpdateFailed = false;
-  try {
-    await deps.store.markQueued(source.name, eventId, now);
-  } catch {
-    // The event is durable and queued; a record left in `received` only means a later
-    // duplicate may queue it once more, which the processor's lease makes harmless.
-    statusUpdateFailed = true;
-  }
+  await Promise.all([
+    deps.store.markQueued(source.name, eventId, now).catch(() => {
+      // The event is durable and queued; a record left in `received` only means a later
+      // duplicate may queue it once more, which the processor's lease makes harmless.
+      statusUpdateFailed = true;
+    }),
+    deps.onQueued?.({ source: source.name, eventId, eventType }),
+  ]);
   return { ...accepted, duplicate: false, recovered: !put.created, statusUpdateFailed };
 }
 
