@@ -46,6 +46,10 @@ export class WebhookGatewayStack extends Stack {
     // Relay: the processor publishes every processed inbound event to the outbound queue.
     const processor = this.inbound.processor;
     processor.function.addEnvironment('OUTBOUND_QUEUE_URL', this.outbound.queue.queueUrl);
+    processor.function.addEnvironment('ENDPOINT_CACHE_SECONDS', '5');
+    processor.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${TABLE.indexes[0].indexName}`] }),
+    );
     processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.outbound.queue.queueArn] }));
     processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
 

@@ -13,7 +13,6 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { attemptDelivery } from '../../shared/outbound/deliver';
 import { dispatchMessage, type DispatchDeps } from '../../shared/outbound/dispatch';
-import type { Endpoint } from '../../shared/outbound/model';
 import { outboundWorkSchema, SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
 import { publishMessage, type PublishDeps } from '../../shared/outbound/publish';
 import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
@@ -22,6 +21,7 @@ import { deliveryStatusChange } from '../../shared/status/changes';
 import { reportDeliveryEvent } from '../delivery-events';
 import { createStatusReporter } from '../status-reporter';
 import { createDeliveryDeps } from '../delivery-environment';
+import { cachedEndpoints } from '../endpoint-cache';
 import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
 
 const logger = new Logger({ serviceName: 'dispatcher' });
@@ -59,18 +59,6 @@ export function dispatcherDeps(): DispatcherDeps {
     };
   }
   return deps;
-}
-
-/** Endpoints read at most once per `seconds` per container (0: every time). */
-function cachedEndpoints(read: () => Promise<Endpoint[]>, seconds: number): () => Promise<readonly Endpoint[]> {
-  let cached: { at: number; endpoints: Promise<Endpoint[]> } | undefined;
-  return () => {
-    if (!cached || Date.now() - cached.at >= seconds * 1000) {
-      cached = { at: Date.now(), endpoints: read() };
-      cached.endpoints.catch(() => (cached = undefined));
-    }
-    return cached.endpoints;
-  };
 }
 
 export async function processOutboundRecord(record: SQSRecord, dependencies: DispatcherDeps): Promise<void> {

@@ -16,7 +16,9 @@ import { createHandlerRegistry } from '../../shared/inbound/handlers';
 import { EventBusyError, HandlerFailedError, processQueuedEvent, type ProcessDeps } from '../../shared/inbound/process';
 import { MessageStore } from '../../shared/outbound/message-store';
 import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
-import { publishMessage, relayMessageId, type PublishDeps } from '../../shared/outbound/publish';
+import { EndpointStore } from '../../shared/outbound/endpoint-store';
+import { relayInboundEvent, type RelayDeps } from '../../shared/outbound/relay';
+import { cachedEndpoints } from '../endpoint-cache';
 import type { WebhookEvent } from '../../shared/inbound/webhook-event';
 import { S3PayloadStore } from '../../shared/store/payload-store';
 import { eventStatusChange } from '../../shared/status/changes';
@@ -44,8 +46,15 @@ export function processorDeps(): ProcessDeps {
     const config = gatewayConfig();
     const table = requiredEnv('WEBHOOKS_TABLE');
     const payloads = new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET'));
-    const relay: PublishDeps | undefined = config.outbound.relayInbound
-      ? { messages: new MessageStore(documents, table), payloads, queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')), settings: config.outbound }
+    const endpoints = new EndpointStore(documents, table);
+    const relay: RelayDeps | undefined = config.outbound.relayInbound
+      ? {
+          messages: new MessageStore(documents, table),
+          payloads,
+          queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
+          settings: config.outbound,
+          listEndpoints: cachedEndpoints(() => endpoints.listAll(), Number(process.env.ENDPOINT_CACHE_SECONDS ?? 0)),
+        }
       : undefined;
     deps = {
       store: new EventStore(documents, table),
@@ -56,18 +65,10 @@ export function processorDeps(): ProcessDeps {
       maxReceiveCount: config.inbound.maxReceiveCount,
       // The function times out before the lease lapses, so two attempts never overlap.
       leaseMs: (config.inbound.processorTimeoutSeconds + 10) * 1000,
-      ...(relay ? { afterHandled: (event: WebhookEvent) => relayEvent(relay, event) } : {}),
+      ...(relay ? { afterHandled: async (event: WebhookEvent) => void (await relayInboundEvent(relay, event)) } : {}),
     };
   }
   return deps;
-}
-
-/**
- * Relay: every processed inbound event is published as `<source>.<eventType>` under an id
- * derived from the event, so a repeated relay (a retried batch) is the same message.
- */
-export async function relayEvent(publish: PublishDeps, event: WebhookEvent): Promise<void> {
-  await publishMessage(publish, { id: relayMessageId(event.source, event.eventId), eventType: `${event.source}.${event.eventType}`, payload: event.payload });
 }
 
 /** Processes one SQS record; throws to report it as a batch item failure. */

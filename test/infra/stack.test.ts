@@ -135,6 +135,7 @@ describe('functions', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
+        'dynamodb:Query',
         's3:GetObject',
         's3:PutObject',
         'sqs:SendMessage',

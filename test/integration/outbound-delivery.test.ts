@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { handleIngress } from '../../functions/ingress/handler';
 import { handleBatch } from '../../functions/processor/handler';
-import { relayEvent } from '../../functions/processor/handler';
+import { relayInboundEvent } from '../../shared/outbound/relay';
 import { lambdaContext } from '../../local/lambda-context';
 import { sampleWebhook } from '../../local/samples';
 import { SqsEventSource } from '../../local/sqs-event-source';
@@ -277,7 +277,7 @@ describe('outbound delivery', () => {
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
       waitTimeSeconds: 1,
-      invoke: (e) => handleBatch(e, lambdaContext('processor', 30), h.processDeps({ afterHandled: (ev) => relayEvent(o.publish, ev) })),
+      invoke: (e) => handleBatch(e, lambdaContext('processor', 30), h.processDeps({ afterHandled: async (ev) => void (await relayInboundEvent({ ...o.publish, listEndpoints: () => o.endpoints.listAll() }, ev)) })),
     });
     processor.start();
     try {
@@ -334,6 +334,14 @@ describe('outbound delivery', () => {
     await settled(id, endpoint.id);
     const [first, second] = receiver.received(path);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('relays nothing, and stores no message, when no endpoint subscribes to the relayed type', async () => {
+    await createEndpoint(unique('other-types'), { eventTypes: ['billing.*'] });
+    const event = { source: 'github', eventId: 'delivery-no-subscribers', eventType: 'push', payload: { ref: 'main' } };
+    expect(await relayInboundEvent({ ...o.publish, listEndpoints: () => o.endpoints.listAll() }, event)).toBe('no_subscribers');
+    const { relayMessageId } = await import('../../shared/outbound/publish');
+    expect(await o.messages.getMessage(relayMessageId('github', 'delivery-no-subscribers'))).toBeUndefined();
   });
 
   it('publishes what an internal producer sends to the outbound queue in the documented shape', async () => {
