@@ -50,6 +50,7 @@ export class WebhookGatewayStack extends Stack {
     processor.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${TABLE.indexes[0].indexName}`] }),
     );
+    processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [table.tableArn] }));
     processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.outbound.queue.queueArn] }));
     processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
 
@@ -70,7 +71,7 @@ export class WebhookGatewayStack extends Stack {
     });
     this.api.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
       }),
     );

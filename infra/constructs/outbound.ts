@@ -52,7 +52,7 @@ export class Outbound extends Construct {
     };
     const storage = { WEBHOOKS_TABLE: table.tableName, PAYLOAD_BUCKET: payloadBucket.bucketName };
     const tableAccess = new PolicyStatement({
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
     });
 

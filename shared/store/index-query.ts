@@ -1,8 +1,9 @@
 /**
- * Reading one partition of the table's index (`gsi1`): the listings of events per source,
- * endpoints, messages and deliveries per endpoint all use it, sorted by time.
+ * Reading one partition of the table's index (`gsi1`, keys only): the listings of events per
+ * source, endpoints, messages and deliveries per endpoint all use it, sorted by time. The page's
+ * items are then read with one BatchGetItem; a status filter applies to the items of the page.
  */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from './table';
 
 export interface IndexPage {
@@ -23,21 +24,29 @@ export async function queryIndex(
       TableName: tableName,
       IndexName: index.indexName,
       KeyConditionExpression: options.since ? '#pk = :pk AND #sk >= :since' : '#pk = :pk',
-      ...(options.status ? { FilterExpression: '#status = :status' } : {}),
-      ExpressionAttributeNames: {
-        '#pk': index.partitionKey,
-        ...(options.since ? { '#sk': index.sortKey } : {}),
-        ...(options.status ? { '#status': 'status' } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':pk': partition,
-        ...(options.since ? { ':since': options.since } : {}),
-        ...(options.status ? { ':status': options.status } : {}),
-      },
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(options.since ? { '#sk': index.sortKey } : {}) },
+      ExpressionAttributeValues: { ':pk': partition, ...(options.since ? { ':since': options.since } : {}) },
       ScanIndexForward: !options.newestFirst,
       ...(options.limit ? { Limit: options.limit } : {}),
       ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
     }),
   );
-  return { items: result.Items ?? [], ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
+  const keys = (result.Items ?? []).map((item) => ({ [TABLE.partitionKey]: item[TABLE.partitionKey], [TABLE.sortKey]: item[TABLE.sortKey] }));
+  const items = (await batchGet(db, tableName, keys)).filter((item) => !options.status || item.status === options.status);
+  return { items, ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
+}
+
+/** The items for `keys`, in the same order (items deleted meanwhile are left out). */
+async function batchGet(db: DynamoDBDocumentClient, tableName: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const found = new Map<string, Record<string, unknown>>();
+  const id = (item: Record<string, unknown>) => `${String(item[TABLE.partitionKey])}\u0000${String(item[TABLE.sortKey])}`;
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+    for (let round = 0; pending?.length && round < 5; round++) {
+      const result = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
+      for (const item of result.Responses?.[tableName] ?? []) found.set(id(item), item);
+      pending = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return keys.map((key) => found.get(id(key))).filter((item): item is Record<string, unknown> => item !== undefined);
 }

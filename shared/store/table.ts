@@ -11,7 +11,12 @@ export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
-  indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  /**
+   * Keys only: an index entry is written when an item is created, and never again when its
+   * status changes (which would cost a write unit on the index each time). Listings read the
+   * items of a page with one BatchGetItem.
+   */
+  indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'KEYS_ONLY' }],
 } as const;
 
 export type TableIndexName = (typeof TABLE.indexes)[number]['indexName'];

@@ -56,7 +56,7 @@ describe('storage', () => {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] })],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } })],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
@@ -136,6 +136,7 @@ describe('functions', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:Query',
+        'dynamodb:BatchGetItem',
         's3:GetObject',
         's3:PutObject',
         'sqs:SendMessage',
@@ -150,6 +151,7 @@ describe('functions', () => {
       [
         ...logs,
         'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:Query',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
@@ -163,11 +165,11 @@ describe('functions', () => {
       ].sort(),
     );
     expect(actionsOf('dispatcher')).toEqual(
-      [...logs, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject', 's3:PutObject', 'sqs:SendMessage', 'states:StartExecution',
+      [...logs, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject', 's3:PutObject', 'sqs:SendMessage', 'states:StartExecution',
         'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].sort(),
     );
     expect(actionsOf('stream')).toEqual([...logs, 'dynamodb:Query'].sort());
-    expect(actionsOf('deliver')).toEqual([...logs, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject'].sort());
+    expect(actionsOf('deliver')).toEqual([...logs, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject'].sort());
     for (const name of Object.keys(FUNCTION_PREFIX) as FunctionName[]) {
       for (const statement of policyStatementsOf(name)) {
         const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
