@@ -86,7 +86,8 @@ export async function processOutboundRecord(record: SQSRecord, dependencies: Dis
       return;
     }
     default: {
-      const { message, created } = await publishMessage(dependencies.publish, work);
+      const publish = { ...dependencies.publish, dispatch: async (messageId: string) => void (await dispatchMessage(dependencies, messageId)) };
+      const { message, created } = await publishMessage(publish, work);
       logger.info(created ? 'message published' : 'message already published', { messageId: message.id, eventType: message.eventType });
     }
   }

@@ -16,6 +16,11 @@ export interface PublishDeps {
   readonly messages: MessageStore;
   readonly payloads: PayloadStore;
   readonly queue: OutboundQueue;
+  /**
+   * Dispatches the stored message in this process instead of queueing it (the dispatcher does
+   * this for what internal producers send: one trip through the queue instead of two).
+   */
+  readonly dispatch?: (messageId: string) => Promise<void>;
   readonly settings: Pick<OutboundSettings, 'retentionDays' | 'claimCheckBytes'>;
   readonly now?: () => Date;
 }
@@ -74,6 +79,7 @@ export async function publishMessage(deps: PublishDeps, input: PublishInput): Pr
 }
 
 async function enqueue(deps: PublishDeps, messageId: string): Promise<void> {
+  if (deps.dispatch) return deps.dispatch(messageId);
   try {
     await deps.queue.send({ kind: 'dispatch', messageId });
   } catch (error) {

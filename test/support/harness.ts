@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { inject } from 'vitest';
 import { loadConfigFile } from '../../shared/config/load';
 import type { GatewayConfig } from '../../shared/config/schema';
@@ -110,40 +109,4 @@ export function testSecretFor(provider: string): string {
   return provider === 'standard' ? `whsec_${bytes.toString('base64')}` : bytes.toString('hex');
 }
 
-/** An API Gateway HTTP API (payload v2) event, as API Gateway or the local gateway builds it. */
-export function httpEvent(options: {
-  method?: string;
-  path: string;
-  query?: string;
-  headers?: Record<string, string>;
-  body?: Buffer | string;
-  sourceIp?: string;
-  domainName?: string;
-  pathParameters?: Record<string, string>;
-}): APIGatewayProxyEventV2 {
-  const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
-  const contentType = options.headers?.['content-type'] ?? '';
-  const textual = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/.test(contentType) || /\+json/.test(contentType);
-  const domainName = options.domainName ?? 'abc123.execute-api.us-east-1.amazonaws.com';
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: options.path,
-    rawQueryString: options.query ?? '',
-    headers: { host: domainName, 'x-forwarded-proto': 'https', ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])) },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName,
-      domainPrefix: domainName.split('.')[0]!,
-      http: { method: options.method ?? 'POST', path: options.path, protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '203.0.113.10', userAgent: 'test' },
-      requestId: randomBytes(8).toString('hex'),
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-    },
-    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    ...(body === undefined ? {} : textual ? { body: body.toString('utf8'), isBase64Encoded: false } : { body: body.toString('base64'), isBase64Encoded: true }),
-  } as APIGatewayProxyEventV2;
-}
+export { httpEvent } from './http-event';
