@@ -29,7 +29,8 @@ export function deliverDeps(): DeliveryDeps {
   const report = createStatusReporter(gatewayConfig(), documents, logger);
   deps = createDeliveryDeps(gatewayConfig(), { documents, s3 }, async (event) => {
     reportDeliveryEvent(logger, metrics, event);
-    await report(deliveryStatusChange(event));
+    const change = deliveryStatusChange(event);
+    if (change) await report(change);
   });
   return deps;
 }

@@ -43,7 +43,8 @@ export function dispatcherDeps(): DispatcherDeps {
     const report = createStatusReporter(config, documents, logger);
     const delivery = createDeliveryDeps(config, { documents, s3 }, async (event) => {
     reportDeliveryEvent(logger, metrics, event);
-    await report(deliveryStatusChange(event));
+    const change = deliveryStatusChange(event);
+    if (change) await report(change);
   });
     deps = {
       ...delivery,

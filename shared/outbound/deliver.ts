@@ -17,7 +17,7 @@ import { signatureHeaders } from './signing';
 /** Status changes worth telling operators about (logs, metrics, the live stream). */
 export type DeliveryEvent =
   | { readonly type: 'delivery.attempted'; readonly attempt: Attempt }
-  | { readonly type: 'delivery.succeeded'; readonly messageId: string; readonly endpointId: string; readonly attempts: number }
+  | { readonly type: 'delivery.succeeded'; readonly messageId: string; readonly endpointId: string; readonly attempts: number; readonly statusCode: number; readonly durationMs: number }
   | { readonly type: 'delivery.failed'; readonly messageId: string; readonly endpointId: string; readonly reason: string }
   | { readonly type: 'delivery.exhausted'; readonly messageId: string; readonly endpointId: string; readonly attempts: number }
   | { readonly type: 'endpoint.disabled'; readonly endpointId: string; readonly reason: string };
@@ -135,7 +135,7 @@ export async function attemptDelivery(deps: DeliveryDeps, request: AttemptReques
   if (verdict === 'success') {
     await deps.messages.setDeliveryStatus(messageId, endpointId, 'succeeded', { now: finishedAt, lastStatusCode: response.statusCode });
     await deps.endpoints.recordSuccess(endpoint);
-    await deps.onEvent?.({ type: 'delivery.succeeded', messageId, endpointId, attempts: attempt });
+    await deps.onEvent?.({ type: 'delivery.succeeded', messageId, endpointId, attempts: attempt, statusCode: response.statusCode, durationMs: response.durationMs });
     return { outcome: 'succeeded', attempt };
   }
 

@@ -48,11 +48,10 @@ export function relayMessageId(source: string, eventId: string): string {
 
 export async function publishMessage(deps: PublishDeps, input: PublishInput): Promise<{ message: Message; created: boolean }> {
   const now = deps.now?.() ?? new Date();
-  let id = input.id ?? newMessageId(now);
-  if (input.idempotencyKey) {
-    id = await deps.messages.claimIdempotencyKey(input.tenantId, input.idempotencyKey, id, now, IDEMPOTENCY_WINDOW_SECONDS);
-  }
-  const existing = await deps.messages.getMessage(id);
+  const fresh = input.id ?? newMessageId(now);
+  const id = input.idempotencyKey ? await deps.messages.claimIdempotencyKey(input.tenantId, input.idempotencyKey, fresh, now, IDEMPOTENCY_WINDOW_SECONDS) : fresh;
+  // A new random id cannot exist yet; an id chosen by the caller or an earlier claim may.
+  const existing = id === fresh && !input.id ? undefined : await deps.messages.getMessage(id);
   if (existing) {
     // Queued again in case the first publish stored it but could not queue it; the dispatcher
     // finds its deliveries already made and sends nothing new.

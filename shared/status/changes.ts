@@ -2,9 +2,14 @@
 import type { DeliveryEvent } from '../outbound/deliver';
 import type { StatusChange } from './status-log';
 
-export function deliveryStatusChange(event: DeliveryEvent): StatusChange {
+/**
+ * The status change a delivery event makes, or `undefined` for a successful attempt: the
+ * `delivery.succeeded` that follows carries its status and duration, one write instead of two.
+ */
+export function deliveryStatusChange(event: DeliveryEvent): StatusChange | undefined {
   switch (event.type) {
     case 'delivery.attempted':
+      if (event.attempt.outcome === 'succeeded') return undefined;
       return {
         type: event.type,
         data: {
@@ -18,6 +23,10 @@ export function deliveryStatusChange(event: DeliveryEvent): StatusChange {
         },
       };
     case 'delivery.succeeded':
+      return {
+        type: event.type,
+        data: { messageId: event.messageId, endpointId: event.endpointId, attempts: event.attempts, statusCode: event.statusCode, durationMs: event.durationMs },
+      };
     case 'delivery.exhausted':
       return { type: event.type, data: { messageId: event.messageId, endpointId: event.endpointId, attempts: event.attempts } };
     case 'delivery.failed':

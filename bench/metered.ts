@@ -1,0 +1,231 @@
+/**
+ * The AWS calls each flow makes, counted (not assumed) by running the real handlers against the
+ * emulators with metered clients: inbound (ingress then processor, 5% provider duplicates),
+ * outbound first-try deliveries (internal producer → dispatcher → receiver), and one retry
+ * attempt of the schedule (the deliver task). The cost model multiplies these by prices.
+ */
+import { createServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Context } from 'aws-lambda';
+import { handleDeliver } from '../functions/deliver/handler';
+import { handleOutboundBatch, type DispatcherDeps } from '../functions/dispatcher/handler';
+import { handleIngress } from '../functions/ingress/handler';
+import { handleBatch } from '../functions/processor/handler';
+import { cachedEndpoints } from '../functions/endpoint-cache';
+import { lambdaContext } from '../local/lambda-context';
+import { SqsEventSource } from '../local/sqs-event-source';
+import { EndpointStore } from '../shared/outbound/endpoint-store';
+import { UndiciSender } from '../shared/outbound/http-sender';
+import { MessageStore } from '../shared/outbound/message-store';
+import { SqsOutboundQueue } from '../shared/outbound/outbound-queue';
+import { relayInboundEvent } from '../shared/outbound/relay';
+import { generateEndpointSecret } from '../shared/outbound/signing';
+import { deliveryStatusChange } from '../shared/status/changes';
+import { StatusLog, type StatusChange } from '../shared/status/status-log';
+import { S3PayloadStore } from '../shared/store/payload-store';
+import type { BenchEnvironment } from './environment';
+import { githubEvent } from './http-sample';
+import type { MeterReading } from './meter';
+import { round } from './stats';
+
+export interface FlowCount {
+  /** AWS calls per unit (event or delivery), by service.operation. */
+  readonly callsPerUnit: Record<string, number>;
+  readonly writeUnitsPerUnit: number;
+  readonly readUnitsPerUnit: number;
+  readonly conditionFailuresPerUnit: number;
+}
+
+export interface MeteredResult {
+  readonly inputs: { inboundEvents: number; duplicateRate: number; bodyBytes: number; outboundDeliveries: number; batchSize: number };
+  readonly inbound: {
+    readonly ingress: FlowCount;
+    readonly processor: FlowCount;
+    readonly ingressMsPerRequest: number;
+    readonly processorMsPerEvent: number;
+    readonly eventsPerProcessorInvocation: number;
+  };
+  readonly outbound: {
+    readonly firstTry: FlowCount;
+    readonly dispatcherMsPerDelivery: number;
+    readonly deliveriesPerDispatcherInvocation: number;
+  };
+  readonly retryAttempt: FlowCount & { readonly deliverMsPerAttempt: number };
+}
+
+function perUnit(reading: MeterReading, units: number): FlowCount {
+  return {
+    callsPerUnit: Object.fromEntries(Object.entries(reading.calls).sort().map(([key, count]) => [key, round(count / units, 3)])),
+    writeUnitsPerUnit: round(reading.writeUnits / units, 3),
+    readUnitsPerUnit: round(reading.readUnits / units, 3),
+    conditionFailuresPerUnit: round(reading.conditionFailures / units, 3),
+  };
+}
+
+async function drain(source: SqsEventSource, done: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  source.start();
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('metered flow did not finish in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await source.stop();
+}
+
+export async function benchMetered(env: BenchEnvironment, options = { events: 200, duplicateRate: 0.05, bodyBytes: 2048, deliveries: 100 }): Promise<MeteredResult> {
+  const resources = await env.resources();
+  const { clients, meter, config } = env;
+  const log = new StatusLog(clients.documents, resources.tableName);
+  const report = async (change: StatusChange) => void (await log.append(change).catch(() => undefined));
+  const source = config.sources.find((s) => s.provider === 'github')!;
+  const events = await Promise.all(Array.from({ length: options.events }, () => githubEvent(source, env.secrets[source.name]!, options.bodyBytes)));
+  const duplicates = events.slice(0, Math.round(options.events * options.duplicateRate));
+
+  // Inbound: ingress (every event, plus the provider's duplicates).
+  const receive = env.receiveDeps(resources);
+  meter.reset();
+  let started = performance.now();
+  for (const { event } of [...events, ...duplicates]) {
+    const response = await handleIngress(event, receive, report);
+    if (response.statusCode !== 200) throw new Error(`ingress answered ${response.statusCode}`);
+  }
+  const ingressMs = (performance.now() - started) / (events.length + duplicates.length);
+  const ingress = perUnit(meter.reset(), events.length);
+
+  // Inbound: the processor, through the event source mapping as configured (with relay on, no subscribers).
+  const endpoints = new EndpointStore(clients.documents, resources.tableName);
+  const messages = new MessageStore(clients.documents, resources.tableName);
+  const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
+  const outboundQueue = new SqsOutboundQueue(clients.sqs, resources.outbound.queueUrl);
+  const relay = { messages, payloads, queue: outboundQueue, settings: config.outbound, listEndpoints: cachedEndpoints(() => endpoints.listAll(), 5) };
+  const process = { ...env.processDeps(resources), afterHandled: async (event: Parameters<typeof relayInboundEvent>[1]) => void (await relayInboundEvent(relay, event)) };
+  let invocations = 0;
+  let processorMs = 0;
+  let processed = 0;
+  const store = process.store;
+  meter.reset();
+  await drain(
+    new SqsEventSource({
+      sqs: clients.sqs,
+      queueUrl: resources.inbound.queueUrl,
+      queueArn: resources.inbound.queueArn,
+      batchSize: config.inbound.batchSize,
+      maxBatchingWindowSeconds: config.inbound.maxBatchingWindowSeconds,
+      waitTimeSeconds: 1,
+      concurrency: 1,
+      invoke: async (event) => {
+        invocations++;
+        const t = performance.now();
+        const result = await handleBatch(event, lambdaContext('processor', 30), process, report);
+        processorMs += performance.now() - t;
+        processed += event.Records.length;
+        return result;
+      },
+    }),
+    async () => {
+      const last = events.at(-1)!;
+      const record = await store.get(source.name, last.eventId);
+      return processed >= events.length && record?.status === 'processed';
+    },
+  );
+  const processor = perUnit(meter.reset(), events.length);
+
+  // Outbound: what an internal producer publishes, delivered at the first try.
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.end('ok'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  const now = new Date().toISOString();
+  await endpoints.create({ id: 'ep_bench', url, eventTypes: ['invoice.*'], signatureScheme: 'standard', enabled: true, secrets: [{ secret: generateEndpointSecret(), createdAt: now }], createdAt: now, updatedAt: now });
+  const sender = new UndiciSender({ allowPrivateTargets: true });
+  const deliveryDeps = {
+    endpoints,
+    messages,
+    payloads,
+    sender,
+    settings: config.outbound,
+    schedule: config.outbound.retrySchedule,
+    onEvent: async (event: Parameters<typeof deliveryStatusChange>[0]) => {
+      const change = deliveryStatusChange(event);
+      if (change) await report(change);
+    },
+  };
+  const dispatcher: DispatcherDeps = {
+    ...deliveryDeps,
+    scheduler: { start: async () => { throw new Error('no retry expected: the receiver answers 200'); } },
+    listEndpoints: cachedEndpoints(() => endpoints.listAll(), 5),
+    staleAttemptSeconds: 60,
+    publish: { messages, payloads, queue: outboundQueue, settings: config.outbound },
+  };
+  let dispatcherInvocations = 0;
+  let dispatcherMs = 0;
+  let delivered = 0;
+  meter.reset();
+  for (let i = 0; i < options.deliveries; i++) {
+    await outboundQueue.send({ eventType: 'invoice.paid', payload: { id: `in_${i}`, amount: 1200, padding: 'x'.repeat(900) }, idempotencyKey: `bench-${i}` });
+  }
+  await drain(
+    new SqsEventSource({
+      sqs: clients.sqs,
+      queueUrl: resources.outbound.queueUrl,
+      queueArn: resources.outbound.queueArn,
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      waitTimeSeconds: 1,
+      concurrency: 1,
+      invoke: async (event) => {
+        dispatcherInvocations++;
+        const t = performance.now();
+        const result = await handleOutboundBatch(event, lambdaContext('dispatcher', 60) as Context, dispatcher);
+        dispatcherMs += performance.now() - t;
+        delivered += event.Records.length;
+        return result;
+      },
+    }),
+    async () => delivered >= options.deliveries,
+  );
+  const firstTry = perUnit(meter.reset(), options.deliveries);
+
+  // One scheduled retry attempt (the deliver task), to a receiver that keeps failing.
+  const failing = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.statusCode = 503;
+      response.end('down');
+    });
+  });
+  await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', () => resolve()));
+  const failingAddress = failing.address();
+  await endpoints.update('ep_bench', { url: `http://127.0.0.1:${typeof failingAddress === 'object' && failingAddress ? failingAddress.port : 0}/hook` }, new Date());
+  const page = await messages.listMessages({ limit: 20 });
+  const retryIds = page.messages.slice(0, 10).map((message) => message.id);
+  for (const id of retryIds) await messages.setDeliveryStatus(id, 'ep_bench', 'retrying', { now: new Date() });
+  meter.reset();
+  started = performance.now();
+  for (const id of retryIds) await handleDeliver({ messageId: id, endpointId: 'ep_bench', waitSeconds: 0 }, deliveryDeps);
+  const deliverMs = (performance.now() - started) / retryIds.length;
+  const retryAttempt = { ...perUnit(meter.reset(), retryIds.length), deliverMsPerAttempt: round(deliverMs, 1) };
+
+  await sender.close();
+  server.close();
+  failing.close();
+  return {
+    inputs: { inboundEvents: options.events, duplicateRate: options.duplicateRate, bodyBytes: events[0]!.body.length, outboundDeliveries: options.deliveries, batchSize: config.inbound.batchSize },
+    inbound: {
+      ingress,
+      processor,
+      ingressMsPerRequest: round(ingressMs, 1),
+      processorMsPerEvent: round(processorMs / Math.max(1, processed), 1),
+      eventsPerProcessorInvocation: round(processed / Math.max(1, invocations), 2),
+    },
+    outbound: {
+      firstTry,
+      dispatcherMsPerDelivery: round(dispatcherMs / Math.max(1, delivered), 1),
+      deliveriesPerDispatcherInvocation: round(delivered / Math.max(1, dispatcherInvocations), 2),
+    },
+    retryAttempt,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: ingress overhead, cold start, end to end and outbound throughput, plus the
+ * counted AWS calls per flow that `npm run cost` prices. Prints tables and writes
+ * bench/results.json. Figures are ratios measured in one run: absolute times vary with the
+ * machine and its load.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { benchColdStart } from './cold-start';
+import { benchEndToEnd } from './end-to-end';
+import { benchEnvironment } from './environment';
+import { benchIngress } from './ingress';
+import { benchMetered } from './metered';
+import { benchOutbound } from './outbound';
+import { table } from './stats';
+
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` };
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(`Benchmarks on ${machine.cpus}× ${machine.cpu}, Node ${machine.node}, ${new Date().toISOString()}`);
+
+  const env = await benchEnvironment();
+  let ingress, metered;
+  try {
+    log('\n1. Ingress overhead …');
+    ingress = await benchIngress(env);
+    log('   counting AWS calls per flow (for npm run cost) …');
+    metered = await benchMetered(env);
+  } finally {
+    await env.stop();
+  }
+  log(
+    table([
+      ['figure', 'value', 'goal', 'verdict'],
+      ['ingress handler, median ms/request', ingress.handlerMs, '', ''],
+      ['bare PutItem + SendMessage, median ms', ingress.barePutAndSendMs, '', ''],
+      ['ratio (with the status stream write)', ingress.ratio, `≤ ${ingress.goal}`, verdict(ingress.ratio <= ingress.goal)],
+      ['ratio (status stream off)', ingress.ratioWithoutStream, `≤ ${ingress.goal}`, verdict(ingress.ratioWithoutStream <= ingress.goal)],
+    ]),
+  );
+  log(`   inputs: ${JSON.stringify(ingress.inputs)}`);
+
+  log('\n2. Cold start …');
+  const cold = await benchColdStart();
+  log(
+    table([
+      ['function', 'bundle KB', 'baseline KB', 'init ms', 'baseline ms', 'ratio', 'verdict'],
+      ...cold.functions.map((row) => [
+        row.name,
+        (row.bundleBytes / 1024).toFixed(0),
+        (row.baselineBytes / 1024).toFixed(0),
+        row.initMs,
+        row.baselineInitMs,
+        row.ratio,
+        `${verdict(row.ratio <= cold.goals.initRatio)}${row.name === 'ingress' ? `; size ${verdict(row.bundleBytes <= cold.goals.ingressBundleBytes)} (goal ≤ 250 KB)` : ''}`,
+      ]),
+    ]),
+  );
+  log(`   inputs: ${JSON.stringify(cold.inputs)}; goal: init ratio ≤ ${cold.goals.initRatio}`);
+
+  log('\n3. End to end on the local runtime …');
+  const e2e = await benchEndToEnd();
+  log(
+    table([
+      ['figure', 'value'],
+      ['events/s, POST to processed', e2e.eventsPerSecond],
+      ['ack latency p50 ms', e2e.ackP50Ms],
+      ['ack latency p99 ms', e2e.ackP99Ms],
+    ]),
+  );
+  log(`   inputs: ${JSON.stringify(e2e.inputs)}; runs: ${JSON.stringify(e2e.runs)}`);
+
+  log('\n4. Outbound …');
+  const outbound = await benchOutbound();
+  log(
+    table([
+      ['figure', 'deliveries/s', 'ratio', 'goal', 'verdict'],
+      ['our sender (keep-alive, concurrent, signed)', outbound.senderPerSecond, '', '', ''],
+      ['(a) naive: new client per request, one at a time', outbound.naivePerSecond, outbound.versusNaive, `≥ ${outbound.goals.versusNaive}×`, verdict(outbound.versusNaive >= outbound.goals.versusNaive)],
+      ['(b) receiver capacity (keep-alive load generator)', outbound.receiverCapacityPerSecond, outbound.versusReceiver, `≥ ${outbound.goals.versusReceiver}×`, verdict(outbound.versusReceiver >= outbound.goals.versusReceiver)],
+    ]),
+  );
+  log(`   inputs: ${JSON.stringify(outbound.inputs)}`);
+
+  const results = { date: new Date().toISOString(), machine, seconds: Math.round((Date.now() - started) / 1000), ingress, coldStart: cold, endToEnd: e2e, outbound, metered };
+  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nWrote bench/results.json (${results.seconds} s). Next: npm run cost`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
