@@ -94,3 +94,12 @@ export class DependencyError extends GatewayError {
     super(message, options);
   }
 }
+
+/**
+ * A repeated delivery of an event another request is accepting at this moment: the caller
+ * should retry shortly (a 503), since that other request may still fail.
+ */
+export class EventInFlightError extends GatewayError {
+  override readonly name: string = 'EventInFlightError';
+  readonly code = 'event_in_flight';
+}

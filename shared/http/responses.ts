@@ -5,6 +5,7 @@
 import {
   ConflictError,
   DependencyError,
+  EventInFlightError,
   ForbiddenError,
   GatewayError,
   MalformedEventError,
@@ -43,6 +44,7 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => GatewayError, nu
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
   [DependencyError, 503],
+  [EventInFlightError, 503],
 ];
 
 /** HTTP status for an error; anything that is not a `GatewayError` is a 500. */

@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import ipaddr from 'ipaddr.js';
 import type { GatewayConfig, SourceConfig } from '../config/schema';
-import { DependencyError, ForbiddenError, NotFoundError, PayloadTooLargeError, SignatureError } from '../errors';
+import { DependencyError, EventInFlightError, ForbiddenError, NotFoundError, PayloadTooLargeError, SignatureError } from '../errors';
 import { providerFor } from '../signatures';
 import type { HandshakeResponse, SignedRequest } from '../signatures/types';
 import type { PayloadStore } from '../store/payload-store';
@@ -63,6 +63,8 @@ const MAX_KEPT_HEADER_BYTES = 1024;
 const MAX_KEPT_HEADERS = 40;
 /** Headers that authenticate a request are never stored. */
 const SENSITIVE_HEADER = /signature|token|hmac|secret|authorization|cookie|api-key/i;
+/** Transport headers say nothing about the event; leaving them out keeps the record (and every write of it) small. */
+const TRANSPORT_HEADER = /^(host|connection|content-length|transfer-encoding|accept|accept-encoding|accept-language|via|te|upgrade|expect|x-forwarded-.*|x-amzn-.*|x-amz-cf-.*|x-real-ip|cdn-loop|cf-.*|sec-.*|true-client-ip|forwarded)$/i;
 
 /** Finds a source by its URL segment. */
 export function findSource(config: GatewayConfig, name: string): SourceConfig {
@@ -113,8 +115,11 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
 
   const accepted = { kind: 'accepted', source, eventId, eventType } as const;
   if (!put.created) {
-    const claimed = await dependency('the event store', () => reclaimUnqueued(deps, put.existing, owner, nowMs));
-    if (!claimed) return { ...accepted, duplicate: true, recovered: false, statusUpdateFailed: false };
+    const state = await dependency('the event store', () => reclaimUnqueued(deps, put.existing, owner, nowMs));
+    if (state === 'done') return { ...accepted, duplicate: true, recovered: false, statusUpdateFailed: false };
+    // Another request holds the record but has not queued it yet: it may still fail, and a 2xx
+    // here would stop the provider's retries. Ask for a retry; by then it is queued or reclaimable.
+    if (state === 'in_flight') throw new EventInFlightError('this event is being accepted by another request; retry the delivery');
   }
 
   try {
@@ -147,10 +152,18 @@ async function dependency<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** An event stuck in `received` never reached the queue (or its writer died): take it over. */
-async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEvent, owner: string, nowMs: number): Promise<boolean> {
-  if (existing.status !== 'received') return false;
-  return deps.store.claimEnqueue(existing.source, existing.eventId, { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS });
+/**
+ * What a repeated delivery meets: `done` (the event is queued or further on), `claimed` (it was
+ * stuck in `received` — its enqueue failed or its writer died — and this request took it over),
+ * or `in_flight` (another request holds its enqueue lease right now).
+ */
+async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEvent, owner: string, nowMs: number): Promise<'done' | 'claimed' | 'in_flight'> {
+  if (existing.status !== 'received') return 'done';
+  const claimed = await deps.store.claimEnqueue(existing.source, existing.eventId, { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS });
+  if (claimed) return 'claimed';
+  // The claim can also fail because the holder just queued it: look again.
+  const current = await deps.store.get(existing.source, existing.eventId);
+  return current && current.status !== 'received' ? 'done' : 'in_flight';
 }
 
 async function verifySignature(secretSource: SecretSource, source: SourceConfig, request: SignedRequest, now: Date): Promise<void> {
@@ -202,7 +215,7 @@ function keptHeaders(headers: SignedRequest['headers']): Record<string, string> 
   const kept: Record<string, string> = {};
   let count = 0;
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || SENSITIVE_HEADER.test(name)) continue;
+    if (value === undefined || SENSITIVE_HEADER.test(name) || TRANSPORT_HEADER.test(name)) continue;
     if (++count > MAX_KEPT_HEADERS) break;
     kept[name] = value.length > MAX_KEPT_HEADER_BYTES ? value.slice(0, MAX_KEPT_HEADER_BYTES) : value;
   }

@@ -113,7 +113,7 @@ describe('functions', () => {
     expect(Object.keys(functions)).toHaveLength(6);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
-      expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: expect.anything() });
+      expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: expect.anything(), LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' });
     }
     // One per function, the HTTP API's access logs and the state machine's logs.
     template.resourceCountIs('AWS::Logs::LogGroup', 8);

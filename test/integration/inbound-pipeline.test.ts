@@ -160,10 +160,15 @@ describe('inbound pipeline', () => {
     const source = config.sources.find((s) => s.name === 'stripe')!;
     const sample = await sampleWebhook(source, h2.secrets.stripe!, { url: urlFor(source) });
     const responses = await Promise.all(Array.from({ length: 20 }, () => handleIngress(webhookEvent(source, sample), h2.receiveDeps())));
-    expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
-    const bodies = responses.map(parse);
-    expect(bodies.filter((b) => b.duplicate === false)).toHaveLength(1);
-    expect(bodies.filter((b) => b.duplicate === true)).toHaveLength(19);
+    // One copy is accepted. The others either find it queued (2xx, duplicate) or, while the
+    // first is still between its put and its enqueue, are asked to retry (503): a 2xx then
+    // would stop the provider's retries although that first request may yet fail.
+    const accepted = responses.filter((r) => r.statusCode === 200 && parse(r).duplicate === false);
+    const duplicates = responses.filter((r) => r.statusCode === 200 && parse(r).duplicate === true);
+    const retryLater = responses.filter((r) => r.statusCode === 503);
+    expect(accepted).toHaveLength(1);
+    expect(duplicates.length + retryLater.length).toBe(19);
+    for (const r of retryLater) expect(parse(r)).toMatchObject({ error: { code: 'event_in_flight' } });
     expect(await h2.queueDepth(h2.resources.inbound.queueUrl)).toBe(1);
 
     let handled = 0;
@@ -176,6 +181,27 @@ describe('inbound pipeline', () => {
     const again = await handleIngress(webhookEvent(source, sample), h2.receiveDeps());
     expect(parse(again)).toEqual({ received: true, id: sample.eventId, duplicate: true });
     expect(await h2.queueDepth(h2.resources.inbound.queueUrl)).toBe(0);
+  });
+
+  it('a copy that arrives while the first is between its put and its enqueue is asked to retry, then told duplicate', async () => {
+    const h2 = await createHarness();
+    const source = config.sources.find((s) => s.name === 'github')!;
+    const sample = await sampleWebhook(source, h2.secrets.github!, { url: urlFor(source) });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const real = h2.receiveDeps().queue;
+    // Fault injection at the queue port: the first request's enqueue is held back.
+    const slow: EventQueue = { send: async (message) => { await gate; await real.send(message); } };
+    const first = handleIngress(webhookEvent(source, sample), h2.receiveDeps({ queue: slow }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const copy = await handleIngress(webhookEvent(source, sample), h2.receiveDeps());
+    expect(copy.statusCode).toBe(503);
+    expect(parse(copy)).toMatchObject({ error: { code: 'event_in_flight' } });
+    release();
+    expect((await first).statusCode).toBe(200);
+    const later = await handleIngress(webhookEvent(source, sample), h2.receiveDeps());
+    expect(parse(later)).toEqual({ received: true, id: sample.eventId, duplicate: true });
+    expect(await h2.queueDepth(h2.resources.inbound.queueUrl)).toBe(1);
   });
 
   it('enqueue fails after the put: 503, then the provider retry queues it and it is processed', async () => {
