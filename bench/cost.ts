@@ -62,12 +62,6 @@ function logs(prices: Prices, bytes: number): number {
   return (bytes / 1024 ** 3) * prices.cloudwatchLogsPerGbIngested;
 }
 
-/** Writes per event the status stream adds (one per status change recorded). */
-// unused
-function statusWrites(calls: Record<string, number>): number {
-  return calls['dynamodb.PutItem'] ?? 0;
-}
-
 export function model(metered: MeteredResult, prices: Prices, template: Template) {
   const million = 1e6;
   const { inbound, outbound, retryAttempt, inputs } = metered;
