@@ -29,11 +29,6 @@ export function gatewayConfig(): GatewayConfig {
   return config;
 }
 
-/** Forgets the parsed configuration (the local runtime reloads it on restart). */
-export function resetGatewayConfig(): void {
-  config = undefined;
-}
-
 /** Outbound deliveries may reach private and loopback addresses only when this is `true` (the local runtime). */
 export function allowPrivateTargets(): boolean {
   return process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true';

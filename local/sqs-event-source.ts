@@ -25,7 +25,6 @@ export interface SqsEventSourceOptions {
 export class SqsEventSource {
   private isRunning = false;
   private readonly loops: Promise<void>[] = [];
-  private inFlight = 0;
 
   constructor(private readonly options: SqsEventSourceOptions) {}
 
@@ -50,10 +49,6 @@ export class SqsEventSource {
     return this.isRunning;
   }
 
-  get batchesInFlight(): number {
-    return this.inFlight;
-  }
-
   private async poll(): Promise<void> {
     while (this.isRunning) {
       let messages: Message[];
@@ -66,13 +61,10 @@ export class SqsEventSource {
         continue;
       }
       if (messages.length === 0) continue;
-      this.inFlight++;
       try {
         await this.deliver(messages);
       } catch (error) {
         this.options.onError?.(error);
-      } finally {
-        this.inFlight--;
       }
     }
   }
