@@ -9,6 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../infra/app';
+import { loadConfigFile } from '../shared/config/load';
+import type { GatewayConfig } from '../shared/config/schema';
 import { RETRY_STATES } from '../shared/outbound/retry-state-machine';
 import type { MeteredResult } from './metered';
 import { table } from './stats';
@@ -62,7 +64,7 @@ function logs(prices: Prices, bytes: number): number {
   return (bytes / 1024 ** 3) * prices.cloudwatchLogsPerGbIngested;
 }
 
-export function model(metered: MeteredResult, prices: Prices, template: Template) {
+export function model(metered: MeteredResult, prices: Prices, template: Template, config: GatewayConfig) {
   const million = 1e6;
   const { inbound, outbound, retryAttempt, inputs } = metered;
   const memory = {
@@ -106,14 +108,14 @@ export function model(metered: MeteredResult, prices: Prices, template: Template
 
   // A delivery that needs the whole schedule: one execution, `retries` loops of
   // Wait → Attempt → Choice, then Succeed.
-  const retries = 9;
+  const retries = config.outbound.retrySchedule.length;
   const transitionsPerLoop = [RETRY_STATES.wait, RETRY_STATES.attempt, RETRY_STATES.decide].length;
   const transitions = retries * transitionsPerLoop + 1;
   const retryLines: Line[] = [
     ['Step Functions Standard transitions', (transitions / 1000) * prices.stepFunctionsStandardPerThousandTransitions],
-    ['Lambda deliver, 9 attempts', lambda(prices, retries, retryAttempt.deliverMsPerAttempt, memory.deliver)],
-    ['DynamoDB, 9 attempts', dynamo(prices, retries * retryAttempt.writeUnitsPerUnit, retries * retryAttempt.readUnitsPerUnit)],
-    ['CloudWatch Logs, 9 attempts (estimate)', logs(prices, retries * (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation + LOG_BYTES.infoLinePerEvent) + transitions * 200)],
+    [`Lambda deliver, ${retries} attempts`, lambda(prices, retries, retryAttempt.deliverMsPerAttempt, memory.deliver)],
+    [`DynamoDB, ${retries} attempts`, dynamo(prices, retries * retryAttempt.writeUnitsPerUnit, retries * retryAttempt.readUnitsPerUnit)],
+    [`CloudWatch Logs, ${retries} attempts (estimate)`, logs(prices, retries * (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation + LOG_BYTES.infoLinePerEvent) + transitions * 200)],
   ];
   const sum = (lines: Line[]) => lines.reduce((total, [, value]) => total + value, 0);
   return {
@@ -128,7 +130,8 @@ function main(): void {
   const results = JSON.parse(readFileSync('bench/results.json', 'utf8')) as { date: string; metered: MeteredResult };
   const prices = JSON.parse(readFileSync('bench/prices.json', 'utf8')) as Prices;
   const template = Template.fromStack(buildApp('webhooks.config.json', new App({ context: { 'aws:cdk:bundling-stacks': [] } })).stack);
-  const cost = model(results.metered, prices, template);
+  const config = loadConfigFile('webhooks.config.json');
+  const cost = model(results.metered, prices, template, config);
   const money = (value: number) => `$${value.toFixed(value < 0.01 ? 4 : 2)}`;
   const print = (line: string) => process.stdout.write(`${line}\n`);
   print(`Modelled AWS cost, prices of ${prices.asOf} (${prices.region}); calls counted by npm run bench on ${results.date}`);
@@ -139,7 +142,7 @@ function main(): void {
   print('Outbound, per million first-try deliveries (internal producer → one endpoint):');
   print(table([['item', 'cost'], ...cost.outbound.lines.map(([name, value]) => [name, money(value)]), ['TOTAL', money(cost.outbound.total)]]));
   print(`goal ≤ ${money(cost.outbound.goal)}: ${cost.outbound.total <= cost.outbound.goal ? 'met' : `MISSED by ${money(cost.outbound.total - cost.outbound.goal)}`}\n`);
-  print(`Extra for a delivery that needs the full retry schedule (9 retries, ${cost.fullRetry.transitions} state transitions):`);
+  print(`Extra for a delivery that needs the full retry schedule (${config.outbound.retrySchedule.length} retries, ${cost.fullRetry.transitions} state transitions):`);
   print(table([['item', 'per delivery'], ...cost.fullRetry.lines.map(([name, value]) => [name, `$${value.toFixed(6)}`]), ['TOTAL', `$${cost.fullRetry.perDelivery.toFixed(6)}`]]));
   print(`= ${money(cost.fullRetry.perMillion)} per million such deliveries`);
   writeFileSync('bench/cost.json', `${JSON.stringify({ date: new Date().toISOString(), prices: prices.asOf, ...cost }, null, 2)}\n`);
