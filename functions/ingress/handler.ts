@@ -73,7 +73,7 @@ export async function handleIngress(event: APIGatewayProxyEventV2, dependencies:
     const outcome = await receiveWebhook(onQueued ? { ...dependencies, onQueued } : dependencies, { ...request, sourceName, sourceIp: event.requestContext.http.sourceIp });
     if (outcome.kind === 'handshake') {
       logger.info('handshake answered', { source: source.name });
-      return { statusCode: outcome.response.statusCode, headers: { 'content-type': outcome.response.contentType }, body: outcome.response.body };
+      return { statusCode: outcome.response.statusCode, headers: { 'content-type': outcome.response.contentType, 'cache-control': 'no-store' }, body: outcome.response.body };
     }
     logger.appendKeys({ eventId: outcome.eventId });
     logger.info(outcome.duplicate ? 'duplicate event' : 'event accepted', {

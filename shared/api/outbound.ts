@@ -13,6 +13,7 @@ import type { MessageStore } from '../outbound/message-store';
 import type { Delivery, Endpoint, Message } from '../outbound/model';
 import { EVENT_TYPE, publishRequestSchema, type OutboundQueue } from '../outbound/outbound-queue';
 import { publishMessage, type PublishDeps } from '../outbound/publish';
+import { liveSecrets } from '../outbound/deliver';
 import { checkExpression } from '../outbound/routing';
 import { generateEndpointSecret } from '../outbound/signing';
 import { resolvePublicAddresses, validateTargetUrl } from '../outbound/ssrf';
@@ -142,7 +143,9 @@ export function registerOutboundRoutes(router: Router, deps: OutboundRoutesDeps)
     .add('GET', '/api/v1/endpoints/:id', async ({ params }) => jsonResponse(200, endpointView(await deps.endpoints.require(params.id!))))
     .add('GET', '/api/v1/endpoints/:id/secret', async ({ params }) => {
       const endpoint = await deps.endpoints.require(params.id!);
-      return jsonResponse(200, { secret: endpoint.secrets[0]?.secret, previous: endpoint.secrets.slice(1) });
+      // The previous secret only while it still signs (24 h after a rotation).
+      const live = new Set(liveSecrets(endpoint, now()));
+      return jsonResponse(200, { secret: endpoint.secrets[0]?.secret, previous: endpoint.secrets.slice(1).filter((entry) => live.has(entry.secret)) });
     })
     .add('PATCH', '/api/v1/endpoints/:id', async (request) => {
       const body = request.json(updateEndpointBody);
@@ -195,7 +198,7 @@ export function registerOutboundRoutes(router: Router, deps: OutboundRoutesDeps)
         return jsonResponse(200, { deliveries: page.deliveries, ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) });
       }
       if (status) throw new ValidationError('status: filtering by delivery status needs an endpointId', 'invalid_request');
-      const page = await deps.messages.listMessages({ limit, ...(cursor ? { cursor: decodeCursor(cursor) } : {}) });
+      const page = await deps.messages.listMessages({ limit, ...(since ? { since: new Date(since).toISOString() } : {}), ...(cursor ? { cursor: decodeCursor(cursor) } : {}) });
       return jsonResponse(200, { messages: page.messages.map((m) => messageView(m)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) });
     })
     .add('GET', '/api/v1/messages/:id', async ({ params }) => {

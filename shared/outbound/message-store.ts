@@ -79,7 +79,7 @@ export class MessageStore {
   }
 
   /** Messages newest first. */
-  async listMessages(options: { limit: number; cursor?: Record<string, unknown> }): Promise<{ messages: Message[]; next?: Record<string, unknown> }> {
+  async listMessages(options: { limit: number; since?: string; cursor?: Record<string, unknown> }): Promise<{ messages: Message[]; next?: Record<string, unknown> }> {
     const page = await queryIndex(this.db, this.tableName, 'MESSAGES', { newestFirst: true, ...options });
     return { messages: page.items.map(toMessage), ...(page.next ? { next: page.next } : {}) };
   }

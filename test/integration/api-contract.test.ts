@@ -1,0 +1,309 @@
+/**
+ * The API's responses match openapi.yaml: every route is driven for real (ingress handler, and
+ * the management router wired as functions/api/handler.ts wires it) against DynamoDB Local and
+ * fauxqs, with deliveries to a receiver on loopback, and every response — success or error —
+ * is validated against the spec's documented schema for its operation and status.
+ */
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleIngress } from '../../functions/ingress/handler';
+import { sampleWebhook } from '../../local/samples';
+import { registerDeadLetterRoutes } from '../../shared/api/dead-letters';
+import { registerInboundEventRoutes } from '../../shared/api/inbound-events';
+import { registerOutboundRoutes } from '../../shared/api/outbound';
+import type { GatewayConfig, SourceConfig } from '../../shared/config/schema';
+import type { HttpResponse } from '../../shared/http/responses';
+import { Router } from '../../shared/http/router';
+import { SqsEventQueue } from '../../shared/inbound/event-queue';
+import type { ReceiveDeps } from '../../shared/inbound/receive';
+import { SSE_HEADERS } from '../../shared/status/stream';
+import { createHarness, httpEvent, type Harness } from '../support/harness';
+import { loadContract } from '../support/openapi';
+import { createOutboundHarness, type OutboundHarness } from '../support/outbound-harness';
+import { eventually, Receiver } from '../support/receiver';
+
+const DOMAIN = 'hooks.example.test';
+const contract = loadContract();
+const receiver = new Receiver();
+let h: Harness;
+let o: OutboundHarness;
+let router: Router;
+
+beforeAll(async () => {
+  h = await createHarness();
+  o = await createOutboundHarness(h, { schedule: [1, 1, 1] });
+  await receiver.start();
+  // The management API exactly as functions/api/handler.ts wires it: one router, three route sets.
+  router = new Router();
+  registerInboundEventRoutes(router, { config: h.config, store: h.store, queue: new SqsEventQueue(h.clients.sqs, h.resources.inbound.queueUrl) });
+  registerDeadLetterRoutes(router, { sqs: h.clients.sqs, queueUrl: h.resources.inbound.queueUrl, deadLetterQueueUrl: h.resources.inbound.deadLetterQueueUrl });
+  registerOutboundRoutes(router, {
+    endpoints: o.endpoints,
+    messages: o.messages,
+    payloads: o.publish.payloads,
+    queue: o.publish.queue,
+    settings: h.config.outbound,
+    allowPrivateTargets: true,
+  });
+});
+
+afterAll(async () => {
+  await o?.stop();
+  await receiver.stop();
+});
+
+interface Called {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: any;
+}
+
+/** Calls the management API on the path `template` with `params` filled in; checks the response against the spec. */
+async function api(
+  method: string,
+  template: string,
+  options: { params?: Record<string, string>; query?: string; body?: unknown; rawBody?: string } = {},
+): Promise<Called> {
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? `missing-${name}`));
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const response = await router.handle(
+    httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(options.query ? { query: options.query } : {}), ...(body === undefined ? {} : { body }) }),
+  );
+  return { status: response.statusCode, headers: response.headers, body: contract.check(method, template, response) };
+}
+
+function source(name: string): SourceConfig {
+  const found = h.config.sources.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`no source ${name} in the shipped config`);
+  return found;
+}
+
+/** POSTs to the ingress handler; checks the response against the spec. */
+async function webhook(sourceName: string, request: { headers: Record<string, string>; body: Buffer | string }, deps: ReceiveDeps = h.receiveDeps()): Promise<Called> {
+  const response: HttpResponse = await handleIngress(
+    httpEvent({ path: `/webhooks/${sourceName}`, pathParameters: { source: sourceName }, headers: request.headers, body: request.body, domainName: DOMAIN }),
+    deps,
+  );
+  return { status: response.statusCode, headers: response.headers, body: contract.check('POST', '/webhooks/{source}', response) };
+}
+
+async function signedSample(name: string) {
+  return sampleWebhook(source(name), h.secrets[name]!, { url: `https://${DOMAIN}/webhooks/${name}` });
+}
+
+function withConfig(change: (config: GatewayConfig) => GatewayConfig): ReceiveDeps {
+  return h.receiveDeps({ config: change(h.config) });
+}
+
+describe('API contract (openapi.yaml)', () => {
+  let eventId = '';
+  let endpointId = '';
+  let messageId = '';
+
+  describe('POST /webhooks/{source}', () => {
+    it('answers an accepted event, then its duplicate, with the documented body', async () => {
+      const sample = await signedSample('stripe');
+      const first = await webhook('stripe', sample);
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ received: true, id: sample.eventId, duplicate: false });
+      const again = await webhook('stripe', sample);
+      expect(again.body).toEqual({ received: true, id: sample.eventId, duplicate: true });
+      eventId = sample.eventId;
+    });
+
+    it("answers Slack's url_verification handshake with its challenge", async () => {
+      const body = JSON.stringify({ token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = `v0=${createHmac('sha256', h.secrets.slack!).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+      const response = await webhook('slack', { headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature }, body });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+    });
+
+    it('refuses with the documented errors: 400, 401, 403, 404, 413, 503', async () => {
+      // 400: authentic (the signature covers only the body) but without GitHub's delivery id.
+      const github = await signedSample('github');
+      const { 'x-github-delivery': _delivery, ...withoutId } = github.headers;
+      expect((await webhook('github', { headers: withoutId, body: github.body })).status).toBe(400);
+
+      const stripe = await signedSample('stripe');
+      const tampered = Buffer.from(stripe.body);
+      tampered[tampered.length - 2] = tampered[tampered.length - 2]! ^ 0x01;
+      const refused = await webhook('stripe', { headers: stripe.headers, body: tampered });
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.code).toBe('signature_invalid');
+
+      const forbidden = withConfig((config) => ({ ...config, sources: config.sources.map((s) => (s.name === 'stripe' ? { ...s, allowedCidrs: ['10.0.0.0/8'] } : s)) }));
+      expect((await webhook('stripe', stripe, forbidden)).status).toBe(403);
+
+      const unknown = await webhook('no-such-source', stripe);
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.code).toBe('source_not_found');
+
+      const small = withConfig((config) => ({ ...config, inbound: { ...config.inbound, maxBodyBytes: 16 } }));
+      expect((await webhook('stripe', stripe, small)).status).toBe(413);
+
+      const queueDown = h.receiveDeps({ queue: { send: async () => Promise.reject(new Error('queue unavailable')) } });
+      const unavailable = await webhook('stripe', stripe, queueDown);
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.headers['retry-after']).toBe('5');
+    });
+  });
+
+  describe('inbound events and dead letters', () => {
+    it('lists the sources', async () => {
+      const response = await api('GET', '/api/v1/sources');
+      expect(response.status).toBe(200);
+      expect(response.body.sources.map((s: { name: string }) => s.name)).toContain('stripe');
+    });
+
+    it('lists, gets and replays events; unknown ones and bad queries are documented errors', async () => {
+      const list = await api('GET', '/api/v1/sources/{source}/events', { params: { source: 'stripe' }, query: 'status=queued&limit=5' });
+      expect(list.status).toBe(200);
+      expect(list.body.events.map((e: { id: string }) => e.id)).toContain(eventId);
+      expect((await api('GET', '/api/v1/sources/{source}/events', { params: { source: 'stripe' }, query: 'limit=0' })).status).toBe(400);
+      expect((await api('GET', '/api/v1/sources/{source}/events', { params: { source: 'nope' } })).status).toBe(404);
+
+      const event = await api('GET', '/api/v1/sources/{source}/events/{eventId}', { params: { source: 'stripe', eventId } });
+      expect(event.status).toBe(200);
+      expect(event.body).toMatchObject({ source: 'stripe', id: eventId, status: 'queued' });
+      expect((await api('GET', '/api/v1/sources/{source}/events/{eventId}', { params: { source: 'stripe', eventId: 'evt_missing' } })).status).toBe(404);
+
+      const replay = await api('POST', '/api/v1/sources/{source}/events/{eventId}/replay', { params: { source: 'stripe', eventId } });
+      expect(replay.status).toBe(202);
+      expect(replay.body).toEqual({ replaying: true, id: eventId });
+      expect((await api('POST', '/api/v1/sources/{source}/events/{eventId}/replay', { params: { source: 'stripe', eventId: 'evt_missing' } })).status).toBe(404);
+    });
+
+    it('reports the dead-letter depth and redrives', async () => {
+      const depth = await api('GET', '/api/v1/dlq');
+      expect(depth.status).toBe(200);
+      expect(depth.body.depth).toBe(0);
+      const redrive = await api('POST', '/api/v1/dlq/redrive');
+      expect(redrive.status).toBe(200);
+      expect(redrive.body).toEqual({ moved: 0 });
+      expect((await api('POST', '/api/v1/dlq/redrive', { body: { max: 5 } })).status).toBe(200);
+      expect((await api('POST', '/api/v1/dlq/redrive', { body: { max: 0 } })).status).toBe(400);
+      expect((await api('POST', '/api/v1/dlq/redrive', { rawBody: '{"max":' })).body.error.code).toBe('invalid_json');
+    });
+  });
+
+  describe('endpoints', () => {
+    it('creates, lists, gets and changes an endpoint', async () => {
+      const created = await api('POST', '/api/v1/endpoints', { body: { url: receiver.url('/contract'), eventTypes: ['contract.*'], description: 'contract test' } });
+      expect(created.status).toBe(201);
+      expect(created.body.secret).toMatch(/^whsec_/);
+      endpointId = created.body.id;
+
+      expect((await api('POST', '/api/v1/endpoints', { body: { url: receiver.url('/x'), unknown: true } })).status).toBe(400);
+      expect((await api('POST', '/api/v1/endpoints', { body: { url: 'ftp://example.com/' } })).status).toBe(400);
+      expect((await api('POST', '/api/v1/endpoints', { rawBody: '{' })).status).toBe(400);
+
+      const list = await api('GET', '/api/v1/endpoints');
+      expect(list.body.endpoints.map((e: { id: string }) => e.id)).toContain(endpointId);
+      expect((await api('GET', '/api/v1/endpoints', { query: 'tenantId=nobody' })).body.endpoints).toEqual([]);
+
+      const got = await api('GET', '/api/v1/endpoints/{id}', { params: { id: endpointId } });
+      expect(got.body).toMatchObject({ id: endpointId, enabled: true });
+      expect(got.body).not.toHaveProperty('secret');
+      expect((await api('GET', '/api/v1/endpoints/{id}', { params: { id: 'ep_missing' } })).status).toBe(404);
+
+      const patched = await api('PATCH', '/api/v1/endpoints/{id}', { params: { id: endpointId }, body: { description: null, enabled: true } });
+      expect(patched.status).toBe(200);
+      expect(patched.body).not.toHaveProperty('description');
+      expect((await api('PATCH', '/api/v1/endpoints/{id}', { params: { id: endpointId }, body: {} })).status).toBe(400);
+      expect((await api('PATCH', '/api/v1/endpoints/{id}', { params: { id: 'ep_missing' }, body: { enabled: false } })).status).toBe(404);
+    });
+
+    it('shows and rotates the secret', async () => {
+      const before = await api('GET', '/api/v1/endpoints/{id}/secret', { params: { id: endpointId } });
+      expect(before.body.previous).toEqual([]);
+      const rotated = await api('POST', '/api/v1/endpoints/{id}/rotate-secret', { params: { id: endpointId } });
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.previousExpiresAt).toBeDefined();
+      const after = await api('GET', '/api/v1/endpoints/{id}/secret', { params: { id: endpointId } });
+      expect(after.body.secret).toBe(rotated.body.secret);
+      expect(after.body.previous).toHaveLength(1);
+      expect((await api('GET', '/api/v1/endpoints/{id}/secret', { params: { id: 'ep_missing' } })).status).toBe(404);
+      expect((await api('POST', '/api/v1/endpoints/{id}/rotate-secret', { params: { id: 'ep_missing' } })).status).toBe(404);
+    });
+
+    it('deletes an endpoint, once', async () => {
+      const created = await api('POST', '/api/v1/endpoints', { body: { url: receiver.url('/deleted') } });
+      const deleted = await api('DELETE', '/api/v1/endpoints/{id}', { params: { id: created.body.id } });
+      expect(deleted.status).toBe(204);
+      expect((await api('DELETE', '/api/v1/endpoints/{id}', { params: { id: created.body.id } })).status).toBe(404);
+    });
+  });
+
+  describe('messages', () => {
+    it('publishes a message, delivered to the endpoint, and repeats an idempotent publish as a duplicate', async () => {
+      const published = await api('POST', '/api/v1/messages', { body: { eventType: 'contract.created', payload: { id: 'c_1' }, idempotencyKey: 'contract-1' } });
+      expect(published.status).toBe(202);
+      expect(published.body.duplicate).toBe(false);
+      messageId = published.body.id;
+      const repeated = await api('POST', '/api/v1/messages', { body: { eventType: 'contract.created', payload: { id: 'c_1' }, idempotencyKey: 'contract-1' } });
+      expect(repeated.body).toMatchObject({ id: messageId, duplicate: true });
+      expect((await api('POST', '/api/v1/messages', { body: { eventType: 'contract.created' } })).status).toBe(400);
+
+      await eventually(async () => (await o.messages.getDelivery(messageId, endpointId))?.status === 'succeeded', 20_000, 'the delivery to succeed');
+    });
+
+    it('lists messages, and one endpoint’s deliveries', async () => {
+      const messages = await api('GET', '/api/v1/messages', { query: 'limit=10' });
+      expect(messages.body.messages.map((m: { id: string }) => m.id)).toContain(messageId);
+      const deliveries = await api('GET', '/api/v1/messages', { query: `endpointId=${endpointId}&status=succeeded` });
+      expect(deliveries.body.deliveries).toEqual([expect.objectContaining({ messageId, endpointId, status: 'succeeded' })]);
+      expect((await api('GET', '/api/v1/messages', { query: 'status=failed' })).status).toBe(400);
+      expect((await api('GET', '/api/v1/messages', { query: 'limit=abc' })).status).toBe(400);
+    });
+
+    it('gets a message with its deliveries, and its attempts', async () => {
+      const message = await api('GET', '/api/v1/messages/{id}', { params: { id: messageId } });
+      expect(message.body).toMatchObject({ id: messageId, eventType: 'contract.created', deliveries: [expect.objectContaining({ endpointId })] });
+      expect(message.body).not.toHaveProperty('payload');
+      expect((await api('GET', '/api/v1/messages/{id}', { params: { id: 'msg_missing' } })).status).toBe(404);
+
+      const attempts = await api('GET', '/api/v1/messages/{id}/attempts', { params: { id: messageId } });
+      expect(attempts.body.attempts).toEqual([expect.objectContaining({ endpointId, attempt: 1, outcome: 'succeeded', statusCode: 200 })]);
+      expect((await api('GET', '/api/v1/messages/{id}/attempts', { params: { id: messageId }, query: `endpointId=${endpointId}` })).status).toBe(200);
+      expect((await api('GET', '/api/v1/messages/{id}/attempts', { params: { id: 'msg_missing' } })).status).toBe(404);
+    });
+
+    it('retries a message’s deliveries and replays an endpoint', async () => {
+      expect((await api('POST', '/api/v1/messages/{id}/retry', { params: { id: messageId } })).body).toEqual({ queued: 0 });
+      expect((await api('POST', '/api/v1/messages/{id}/retry', { params: { id: messageId }, body: { endpointId } })).body).toEqual({ queued: 1 });
+      expect((await api('POST', '/api/v1/messages/{id}/retry', { params: { id: messageId }, body: { endpointId: 'ep_other' } })).status).toBe(404);
+      expect((await api('POST', '/api/v1/messages/{id}/retry', { params: { id: 'msg_missing' } })).status).toBe(404);
+      expect((await api('POST', '/api/v1/messages/{id}/retry', { params: { id: messageId }, body: { endpointId: '' } })).status).toBe(400);
+
+      const since = new Date(Date.now() - 3600_000).toISOString();
+      const replay = await api('POST', '/api/v1/endpoints/{id}/replay', { params: { id: endpointId }, body: { since } });
+      expect(replay.status).toBe(202);
+      expect(replay.body).toEqual({ queued: 0 });
+      expect((await api('POST', '/api/v1/endpoints/{id}/replay', { params: { id: endpointId }, body: { since: 'yesterday' } })).status).toBe(400);
+      expect((await api('POST', '/api/v1/endpoints/{id}/replay', { params: { id: 'ep_missing' }, body: { since } })).status).toBe(404);
+    });
+  });
+
+  describe('router', () => {
+    it('answers an unknown route with 404 and another method with 405, both with the Error schema', async () => {
+      const unknown = await router.handle(httpEvent({ method: 'GET', path: '/api/v1/nothing-here' }));
+      expect(unknown.statusCode).toBe(404);
+      expect(contract.checkComponent('Error', unknown)).toEqual({ error: { code: 'route_not_found', message: 'no such route' } });
+
+      const wrongMethod = await router.handle(httpEvent({ method: 'PUT', path: `/api/v1/endpoints/${endpointId}` }));
+      expect(wrongMethod.statusCode).toBe(405);
+      expect(contract.checkComponent('Error', wrongMethod)).toMatchObject({ error: { code: 'method_not_allowed' } });
+    });
+
+    it('documents the stream as the media type the stream function sends', () => {
+      expect(contract.mediaTypes('GET', '/api/v1/stream', 200)).toEqual([SSE_HEADERS['content-type'].split(';')[0]]);
+    });
+  });
+
+  it('checked a response of every operation in the spec (stream, console and health excepted)', () => {
+    const exempt = ['GET /api/v1/stream', 'GET /console', 'GET /health'];
+    expect(contract.unchecked().filter((operation) => !exempt.includes(operation))).toEqual([]);
+  });
+});
