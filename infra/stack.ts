@@ -119,10 +119,18 @@ export class WebhookGatewayStack extends Stack {
       integration: new HttpLambdaIntegration('IngressIntegration', this.inbound.ingress.function),
     });
     // The management API is for operators and internal services: SigV4 (IAM) only.
+    const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.api.function);
     this.httpApi.addRoutes({
       path: '/api/v1/{proxy+}',
       methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('ApiIntegration', this.api.function),
+      integration: apiIntegration,
+      authorizer: new HttpIamAuthorizer(),
+    });
+    // The operator console (a static page over the API above), IAM-authorized like it.
+    this.httpApi.addRoutes({
+      path: '/console',
+      methods: [HttpMethod.GET],
+      integration: apiIntegration,
       authorizer: new HttpIamAuthorizer(),
     });
 

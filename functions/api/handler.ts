@@ -1,5 +1,6 @@
 /**
- * The management API (`/api/v1/...`): IAM-authorized in AWS, on loopback locally.
+ * The management API (`/api/v1/...`) and the operator console page (`GET /console`):
+ * IAM-authorized in AWS, on loopback locally.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -8,6 +9,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { registerDeadLetterRoutes } from '../../shared/api/dead-letters';
 import { registerInboundEventRoutes } from '../../shared/api/inbound-events';
 import { registerOutboundRoutes } from '../../shared/api/outbound';
+import { registerConsoleRoute } from '../../shared/console/console-page';
 import { EndpointStore } from '../../shared/outbound/endpoint-store';
 import { MessageStore } from '../../shared/outbound/message-store';
 import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
@@ -41,6 +43,7 @@ export function apiRouter(): Router {
       settings: config.outbound,
       allowPrivateTargets: allowPrivateTargets(),
     });
+    registerConsoleRoute(router);
   }
   return router;
 }

@@ -80,12 +80,16 @@ export class StatusLog {
     const entries: StatusEntry[] = [];
     let position = lastId;
     for (const minute of minutesBetween(start.minute, minuteOf(until))) {
-      const lower = minute === start.minute ? start.sk : '';
+      const from = `${minute === start.minute ? start.sk : ''}\u0000`;
+      const to = `${until}\uffff`;
+      // Starting after the settled horizon (no Last-Event-ID: "now"; or a very recent id):
+      // nothing to read yet, and DynamoDB refuses a BETWEEN whose bounds are reversed.
+      if (from > to) break;
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `STATUS#${minute}`, ':from': `${lower}\u0000`, ':to': `${until}\uffff` },
+          ExpressionAttributeValues: { ':pk': `STATUS#${minute}`, ':from': from, ':to': to },
           ConsistentRead: true,
           Limit: limit - entries.length,
         }),

@@ -251,9 +251,11 @@ describe('secrets', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes POST /webhooks/{source} without IAM (signatures authenticate) and /api/v1 with IAM', () => {
+  it('routes POST /webhooks/{source} without IAM (signatures authenticate), and /api/v1 and the console with IAM', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{source}', AuthorizationType: 'NONE' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/v1/{proxy+}', AuthorizationType: 'AWS_IAM' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /console', AuthorizationType: 'AWS_IAM' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
   });
 
   it('throttles the default stage and writes access logs', () => {
