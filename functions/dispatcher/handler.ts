@@ -13,6 +13,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { attemptDelivery } from '../../shared/outbound/deliver';
 import { dispatchMessage, type DispatchDeps } from '../../shared/outbound/dispatch';
+import type { Message } from '../../shared/outbound/model';
 import { outboundWorkSchema, SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
 import { publishMessage, type PublishDeps } from '../../shared/outbound/publish';
 import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
@@ -87,7 +88,7 @@ export async function processOutboundRecord(record: SQSRecord, dependencies: Dis
       return;
     }
     default: {
-      const publish = { ...dependencies.publish, dispatch: async (messageId: string) => void (await dispatchMessage(dependencies, messageId)) };
+      const publish = { ...dependencies.publish, dispatch: async (message: Message) => void (await dispatchMessage(dependencies, message)) };
       const { message, created } = await publishMessage(publish, work);
       logger.info(created ? 'message published' : 'message already published', { messageId: message.id, eventType: message.eventType });
     }

@@ -32,9 +32,11 @@ export interface DispatchSummary {
   readonly results: ReadonlyArray<{ readonly endpointId: string; readonly result: DispatchResult }>;
 }
 
-export async function dispatchMessage(deps: DispatchDeps, messageId: string): Promise<DispatchSummary | undefined> {
-  const message = await deps.messages.getMessage(messageId);
+/** Dispatches a message by id, or one the caller has just stored (no read back). */
+export async function dispatchMessage(deps: DispatchDeps, messageOrId: string | Message): Promise<DispatchSummary | undefined> {
+  const message = typeof messageOrId === 'string' ? await deps.messages.getMessage(messageOrId) : messageOrId;
   if (!message) return undefined;
+  const messageId = message.id;
   const payload = await loadPayload(message, deps.payloads);
   const candidates = matchingEndpoints(await deps.listEndpoints(), message);
 

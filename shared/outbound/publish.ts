@@ -20,7 +20,7 @@ export interface PublishDeps {
    * Dispatches the stored message in this process instead of queueing it (the dispatcher does
    * this for what internal producers send: one trip through the queue instead of two).
    */
-  readonly dispatch?: (messageId: string) => Promise<void>;
+  readonly dispatch?: (message: Message) => Promise<void>;
   readonly settings: Pick<OutboundSettings, 'retentionDays' | 'claimCheckBytes'>;
   readonly now?: () => Date;
 }
@@ -55,7 +55,7 @@ export async function publishMessage(deps: PublishDeps, input: PublishInput): Pr
   if (existing) {
     // Queued again in case the first publish stored it but could not queue it; the dispatcher
     // finds its deliveries already made and sends nothing new.
-    await enqueue(deps, id);
+    await enqueue(deps, existing);
     return { message: existing, created: false };
   }
 
@@ -73,14 +73,14 @@ export async function publishMessage(deps: PublishDeps, input: PublishInput): Pr
   };
   const created = await deps.messages.putMessage(message, Math.floor(now.getTime() / 1000) + deps.settings.retentionDays * 86_400);
   const stored = created ? message : ((await deps.messages.getMessage(id)) ?? message);
-  await enqueue(deps, id);
+  await enqueue(deps, stored);
   return { message: stored, created };
 }
 
-async function enqueue(deps: PublishDeps, messageId: string): Promise<void> {
-  if (deps.dispatch) return deps.dispatch(messageId);
+async function enqueue(deps: PublishDeps, message: Message): Promise<void> {
+  if (deps.dispatch) return deps.dispatch(message);
   try {
-    await deps.queue.send({ kind: 'dispatch', messageId });
+    await deps.queue.send({ kind: 'dispatch', messageId: message.id });
   } catch (error) {
     throw new DependencyError('the message was stored but could not be queued for delivery; publish it again', { cause: error });
   }
