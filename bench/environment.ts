@@ -9,17 +9,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type RunningEmulator } from '../local/emulators';
 import { createLocalResources, type LocalResources } from '../local/resources';
+import { inboundDeps } from '../local/inbound-deps';
 import type { LocalClients } from '../local/clients';
 import { loadConfigFile } from '../shared/config/load';
 import type { GatewayConfig } from '../shared/config/schema';
-import { EntityStateStore } from '../shared/inbound/entity-state';
-import { SqsEventQueue } from '../shared/inbound/event-queue';
-import { EventStore } from '../shared/inbound/event-store';
-import { createHandlerRegistry } from '../shared/inbound/handlers';
 import type { ProcessDeps } from '../shared/inbound/process';
 import type { ReceiveDeps } from '../shared/inbound/receive';
-import { EnvSecretSource, secretEnvName } from '../shared/inbound/secrets';
-import { S3PayloadStore } from '../shared/store/payload-store';
 import { Meter } from './meter';
 
 export interface BenchEnvironment {
@@ -53,7 +48,6 @@ export async function benchEnvironment(): Promise<BenchEnvironment> {
     s3,
   };
   const secrets = Object.fromEntries(config.sources.map((source) => [source.name, randomBytes(32).toString('hex')]));
-  const env = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [secretEnvName(name), value]));
   return {
     config,
     clients,
@@ -61,22 +55,8 @@ export async function benchEnvironment(): Promise<BenchEnvironment> {
     secrets,
     endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint },
     resources: () => createLocalResources(clients, config, { prefix: `b${randomBytes(4).toString('hex')}` }),
-    receiveDeps: (resources) => ({
-      config,
-      secrets: new EnvSecretSource(env),
-      store: new EventStore(clients.documents, resources.tableName),
-      queue: new SqsEventQueue(clients.sqs, resources.inbound.queueUrl),
-      payloads: new S3PayloadStore(clients.s3, resources.bucketName),
-    }),
-    processDeps: (resources) => ({
-      store: new EventStore(clients.documents, resources.tableName),
-      payloads: new S3PayloadStore(clients.s3, resources.bucketName),
-      entities: new EntityStateStore(clients.documents, resources.tableName),
-      handlers: createHandlerRegistry(),
-      deadLetters: new SqsEventQueue(clients.sqs, resources.inbound.deadLetterQueueUrl),
-      maxReceiveCount: config.inbound.maxReceiveCount,
-      leaseMs: (config.inbound.processorTimeoutSeconds + 10) * 1000,
-    }),
+    receiveDeps: (resources) => inboundDeps(clients, resources, config, secrets).receive,
+    processDeps: (resources) => inboundDeps(clients, resources, config, secrets).process,
     async stop() {
       dynamodb.destroy();
       sqsClient.destroy();

@@ -13,7 +13,7 @@ import { EntityStateStore } from '../../shared/inbound/entity-state';
 import { queuedEventSchema, SqsEventQueue } from '../../shared/inbound/event-queue';
 import { EventStore } from '../../shared/inbound/event-store';
 import { createHandlerRegistry } from '../../shared/inbound/handlers';
-import { EventBusyError, HandlerFailedError, processQueuedEvent, type ProcessDeps } from '../../shared/inbound/process';
+import { EventBusyError, HandlerFailedError, processingLeaseMs, processQueuedEvent, type ProcessDeps } from '../../shared/inbound/process';
 import { MessageStore } from '../../shared/outbound/message-store';
 import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
 import { EndpointStore } from '../../shared/outbound/endpoint-store';
@@ -63,8 +63,7 @@ export function processorDeps(): ProcessDeps {
       handlers: createHandlerRegistry(),
       deadLetters: new SqsEventQueue(sqs, requiredEnv('INBOUND_DLQ_URL')),
       maxReceiveCount: config.inbound.maxReceiveCount,
-      // The function times out before the lease lapses, so two attempts never overlap.
-      leaseMs: (config.inbound.processorTimeoutSeconds + 10) * 1000,
+      leaseMs: processingLeaseMs(config.inbound.processorTimeoutSeconds),
       ...(relay ? { afterHandled: async (event: WebhookEvent) => void (await relayInboundEvent(relay, event)) } : {}),
     };
   }

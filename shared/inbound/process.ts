@@ -28,6 +28,11 @@ export interface ProcessDeps {
   readonly now?: () => Date;
 }
 
+/** A processing lease outlives the function's timeout, so two attempts never overlap. */
+export function processingLeaseMs(processorTimeoutSeconds: number): number {
+  return (processorTimeoutSeconds + 10) * 1000;
+}
+
 export type ProcessOutcome =
   | { readonly kind: 'processed'; readonly event: InboundEvent; readonly handled: boolean }
   | { readonly kind: 'already_processed' }

@@ -8,16 +8,13 @@ import { inject } from 'vitest';
 import { loadConfigFile } from '../../shared/config/load';
 import type { GatewayConfig } from '../../shared/config/schema';
 import { EntityStateStore } from '../../shared/inbound/entity-state';
-import { SqsEventQueue, type EventQueue } from '../../shared/inbound/event-queue';
 import { EventStore } from '../../shared/inbound/event-store';
-import { createHandlerRegistry } from '../../shared/inbound/handlers';
 import type { HandlerRegistry } from '../../shared/inbound/handlers/registry';
 import type { ProcessDeps } from '../../shared/inbound/process';
 import type { ReceiveDeps } from '../../shared/inbound/receive';
-import { EnvSecretSource, secretEnvName } from '../../shared/inbound/secrets';
-import { S3PayloadStore } from '../../shared/store/payload-store';
 import { localClients, type LocalClients } from '../../local/clients';
 import { createLocalResources, type LocalResources } from '../../local/resources';
+import { inboundDeps } from '../../local/inbound-deps';
 
 export interface Harness {
   readonly config: GatewayConfig;
@@ -44,11 +41,9 @@ export async function createHarness(options: { config?: GatewayConfig; secrets?:
   const clients = localClients({ dynamodb: inject('dynamoEndpoint'), sqs: inject('sqsEndpoint') });
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const resources = await createLocalResources(clients, config, { prefix });
-  const store = new EventStore(clients.documents, resources.tableName);
-  const entities = new EntityStateStore(clients.documents, resources.tableName);
-  const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
   const secrets = options.secrets ?? Object.fromEntries(config.sources.map((source) => [source.name, testSecretFor(source.provider)]));
-  const env = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [secretEnvName(name), value]));
+  const deps = inboundDeps(clients, resources, config, secrets);
+  const { store, entities } = deps.process;
 
   return {
     config,
@@ -57,24 +52,8 @@ export async function createHarness(options: { config?: GatewayConfig; secrets?:
     store,
     entities,
     secrets,
-    receiveDeps: (overrides = {}) => ({
-      config,
-      secrets: new EnvSecretSource(env),
-      store,
-      queue: new SqsEventQueue(clients.sqs, resources.inbound.queueUrl),
-      payloads,
-      ...overrides,
-    }),
-    processDeps: (overrides = {}) => ({
-      store,
-      payloads,
-      entities,
-      handlers: createHandlerRegistry(),
-      deadLetters: new SqsEventQueue(clients.sqs, resources.inbound.deadLetterQueueUrl) as EventQueue,
-      maxReceiveCount: config.inbound.maxReceiveCount,
-      leaseMs: (config.inbound.processorTimeoutSeconds + 10) * 1000,
-      ...overrides,
-    }),
+    receiveDeps: (overrides = {}) => ({ ...deps.receive, ...overrides }),
+    processDeps: (overrides = {}) => ({ ...deps.process, ...overrides }),
     async queueDepth(queueUrl) {
       const { Attributes = {} } = await clients.sqs.send(
         new GetQueueAttributesCommand({
