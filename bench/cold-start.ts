@@ -56,7 +56,7 @@ async function bundle(entry: { file?: string; contents?: string }, outfile: stri
     minify: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
+    target: 'node24',
     mainFields: ['module', 'main'],
     banner: { js: BANNER },
     define,

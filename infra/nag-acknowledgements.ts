@@ -24,12 +24,6 @@ export function acknowledgeFindings(stack: WebhookGatewayStack): void {
       id: nag('IAM5[Resource::*]'),
       reason: 'Lambda active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
     });
-    Validations.of(fn.function).acknowledge({
-      id: nag('L1'),
-      reason:
-        'Node.js 22 is the runtime this project targets and tests (its local runtime and CI run Node 20/22); moving to a newer ' +
-        'runtime is a deliberate upgrade, not an automatic one.',
-    });
   }
 
   for (const secret of stack.inbound.secrets) {

@@ -82,8 +82,13 @@ export interface RunningSqs extends RunningEmulator {
   readonly server: FauxqsServer;
 }
 
-/** Starts the fauxqs SQS/S3 emulator in this process. */
-export async function startSqs(options: { port?: number } = {}): Promise<RunningSqs> {
-  const server = await startFauxqs({ port: options.port ?? 0, logger: false, defaultRegion: LOCAL_REGION });
+/**
+ * Starts the fauxqs SQS/S3 emulator in this process. With `dataDir`, fauxqs writes every change
+ * (queues, messages in every state, objects) through to SQLite in that folder as it happens, and
+ * restores it at the next start: a crash loses nothing it had acknowledged.
+ */
+export async function startSqs(options: { port?: number; dataDir?: string } = {}): Promise<RunningSqs> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const server = await startFauxqs({ port: options.port ?? 0, logger: false, defaultRegion: LOCAL_REGION, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   return { endpoint: `http://127.0.0.1:${server.port}`, server, stop: () => server.stop() };
 }

@@ -17,7 +17,6 @@ import { lambdaContext } from './lambda-context';
 import { createLocalResources, type LocalResources } from './resources';
 import { ensureSecrets } from './secrets-bootstrap';
 import { SqsEventSource } from './sqs-event-source';
-import { restoreQueues, saveQueues } from './sqs-persistence';
 import { LocalStepFunctions } from './step-functions';
 import { installLambdaStreaming, responseStream } from './lambda-streaming';
 import { toEvent } from './gateway';
@@ -42,7 +41,7 @@ export interface RunningRuntime {
   readonly resources: LocalResources;
   readonly clients: LocalClients;
   readonly generatedSecrets: ReadonlyArray<{ source: string; name: string; secret: string }>;
-  /** Drains in-flight batches, saves queued messages (with persistence) and stops the emulators. */
+  /** Drains in-flight batches, saves running retry executions (with persistence) and stops the emulators. */
   stop(): Promise<void>;
 }
 
@@ -56,7 +55,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let dynamo: RunningEmulator | undefined;
   let sqsServer: RunningSqs | undefined;
   try {
-    [dynamo, sqsServer] = await Promise.all([startDynamoDb(dataDir ? { persistDir: path.join(dataDir, 'dynamodb') } : {}), startSqs()]);
+    [dynamo, sqsServer] = await Promise.all([startDynamoDb(dataDir ? { persistDir: path.join(dataDir, 'dynamodb') } : {}), startSqs(dataDir ? { dataDir: path.join(dataDir, 'fauxqs') } : {})]);
   } catch (error) {
     await Promise.allSettled([dynamo?.stop(), sqsServer?.stop()]);
     throw error;
@@ -64,13 +63,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const endpoints = { dynamodb: dynamo.endpoint, sqs: sqsServer.endpoint };
   const clients = localClients(endpoints);
   const resources = await createLocalResources(clients, config);
-  const queueFile = dataDir ? path.join(dataDir, 'queues.json') : undefined;
-  const queues = [resources.inbound, resources.outbound];
-  const queueUrls = Object.fromEntries(queues.flatMap((q) => [[q.queueName, q.queueUrl], [q.deadLetterQueueName, q.deadLetterQueueUrl]]));
-  if (queueFile) {
-    const restored = await restoreQueues(clients.sqs, queueUrls, queueFile);
-    if (restored) log(`restored ${restored} queued message(s) from ${queueFile}`);
-  }
 
   // Step Functions: the real retry definition, its Attempt task bound to the deliver handler.
   let deliverHandler: ((input: unknown) => Promise<unknown>) | undefined;
@@ -180,10 +172,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       await Promise.all(eventSources.map((source) => source.stop()));
       const paused = await stepFunctions.stop(executionsFile);
       if (executionsFile && paused) log(`saved ${paused} running retry execution(s) to ${executionsFile}`);
-      if (queueFile) {
-        const saved = saveQueues(sqsServer.server, Object.keys(queueUrls), queueFile);
-        log(`saved ${saved} queued message(s) to ${queueFile}`);
-      }
       clients.sqs.destroy();
       clients.dynamodb.destroy();
       clients.s3.destroy();

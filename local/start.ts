@@ -13,6 +13,9 @@ import { ConfigError } from '../shared/config/load';
 import { startRuntime } from './runtime';
 
 async function main(): Promise<void> {
+  // npm scripts run the Node.js 24 that `npm install` put in node_modules/.bin (package `node-<os>-<cpu>`).
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 24) throw new Error(`Node.js 24 is required, this is ${process.version}: run through npm (npm start), which uses node_modules/.bin/node, or install Node.js 24`);
   const { values } = parseArgs({
     options: {
       port: { type: 'string', short: 'p' },
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
 
   const width = Math.max(...runtime.config.sources.map((s) => s.name.length));
   print('');
-  print(`Webhook gateway running locally in ${((Date.now() - started) / 1000).toFixed(1)} s — no AWS account needed.`);
+  print(`Webhook gateway running locally in ${((Date.now() - started) / 1000).toFixed(1)} s on Node.js ${process.version} — no AWS account needed.`);
   print(`  Health:        ${runtime.url}/health`);
   print(`  API:           ${runtime.url}/api/v1`);
   print(`  Data:          ${persistDir ? `persisted in ${persistDir}` : 'in memory (use --persist DIR to keep it)'}`);

@@ -7,7 +7,6 @@
  * With persistence, running executions are saved at stop (their latest state) and resumed at
  * the next start.
  */
-import './node20-compat';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';

@@ -1,5 +1,5 @@
 /**
- * A Lambda function of the gateway: Node.js 22 on arm64, bundled and minified by esbuild (no
+ * A Lambda function of the gateway: Node.js 24 on arm64, bundled and minified by esbuild (no
  * Docker), the AWS SDK bundled (pinned versions, tree-shaken), the validated configuration
  * embedded at synth, its own log group with retention, and a role holding only what it is granted.
  */
@@ -48,7 +48,7 @@ export class GatewayFunction extends Construct {
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
@@ -69,7 +69,7 @@ export class GatewayFunction extends Construct {
         minify: true,
         sourceMap: false,
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: 'node24',
         mainFields: ['module', 'main'],
         bundleAwsSDK: true,
         banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -142,7 +142,6 @@ describe('persistence across restarts (--persist)', () => {
     await fetch(`${first.url}/webhooks/stripe`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
     await eventually(async () => (await getJson(`${first.url}/api/v1/dlq`)).body.depth === 1, 15_000, 'parked in the DLQ');
     expect(await first.stop('SIGTERM')).toBe(0);
-    expect(first.output()).toMatch(/saved 1 queued message/);
 
     const second = await startRuntimeProcess({ persistDir: path.join(dir, 'data'), envFile });
     try {
@@ -152,7 +151,6 @@ describe('persistence across restarts (--persist)', () => {
         expect(body.status).toBe('processed');
       }
       expect((await getJson(`${second.url}/api/v1/dlq`)).body).toEqual({ depth: 1 });
-      expect(second.output()).toMatch(/restored 1 queued message/);
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
     }

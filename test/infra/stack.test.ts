@@ -108,8 +108,8 @@ describe('inbound queue', () => {
 });
 
 describe('functions', () => {
-  it('run Node.js 22 on arm64, bundled (no runtime SDK dependency), each with its own log group', () => {
-    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+  it('run Node.js 24 on arm64, bundled (no runtime SDK dependency), each with its own log group', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } });
     expect(Object.keys(functions)).toHaveLength(6);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);

@@ -2,7 +2,6 @@
  * The retry definition executed by aws-local-stepfunctions with a stubbed attempt task: it
  * loops while the task asks for a retry, waiting the seconds it is told, and ends otherwise.
  */
-import '../../../local/node20-compat';
 import { describe, expect, it } from 'vitest';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { RETRY_STATES, retryExecutionName, retryStateMachineDefinition } from '../../../shared/outbound/retry-state-machine';
