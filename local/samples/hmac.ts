@@ -1,0 +1,70 @@
+/** A generic HMAC source: signed with `node:crypto` following the source's own options. */
+import { createHmac } from 'node:crypto';
+import type { HmacOptions, SourceConfig } from '../../shared/config/schema';
+import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, randomText, iso, json } from './support';
+
+/**
+ * A sample for a generic HMAC source, following its options: the id and type go where
+ * `eventId` / `eventType` say (a header, or a JSON path of the body), the timestamp in its
+ * header or as the `timestamp.key` entry of a `keyValue` signature header, and the HMAC is
+ * computed over `signedContent` with `{timestamp}`, `{id}` and `{body}` substituted in one pass.
+ * Without an `eventType` location the body still carries a `type`, but the gateway reports
+ * `unknown`, and so does the sample.
+ */
+function sign(options: HmacOptions, secret: string, sample: Sample): SampleWebhook {
+  const eventId = sample.eventId ?? `evt_${randomText(24)}`;
+  const document: Record<string, unknown> = {};
+  const headers: Record<string, string> = { ...JSON_TYPE, 'user-agent': 'Webhook-Sender/1.0' };
+  place(options.eventId, eventId, document, headers);
+  if (options.eventType) place(options.eventType, sample.eventType, document, headers);
+  else document.type ??= sample.eventType;
+  document.created_at ??= iso(sample.nowSeconds);
+  document.data ??= { object: 'order', id: `ord_${randomText(14)}`, amount: 4200, currency: 'usd', status: 'paid' };
+  const body = json(document);
+
+  const timestamp = options.timestamp?.format === 'iso8601' ? iso(sample.nowSeconds) : String(sample.nowSeconds);
+  const mac = createHmac(options.algorithm, secret);
+  for (const part of options.signedContent.split(/(\{body\}|\{timestamp\}|\{id\})/)) {
+    mac.update(part === '{body}' ? body : part === '{timestamp}' ? timestamp : part === '{id}' ? eventId : part);
+  }
+  const signature = options.signaturePrefix + mac.digest(options.encoding);
+
+  if (options.signatureFormat === 'keyValue') {
+    const entries = options.timestamp && 'key' in options.timestamp ? [`${options.timestamp.key}=${timestamp}`] : [];
+    headers[options.signatureHeader] = [...entries, `${options.signatureKey}=${signature}`].join(',');
+  } else {
+    headers[options.signatureHeader] = signature;
+  }
+  if (options.timestamp && 'header' in options.timestamp) headers[options.timestamp.header] = timestamp;
+  return { headers, body, eventId, eventType: options.eventType ? sample.eventType : 'unknown' };
+}
+
+/** Puts `value` in a header, or at a dot-separated path of `document` (creating objects on the way). */
+function place(location: HmacOptions['eventId'], value: string, document: Record<string, unknown>, headers: Record<string, string>): void {
+  if ('header' in location) {
+    headers[location.header] = value;
+    return;
+  }
+  const keys = location.jsonPath.split('.');
+  let node = document;
+  for (const key of keys.slice(0, -1)) {
+    const next = Object.hasOwn(node, key) ? node[key] : undefined;
+    if (next && typeof next === 'object' && !Array.isArray(next)) node = next as Record<string, unknown>;
+    else {
+      const created: Record<string, unknown> = {};
+      define(node, key, created);
+      node = created;
+    }
+  }
+  define(node, keys.at(-1)!, value);
+}
+
+/** An own, enumerable property even for a key such as `__proto__`. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+export const hmacSample: ProviderSample<Extract<SourceConfig, { provider: 'hmac' }>> = {
+  defaultEventType: 'order.created',
+  build: (secret, sample, source) => sign(source.hmac, secret, sample),
+};
