@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { consolePagesDefine } from '../console/build';
 import { median, round } from './stats';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -111,7 +112,8 @@ export async function benchColdStart(options = { runs: 7 }): Promise<ColdStartRe
   for (const [name, spec] of Object.entries(FUNCTIONS)) {
     const file = path.join(dir, `${name}.mjs`);
     const baseline = path.join(dir, `${name}-baseline.mjs`);
-    const bytes = await bundle({ file: path.join(ROOT, 'functions', name, 'handler.ts') }, file, define);
+    // The api function's bundle embeds the console's pages, as the stack's does.
+    const bytes = await bundle({ file: path.join(ROOT, 'functions', name, 'handler.ts') }, file, name === 'api' ? { ...define, ...consolePagesDefine() } : define);
     const baselineSource = `const keep = [];\n${spec.clients.map((client) => CLIENT_SOURCE[client]).join('\n')}\nexport const handler = () => keep.length;`;
     writeFileSync(path.join(dir, `${name}-baseline.ts`), baselineSource);
     const baselineBytes = await bundle({ contents: baselineSource }, baseline, {});

@@ -12,6 +12,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { GatewayConfig } from '../shared/config/schema';
 import { TABLE } from '../shared/store/table';
+import { consolePagesDefine } from '../console/build';
 import { GatewayFunction } from './constructs/gateway-function';
 import { Inbound } from './constructs/inbound';
 import { Operations } from './constructs/operations';
@@ -61,6 +62,8 @@ export class WebhookGatewayStack extends Stack {
       tracing: config.operations.tracing,
       memorySize: 512,
       timeout: Duration.seconds(10),
+      // The console's pages, built from console/ now and embedded in the bundle.
+      define: consolePagesDefine(),
       environment: {
         WEBHOOKS_TABLE: table.tableName,
         PAYLOAD_BUCKET: payloadBucket.bucketName,

@@ -4,7 +4,8 @@
  * runtime per process (the handlers read their environment, as in Lambda).
  */
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
@@ -20,6 +21,7 @@ import { SqsEventSource } from './sqs-event-source';
 import { LocalStepFunctions } from './step-functions';
 import { installLambdaStreaming, responseStream } from './lambda-streaming';
 import { toEvent } from './gateway';
+import { buildConsolePages } from '../console/build';
 import { RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../shared/outbound/retry-state-machine';
 
 export interface RuntimeOptions {
@@ -50,6 +52,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const config = loadConfigFile(options.configPath, { target: 'local' });
   const { entries: secretEnv, generated } = ensureSecrets(config, process.env, options.envFile);
 
+  // The console's pages, built from console/ as synth builds them; the api function reads the file.
+  const pages = JSON.stringify(buildConsolePages());
+  const pagesDir = mkdtempSync(path.join(tmpdir(), 'webhooks-console-'));
+  const pagesFile = path.join(pagesDir, 'pages.json');
+  writeFileSync(pagesFile, pages);
+  const removePages = () => rmSync(pagesDir, { recursive: true, force: true });
+
   const dataDir = options.persistDir ? path.resolve(options.persistDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   let dynamo: RunningEmulator | undefined;
@@ -58,6 +67,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     [dynamo, sqsServer] = await Promise.all([startDynamoDb(dataDir ? { persistDir: path.join(dataDir, 'dynamodb') } : {}), startSqs(dataDir ? { dataDir: path.join(dataDir, 'fauxqs') } : {})]);
   } catch (error) {
     await Promise.allSettled([dynamo?.stop(), sqsServer?.stop()]);
+    removePages();
     throw error;
   }
   const endpoints = { dynamodb: dynamo.endpoint, sqs: sqsServer.endpoint };
@@ -93,6 +103,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     RETRY_STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
     POWERTOOLS_SERVICE_NAME: config.service,
     POWERTOOLS_METRICS_NAMESPACE: config.service,
+    CONSOLE_PAGES_FILE: pagesFile,
   });
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -161,6 +172,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     await Promise.all(eventSources.map((source) => source.stop()));
     await stepFunctions.stop();
     await Promise.allSettled([sqsServer.stop(), dynamo.stop()]);
+    removePages();
     throw error;
   }
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
@@ -176,6 +188,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       clients.dynamodb.destroy();
       clients.s3.destroy();
       await Promise.allSettled([sqsServer.stop(), dynamo.stop()]);
+      removePages();
     })());
 
   return { url, port, config, resources, clients, generatedSecrets: generated, stop };

@@ -6,10 +6,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { readFileSync } from 'node:fs';
 import { registerDeadLetterRoutes } from '../../shared/api/dead-letters';
 import { registerInboundEventRoutes } from '../../shared/api/inbound-events';
 import { registerOutboundRoutes } from '../../shared/api/outbound';
-import { registerConsoleRoute } from '../../shared/console/console-page';
+import { registerConsoleRoutes, type ConsolePages } from '../../shared/api/console';
 import { EndpointStore } from '../../shared/outbound/endpoint-store';
 import { MessageStore } from '../../shared/outbound/message-store';
 import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
@@ -24,6 +25,15 @@ const logger = new Logger({ serviceName: 'api' });
 const documents = createDocumentClient();
 const sqs = createSqsClient();
 const s3 = createS3Client();
+
+/** The console's built pages: embedded at synth (esbuild `define`), or a file the local runtime built at start. */
+declare const __CONSOLE_PAGES__: string | undefined;
+let pages: ConsolePages | undefined;
+
+function consolePages(): ConsolePages {
+  pages ??= JSON.parse(typeof __CONSOLE_PAGES__ === 'string' ? __CONSOLE_PAGES__ : readFileSync(requiredEnv('CONSOLE_PAGES_FILE'), 'utf8')) as ConsolePages;
+  return pages;
+}
 
 let router: Router | undefined;
 
@@ -43,7 +53,7 @@ export function apiRouter(): Router {
       settings: config.outbound,
       allowPrivateTargets: allowPrivateTargets(),
     });
-    registerConsoleRoute(router);
+    registerConsoleRoutes(router, consolePages);
   }
   return router;
 }

@@ -25,6 +25,8 @@ export interface GatewayFunctionProps {
   readonly environment?: Record<string, string>;
   /** Lambda active tracing (X-Ray). */
   readonly tracing?: boolean;
+  /** More esbuild `define` replacements (identifier → JavaScript expression), e.g. built pages. */
+  readonly define?: Record<string, string>;
 }
 
 export class GatewayFunction extends Construct {
@@ -73,7 +75,7 @@ export class GatewayFunction extends Construct {
         mainFields: ['module', 'main'],
         bundleAwsSDK: true,
         banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        define: { __WEBHOOKS_CONFIG__: JSON.stringify(JSON.stringify(props.configDocument)) },
+        define: { __WEBHOOKS_CONFIG__: JSON.stringify(JSON.stringify(props.configDocument)), ...props.define },
         logLevel: LogLevel.ERROR,
       },
     });

@@ -1,6 +1,14 @@
-/** The status changes each part of the system reports, in the shape the stream sends. */
+/**
+ * The status changes each part of the system reports, in the shape the stream sends: each one
+ * built against its declaration in `./change-types` (which the console reads too).
+ */
 import type { DeliveryEvent } from '../outbound/deliver';
+import type { StatusChangeData, StatusChangeType } from './change-types';
 import type { StatusChange } from './status-log';
+
+function change<T extends StatusChangeType>(type: T, data: StatusChangeData[T]): StatusChange {
+  return { type, data };
+}
 
 /**
  * The status change a delivery event makes, or `undefined` for a successful attempt: the
@@ -10,36 +18,32 @@ export function deliveryStatusChange(event: DeliveryEvent): StatusChange | undef
   switch (event.type) {
     case 'delivery.attempted':
       if (event.attempt.outcome === 'succeeded') return undefined;
-      return {
-        type: event.type,
-        data: {
-          messageId: event.attempt.messageId,
-          endpointId: event.attempt.endpointId,
-          attempt: event.attempt.attempt,
-          statusCode: event.attempt.statusCode,
-          outcome: event.attempt.outcome,
-          trigger: event.attempt.trigger,
-          durationMs: event.attempt.durationMs,
-        },
-      };
+      return change(event.type, {
+        messageId: event.attempt.messageId,
+        endpointId: event.attempt.endpointId,
+        attempt: event.attempt.attempt,
+        statusCode: event.attempt.statusCode,
+        outcome: event.attempt.outcome,
+        trigger: event.attempt.trigger,
+        durationMs: event.attempt.durationMs,
+      });
     case 'delivery.succeeded':
-      return {
-        type: event.type,
-        data: { messageId: event.messageId, endpointId: event.endpointId, attempts: event.attempts, statusCode: event.statusCode, durationMs: event.durationMs },
-      };
+      return change(event.type, { messageId: event.messageId, endpointId: event.endpointId, attempts: event.attempts, statusCode: event.statusCode, durationMs: event.durationMs });
     case 'delivery.exhausted':
-      return { type: event.type, data: { messageId: event.messageId, endpointId: event.endpointId, attempts: event.attempts } };
+      return change(event.type, { messageId: event.messageId, endpointId: event.endpointId, attempts: event.attempts });
     case 'delivery.failed':
-      return { type: event.type, data: { messageId: event.messageId, endpointId: event.endpointId, reason: event.reason } };
+      return change(event.type, { messageId: event.messageId, endpointId: event.endpointId, reason: event.reason });
     case 'endpoint.disabled':
-      return { type: event.type, data: { endpointId: event.endpointId, reason: event.reason } };
+      return change(event.type, { endpointId: event.endpointId, reason: event.reason });
   }
 }
 
-export function eventStatusChange(
-  type: 'event.received' | 'event.processed' | 'event.failed',
-  event: { source: string; eventId: string; eventType: string },
-  extra: Record<string, string | number | boolean> = {},
-): StatusChange {
+type InboundChangeType = 'event.received' | 'event.processed' | 'event.failed';
+type InboundRef = { source: string; eventId: string; eventType: string };
+type InboundExtra<T extends InboundChangeType> = Omit<StatusChangeData[T], keyof InboundRef>;
+
+export function eventStatusChange(type: 'event.received', event: InboundRef): StatusChange;
+export function eventStatusChange<T extends Exclude<InboundChangeType, 'event.received'>>(type: T, event: InboundRef, extra: InboundExtra<T>): StatusChange;
+export function eventStatusChange(type: InboundChangeType, event: InboundRef, extra: Record<string, string | number | boolean> = {}): StatusChange {
   return { type, data: { source: event.source, eventId: event.eventId, eventType: event.eventType, ...extra } };
 }

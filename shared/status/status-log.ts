@@ -11,16 +11,9 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../store/table';
+import type { StatusChangeType } from './change-types';
 
-export type StatusChangeType =
-  | 'event.received'
-  | 'event.processed'
-  | 'event.failed'
-  | 'delivery.attempted'
-  | 'delivery.succeeded'
-  | 'delivery.failed'
-  | 'delivery.exhausted'
-  | 'endpoint.disabled';
+export type { StatusChangeType } from './change-types';
 
 export interface StatusChange {
   readonly type: StatusChangeType;

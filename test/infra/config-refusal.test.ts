@@ -3,7 +3,8 @@
  * a good one synthesizes offline, bundling with esbuild (no Docker, no AWS account).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -13,6 +14,7 @@ import { ConfigError } from '../../shared/config/load';
 
 const shipped = JSON.parse(readFileSync('webhooks.config.json', 'utf8')) as { sources: Array<Record<string, unknown>>; outbound?: Record<string, unknown> };
 const dir = mkdtempSync(path.join(tmpdir(), 'gw-config-'));
+const out = path.join(dir, 'out');
 
 function writeConfig(name: string, change: (document: typeof shipped) => void): string {
   const document = structuredClone(shipped);
@@ -52,7 +54,6 @@ describe('synth refuses insecure configuration', () => {
   });
 
   it('`npx cdk synth` of the shipped config succeeds offline, bundling every function with esbuild', () => {
-    const out = path.join(dir, 'out');
     const result = spawnSync('npx', ['cdk', 'synth', '-q', '-o', out], { encoding: 'utf8', timeout: 240_000, env: { ...process.env, AWS_REGION: 'us-east-1' } });
     expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
     const bundles = readdirSync(out).filter((entry) => entry.startsWith('asset.'));
@@ -61,5 +62,36 @@ describe('synth refuses insecure configuration', () => {
       const files = readdirSync(path.join(out, bundle));
       if (files.includes('index.mjs')) expect(readFileSync(path.join(out, bundle, 'index.mjs'), 'utf8').length).toBeGreaterThan(10_000);
     }
+  });
+
+  it('the api bundle that synth built serves the console with a CSP allowing exactly its inline script and style', () => {
+    const api = readdirSync(out)
+      .filter((entry) => entry.startsWith('asset.') && existsSync(path.join(out, entry, 'index.mjs')))
+      .map((entry) => path.join(out, entry, 'index.mjs'))
+      .filter((file) => readFileSync(file, 'utf8').includes('Webhook gateway console'));
+    expect(api).toHaveLength(1);
+    // The bundle as Lambda runs it: imported in a fresh Node process, the handler called with a
+    // payload v2 event. Serving the page touches no AWS service.
+    const invoke = `
+      const { handler } = await import(${JSON.stringify(api[0])});
+      const event = { version: '2.0', routeKey: 'GET /console', rawPath: '/console', rawQueryString: '', headers: {}, isBase64Encoded: false,
+        requestContext: { http: { method: 'GET', path: '/console', sourceIp: '127.0.0.1' }, domainName: 'example.test', requestId: 'r1' } };
+      const context = { functionName: 'api', functionVersion: '1', memoryLimitInMB: '512', awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:api', getRemainingTimeInMillis: () => 10000 };
+      process.stdout.write(JSON.stringify(await handler(event, context)));`;
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1', WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', INBOUND_QUEUE_URL: 'q', INBOUND_DLQ_URL: 'd', OUTBOUND_QUEUE_URL: 'o', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+    delete env.CONSOLE_PAGES_FILE;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', invoke], { encoding: 'utf8', env, timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const response = JSON.parse(result.stdout) as { statusCode: number; headers: Record<string, string>; body: string };
+    expect(response.statusCode).toBe(200);
+    const scripts = [...response.body.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+    const styles = [...response.body.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((match) => match[1]!);
+    expect(scripts).toHaveLength(1);
+    expect(styles).toHaveLength(1);
+    expect(response.body).not.toMatch(/<script\s+src|<link[^>]+stylesheet/);
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+    const csp = response.headers['content-security-policy']!;
+    expect(csp).toContain(`script-src 'self' ${hash(scripts[0]!)};`);
+    expect(csp).toContain(`style-src 'self' ${hash(styles[0]!)};`);
   });
 });
