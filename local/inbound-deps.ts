@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../shared/config/schema';
 import { EntityStateStore } from '../shared/inbound/entity-state';
 import { SqsEventQueue } from '../shared/inbound/event-queue';
 import { EventStore } from '../shared/inbound/event-store';
+import { DynamoHandshakeSecretStore } from '../shared/inbound/handshake-secrets';
 import { createHandlerRegistry } from '../shared/inbound/handlers';
 import { processingLeaseMs, type ProcessDeps } from '../shared/inbound/process';
 import type { ReceiveDeps } from '../shared/inbound/receive';
@@ -31,6 +32,7 @@ export function inboundDeps(
       store,
       queue: new SqsEventQueue(clients.sqs, resources.inbound.queueUrl),
       payloads,
+      handshakeSecrets: new DynamoHandshakeSecretStore(clients.documents, resources.tableName),
     },
     process: {
       store,

@@ -3,9 +3,9 @@
  * git-ignored `.env.local`; a source with neither gets a generated secret, printed once and
  * stored in `.env.local`, so `npm start` then `npm run send` works with no set-up.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { GatewayConfig } from '../shared/config/schema';
-import { secretEnvName } from '../shared/inbound/secrets';
+import { secretEnvName, signingKeyEnvName } from '../shared/inbound/secrets';
 import { appendEnvFile, readEnvFile } from './env-file';
 
 /** A new secret in the form the provider uses (Standard Webhooks: `whsec_` + base64 of 32 bytes). */
@@ -14,8 +14,28 @@ export function generateSecret(provider: string): string {
   return provider === 'standard' ? `whsec_${bytes.toString('base64')}` : bytes.toString('hex');
 }
 
+/** The providers that sign with a private key: the source's secret is their public key. */
+export const PUBLIC_KEY_PROVIDERS = ['discord', 'telnyx', 'sendgrid'] as const;
+
 /**
- * Returns the environment entries holding every source's secrets, generating missing ones.
+ * A key pair for a public-key provider: the public key in the form its dashboard shows it
+ * (Discord: hex of the 32 Ed25519 bytes; Telnyx: their base64; SendGrid: base64 of the DER
+ * P-256 key), and the private key (base64 of its PKCS #8 DER) that `npm run send` signs with.
+ */
+export function generateSigningKeys(provider: string): { publicKey: string; privateKey: string } | undefined {
+  if (!(PUBLIC_KEY_PROVIDERS as readonly string[]).includes(provider)) return undefined;
+  const pair = provider === 'sendgrid' ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }) : generateKeyPairSync('ed25519');
+  const spki = pair.publicKey.export({ format: 'der', type: 'spki' });
+  const privateKey = pair.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+  if (provider === 'sendgrid') return { publicKey: spki.toString('base64'), privateKey };
+  const raw = spki.subarray(spki.length - 32);
+  return { publicKey: provider === 'discord' ? raw.toString('hex') : raw.toString('base64'), privateKey };
+}
+
+/**
+ * Returns the environment entries holding every source's secrets, generating missing ones
+ * (for a public-key provider, a key pair: its public key is the secret, its private key goes
+ * under WEBHOOK_SIGNING_KEY_<NAME> for `npm run send`).
  * `generated` lists the sources whose secret was just created.
  */
 export function ensureSecrets(
@@ -26,6 +46,7 @@ export function ensureSecrets(
   const stored = readEnvFile(envFile);
   const entries: Record<string, string> = {};
   const generated: Array<{ source: string; name: string; secret: string }> = [];
+  const signingKeys: Record<string, string> = {};
   for (const source of config.sources) {
     const name = secretEnvName(source.name);
     const value = env[name] ?? stored[name];
@@ -33,10 +54,12 @@ export function ensureSecrets(
       entries[name] = value;
       continue;
     }
-    const secret = generateSecret(source.provider);
+    const keys = generateSigningKeys(source.provider);
+    const secret = keys?.publicKey ?? generateSecret(source.provider);
     entries[name] = secret;
     generated.push({ source: source.name, name, secret });
+    if (keys) signingKeys[signingKeyEnvName(source.name)] = keys.privateKey;
   }
-  if (generated.length) appendEnvFile(envFile, Object.fromEntries(generated.map((g) => [g.name, g.secret])));
+  if (generated.length) appendEnvFile(envFile, { ...Object.fromEntries(generated.map((g) => [g.name, g.secret])), ...signingKeys });
   return { entries, generated };
 }

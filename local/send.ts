@@ -6,14 +6,18 @@
  * runtime, or `--url` a deployed API), and, locally, waits for the event to be processed.
  *
  * Env: WEBHOOK_SECRET_<NAME> (else read from WEBHOOKS_ENV_FILE, default .env.local, which
- * `npm start` fills), WEBHOOKS_CONFIG, PORT.
+ * `npm start` fills), WEBHOOK_SIGNING_KEY_<NAME> for the providers that sign with a private key
+ * (Discord, Telnyx, SendGrid: the source's secret is then the public key), WEBHOOKS_CONFIG, PORT.
+ *
+ * A provider whose setup starts with a handshake (Asana's X-Hook-Secret) gets it sent first, as
+ * the provider would, and the answer checked.
  *
  * Exit code: 0 when every request was accepted (2xx) and, for a local URL, every event reached
  * `processed`; 1 otherwise; 2 for a usage or set-up error.
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../shared/config/load';
-import { secretEnvName } from '../shared/inbound/secrets';
+import { secretEnvName, signingKeyEnvName } from '../shared/inbound/secrets';
 import { isEntryPoint } from './cli';
 import { readEnvFile } from './env-file';
 import { sampleWebhook } from './samples';
@@ -103,6 +107,16 @@ export async function main(
     return 2;
   }
 
+  const keyName = signingKeyEnvName(source.name);
+  let signingKey = env[keyName];
+  if (!signingKey) {
+    try {
+      signingKey = readEnvFile(envFile)[keyName];
+    } catch {
+      signingKey = undefined;
+    }
+  }
+
   const count = values.count === undefined ? 1 : Number(values.count);
   if (!Number.isInteger(count) || count < 1 || count > 1000) {
     print('--count must be a whole number from 1 to 1000');
@@ -128,8 +142,36 @@ export async function main(
   for (let i = 0; i < count; i++) {
     // Built once: with --duplicate the very same request (same id, body and signature) goes twice,
     // as a provider's retry would.
-    const sample = await sampleWebhook(source, secret, { url, ...(eventType ? { eventType } : {}) });
+    let sample;
+    try {
+      sample = await sampleWebhook(source, secret, { url, ...(eventType ? { eventType } : {}), ...(signingKey ? { signingKey } : {}) });
+    } catch (error) {
+      print(`Cannot build a sample for "${source.name}": ${(error as Error).message}`);
+      return 2;
+    }
+    if (sample.handshake) {
+      const handshake = sample.handshake;
+      let answer: Response;
+      try {
+        answer = await fetch(handshake.query ? `${url}?${handshake.query}` : url, {
+          method: handshake.method,
+          headers: handshake.headers,
+          ...(handshake.method === 'POST' ? { body: handshake.body } : {}),
+        });
+        await answer.body?.cancel();
+      } catch (error) {
+        print(`Cannot reach ${url}: ${reason(error)}${local ? ' — is `npm start` running?' : ''}`);
+        return 1;
+      }
+      const echoed = handshake.expectHeader ? answer.headers.get(handshake.expectHeader.name) === handshake.expectHeader.value : true;
+      print(`  handshake → ${answer.status}${handshake.expectHeader ? (echoed ? ` (${handshake.expectHeader.name} echoed)` : ` (${handshake.expectHeader.name} NOT echoed)`) : ''}`);
+      if (!answer.ok || !echoed) {
+        ok = false;
+        continue;
+      }
+    }
     let allAccepted = true;
+    let eventId = sample.eventId;
     for (let copy = 0; copy < (values.duplicate ? 2 : 1); copy++) {
       let status: number;
       let text: string;
@@ -141,10 +183,12 @@ export async function main(
         print(`Cannot reach ${url}: ${reason(error)}${local ? ' — is `npm start` running?' : ''}`);
         return 1;
       }
-      print(`  ${sample.eventType} ${sample.eventId}${copy ? ' (again)' : ''} → ${status} ${abbreviate(text)}`);
+      // The gateway names the id it recorded (the only way to know it where it assigns one: Dropbox).
+      eventId = answeredId(text) ?? eventId;
+      print(`  ${sample.eventType} ${eventId || '(id assigned by the gateway)'}${copy ? ' (again)' : ''} → ${status} ${abbreviate(text)}`);
       if (status < 200 || status > 299) allAccepted = false;
     }
-    if (allAccepted) accepted.push(sample.eventId);
+    if (allAccepted && eventId) accepted.push(eventId);
     else ok = false;
   }
 
@@ -209,6 +253,16 @@ async function waitForOutcome(url: string, settings: SendSettings): Promise<Outc
     }
     if (Date.now() >= deadline) return trouble ?? { kind: 'timeout', last };
     await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** The `id` of the gateway's JSON acknowledgement, when the answer is one. */
+function answeredId(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { id?: unknown };
+    return typeof body.id === 'string' && body.id !== '' ? body.id : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -14,8 +14,10 @@ import { signedRequest } from '../../shared/http/api-gateway';
 import { errorResponse, jsonResponse, statusFor, type HttpResponse } from '../../shared/http/responses';
 import { SqsEventQueue } from '../../shared/inbound/event-queue';
 import { EventStore } from '../../shared/inbound/event-store';
+import { DynamoHandshakeSecretStore } from '../../shared/inbound/handshake-secrets';
 import { findSource, receiveWebhook, type ReceiveDeps } from '../../shared/inbound/receive';
 import { EnvSecretSource, FetchedSecretSource, type SecretSource } from '../../shared/inbound/secrets';
+import type { HandshakeResponse } from '../../shared/signatures/types';
 import { S3PayloadStore } from '../../shared/store/payload-store';
 import { eventStatusChange } from '../../shared/status/changes';
 import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
@@ -50,6 +52,7 @@ export function ingressDeps(): ReceiveDeps {
     store: new EventStore(documents, requiredEnv('WEBHOOKS_TABLE')),
     queue: new SqsEventQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')),
     payloads: new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET')),
+    handshakeSecrets: new DynamoHandshakeSecretStore(documents, requiredEnv('WEBHOOKS_TABLE')),
   };
   return deps;
 }
@@ -73,7 +76,7 @@ export async function handleIngress(event: APIGatewayProxyEventV2, dependencies:
     const outcome = await receiveWebhook(onQueued ? { ...dependencies, onQueued } : dependencies, { ...request, sourceName, sourceIp: event.requestContext.http.sourceIp });
     if (outcome.kind === 'handshake') {
       logger.info('handshake answered', { source: source.name });
-      return { statusCode: outcome.response.statusCode, headers: { 'content-type': outcome.response.contentType, 'cache-control': 'no-store' }, body: outcome.response.body };
+      return providerResponse(outcome.response);
     }
     logger.appendKeys({ eventId: outcome.eventId });
     logger.info(outcome.duplicate ? 'duplicate event' : 'event accepted', {
@@ -84,6 +87,7 @@ export async function handleIngress(event: APIGatewayProxyEventV2, dependencies:
     });
     if (outcome.statusUpdateFailed) logger.warn('event queued but its status could not be updated');
     metrics.addMetric(outcome.duplicate ? 'duplicates' : 'queued', MetricUnit.Count, 1);
+    if (outcome.acknowledgement) return providerResponse(outcome.acknowledgement);
     return jsonResponse(200, { received: true, id: outcome.eventId, duplicate: outcome.duplicate });
   } catch (error) {
     const status = statusFor(error);
@@ -102,6 +106,13 @@ export async function handleIngress(event: APIGatewayProxyEventV2, dependencies:
   } finally {
     logger.removeKeys(['eventId']);
   }
+}
+
+/** An answer in the form the provider requires (a handshake, or its own acknowledgement). */
+function providerResponse(response: HandshakeResponse): HttpResponse {
+  const headers: Record<string, string> = { ...response.headers, 'cache-control': 'no-store' };
+  if (response.contentType) headers['content-type'] = response.contentType;
+  return { statusCode: response.statusCode, headers, body: response.body };
 }
 
 export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Context) => handleIngress(event, ingressDeps(), ingressReporter()))

@@ -1,6 +1,6 @@
 /** A generic HMAC source: signed with `node:crypto` following the source's own options. */
 import { createHmac } from 'node:crypto';
-import type { HmacOptions, SourceConfig } from '../../shared/config/schema';
+import type { HmacOptions } from '../../shared/config/schema';
 import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, randomText, iso, json } from './support';
 
 /**
@@ -12,17 +12,18 @@ import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, random
  * `unknown`, and so does the sample.
  */
 function sign(options: HmacOptions, secret: string, sample: Sample): SampleWebhook {
-  const eventId = sample.eventId ?? `evt_${randomText(24)}`;
   const document: Record<string, unknown> = {};
   const headers: Record<string, string> = { ...JSON_TYPE, 'user-agent': 'Webhook-Sender/1.0' };
-  place(options.eventId, eventId, document, headers);
+  const eventId = place(options.eventId, sample.eventId ?? `evt_${randomText(24)}`, document, headers);
   if (options.eventType) place(options.eventType, sample.eventType, document, headers);
   else document.type ??= sample.eventType;
+  const format = options.timestamp?.format;
+  const timestamp = format === 'iso8601' ? iso(sample.nowSeconds) : format === 'unixMs' ? String(sample.nowSeconds * 1000) : String(sample.nowSeconds);
+  if (options.timestamp && 'jsonPath' in options.timestamp) placeAt(options.timestamp.jsonPath, format === 'iso8601' ? timestamp : Number(timestamp), document);
   document.created_at ??= iso(sample.nowSeconds);
   document.data ??= { object: 'order', id: `ord_${randomText(14)}`, amount: 4200, currency: 'usd', status: 'paid' };
   const body = json(document);
 
-  const timestamp = options.timestamp?.format === 'iso8601' ? iso(sample.nowSeconds) : String(sample.nowSeconds);
   const mac = createHmac(options.algorithm, secret);
   for (const part of options.signedContent.split(/(\{body\}|\{timestamp\}|\{id\})/)) {
     mac.update(part === '{body}' ? body : part === '{timestamp}' ? timestamp : part === '{id}' ? eventId : part);
@@ -31,7 +32,7 @@ function sign(options: HmacOptions, secret: string, sample: Sample): SampleWebho
 
   if (options.signatureFormat === 'keyValue') {
     const entries = options.timestamp && 'key' in options.timestamp ? [`${options.timestamp.key}=${timestamp}`] : [];
-    headers[options.signatureHeader] = [...entries, `${options.signatureKey}=${signature}`].join(',');
+    headers[options.signatureHeader] = [...entries, `${options.signatureKey}=${signature}`].join(options.entrySeparator);
   } else {
     headers[options.signatureHeader] = signature;
   }
@@ -39,13 +40,27 @@ function sign(options: HmacOptions, secret: string, sample: Sample): SampleWebho
   return { headers, body, eventId, eventType: options.eventType ? sample.eventType : 'unknown' };
 }
 
-/** Puts `value` in a header, or at a dot-separated path of `document` (creating objects on the way). */
-function place(location: HmacOptions['eventId'], value: string, document: Record<string, unknown>, headers: Record<string, string>): void {
+/**
+ * Puts `value` in a header, or at a dot-separated path of `document` (creating objects on the
+ * way); for several joined paths, `value` goes to the first and fixed parts to the others.
+ * Returns the value the gateway will read back.
+ */
+function place(location: HmacOptions['eventId'], value: string, document: Record<string, unknown>, headers: Record<string, string>): string {
   if ('header' in location) {
     headers[location.header] = value;
-    return;
+    return value;
   }
-  const keys = location.jsonPath.split('.');
+  if ('jsonPath' in location) {
+    placeAt(location.jsonPath, value, document);
+    return value;
+  }
+  const parts = location.jsonPaths.map((path, index) => (index === 0 ? value : `part${index}`));
+  location.jsonPaths.forEach((path, index) => placeAt(path, parts[index], document));
+  return parts.join(location.separator);
+}
+
+function placeAt(path: string, value: unknown, document: Record<string, unknown>): void {
+  const keys = path.split('.');
   let node = document;
   for (const key of keys.slice(0, -1)) {
     const next = Object.hasOwn(node, key) ? node[key] : undefined;
@@ -64,7 +79,15 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-export const hmacSample: ProviderSample<Extract<SourceConfig, { provider: 'hmac' }>> = {
+export const hmacSample: ProviderSample = {
   defaultEventType: 'order.created',
-  build: (secret, sample, source) => sign(source.hmac, secret, sample),
+  build: (secret, sample, source) => {
+    if (source.provider !== 'hmac') throw new Error(`source ${source.name} is not a generic hmac source`);
+    return sign(source.hmac, secret, sample);
+  },
 };
+
+/** A sample for a preset provider: the generic signer over the preset's options. */
+export function signWithOptions(options: HmacOptions, secret: string, sample: Sample): SampleWebhook {
+  return sign(options, secret, sample);
+}

@@ -34,11 +34,20 @@ const sourceBase = {
   publicUrl: httpsUrl.optional(),
 };
 
-/** Where the generic `hmac` provider finds a value: a header or a JSON path into the body. */
+const jsonPath = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'dot-separated keys, e.g. data.id');
+
+/**
+ * Where the generic `hmac` provider finds a value: a header, a JSON path into the body, or
+ * several JSON paths whose values are joined (`["event", "payload.uri"]` → `invitee.created:https://…`).
+ */
 const valueLocation = z.union([
   z.strictObject({ header: z.string().min(1).toLowerCase() }),
-  z.strictObject({ jsonPath: z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'dot-separated keys, e.g. data.id') }),
+  z.strictObject({ jsonPath }),
+  z.strictObject({ jsonPaths: z.array(jsonPath).min(2).max(5), separator: z.string().max(3).default(':') }),
 ]);
+
+/** `unix`: whole seconds; `unixMs`: whole milliseconds; `iso8601`: with a zone; `auto`: seconds or ISO 8601. */
+const timestampFormat = z.enum(['unix', 'unixMs', 'iso8601', 'auto']).default('auto');
 
 export const hmacOptionsSchema = z.strictObject({
   /** Header carrying the signature. */
@@ -54,11 +63,17 @@ export const hmacOptionsSchema = z.strictObject({
    */
   signatureFormat: z.enum(['plain', 'keyValue']).default('plain'),
   signatureKey: z.string().min(1).default('v1'),
-  /** Optional signed timestamp, checked against the source's tolerance. */
+  /** What separates the entries of a `keyValue` header: `,` (`t=…,v1=…`) or `;` (Paddle's `ts=…;h1=…`). */
+  entrySeparator: z.enum([',', ';']).default(','),
+  /**
+   * Optional signed timestamp, checked against the source's tolerance: from a header, from an
+   * entry of a `keyValue` header, or from the (signed) JSON body.
+   */
   timestamp: z
     .union([
-      z.strictObject({ header: z.string().min(1).toLowerCase(), format: z.enum(['unix', 'iso8601', 'auto']).default('auto') }),
-      z.strictObject({ key: z.string().min(1), format: z.enum(['unix', 'iso8601', 'auto']).default('auto') }),
+      z.strictObject({ header: z.string().min(1).toLowerCase(), format: timestampFormat }),
+      z.strictObject({ key: z.string().min(1), format: timestampFormat }),
+      z.strictObject({ jsonPath, format: timestampFormat }),
     ])
     .optional(),
   /** What is signed: `{body}`, `{timestamp}` and `{id}` are replaced; `{body}` is the raw bytes. */
@@ -79,19 +94,27 @@ export const hmacOptionsSchema = z.strictObject({
   if (options.timestamp && 'key' in options.timestamp && options.signatureFormat !== 'keyValue') {
     ctx.addIssue({ code: 'custom', path: ['timestamp', 'key'], message: 'a timestamp key needs signatureFormat "keyValue"' });
   }
+  if (options.timestamp && 'jsonPath' in options.timestamp && options.signedContent.includes('{timestamp}')) {
+    ctx.addIssue({ code: 'custom', path: ['signedContent'], message: 'a timestamp read from the body is signed with it; {timestamp} cannot be signed separately' });
+  }
 });
 
 export type HmacOptions = z.infer<typeof hmacOptionsSchema>;
+/** A preset or config value before defaults are applied. */
+export type HmacOptionsInput = z.input<typeof hmacOptionsSchema>;
+
+/**
+ * Providers whose scheme is configuration over the generic HMAC engine (shared/signatures/presets.ts),
+ * and providers with a module of their own. Each is a source `provider` value with no options.
+ */
+export const PRESET_PROVIDERS = ['paddle', 'linear', 'mux', 'razorpay', 'workos', 'intercom', 'pagerduty', 'typeform', 'calendly'] as const;
+export const MODULE_PROVIDERS = [
+  'stripe', 'github', 'shopify', 'slack', 'standard', 'twilio', 'square', 'gitlab',
+  'line', 'adyen', 'mailgun', 'hubspot', 'zoom', 'dropbox', 'x', 'msgraph', 'asana', 'discord', 'telnyx', 'sendgrid',
+] as const;
 
 export const sourceSchema = z.discriminatedUnion('provider', [
-  z.strictObject({ ...sourceBase, provider: z.literal('stripe') }),
-  z.strictObject({ ...sourceBase, provider: z.literal('github') }),
-  z.strictObject({ ...sourceBase, provider: z.literal('shopify') }),
-  z.strictObject({ ...sourceBase, provider: z.literal('slack') }),
-  z.strictObject({ ...sourceBase, provider: z.literal('standard') }),
-  z.strictObject({ ...sourceBase, provider: z.literal('twilio') }),
-  z.strictObject({ ...sourceBase, provider: z.literal('square') }),
-  z.strictObject({ ...sourceBase, provider: z.literal('gitlab') }),
+  z.strictObject({ ...sourceBase, provider: z.enum([...MODULE_PROVIDERS, ...PRESET_PROVIDERS]) }),
   z.strictObject({ ...sourceBase, provider: z.literal('hmac'), hmac: hmacOptionsSchema }),
 ]);
 

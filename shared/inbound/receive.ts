@@ -8,9 +8,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import ipaddr from 'ipaddr.js';
 import type { GatewayConfig, SourceConfig } from '../config/schema';
-import { DependencyError, EventInFlightError, ForbiddenError, NotFoundError, PayloadTooLargeError, SignatureError } from '../errors';
+import { DependencyError, EventInFlightError, ForbiddenError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, SignatureError, ValidationError } from '../errors';
 import { providerFor } from '../signatures';
-import type { HandshakeResponse, SignedRequest } from '../signatures/types';
+import type { HandshakeResponse, HandshakeSecretStore, Provider, SignedRequest } from '../signatures/types';
 import type { PayloadStore } from '../store/payload-store';
 import type { EventQueue } from './event-queue';
 import type { EventStore, InboundEvent, StoredBody } from './event-store';
@@ -30,6 +30,8 @@ export interface ReceiveDeps {
    * last write so the acknowledgement waits for neither twice. Must not throw.
    */
   readonly onQueued?: (event: { source: string; eventId: string; eventType: string }) => Promise<void>;
+  /** Where secrets handed over in a handshake (Asana's) are kept; without it such handshakes are refused. */
+  readonly handshakeSecrets?: HandshakeSecretStore;
 }
 
 export interface InboundRequest extends SignedRequest {
@@ -51,6 +53,8 @@ export type ReceiveOutcome =
       readonly recovered: boolean;
       /** The event is queued but its record still says `received` (harmless; logged). */
       readonly statusUpdateFailed: boolean;
+      /** The answer the provider requires instead of the JSON acknowledgement (Discord, Adyen). */
+      readonly acknowledgement?: HandshakeResponse;
     }
   | { readonly kind: 'handshake'; readonly source: SourceConfig; readonly response: HandshakeResponse };
 
@@ -90,11 +94,23 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
     throw new ForbiddenError('caller address is not allowed for this source');
   }
 
-  await verifySignature(deps.secrets, source, request, now);
+  const provider = providerFor(source);
+  const method = request.method ?? 'POST';
+  if (method !== 'POST' && !(method === 'GET' && provider.answersGet)) {
+    throw new MethodNotAllowedError(`${method} is not answered for this source; providers post their webhooks`);
+  }
+  // Unsigned handshakes (a GET challenge, a validation token, a secret handed over) are
+  // answered before any signature check, and never stored or queued.
+  const handshake = await answerHandshake(deps, provider, source, request, now);
+  if (handshake) return { kind: 'handshake', source, response: handshake };
+  if (method !== 'POST') throw new ValidationError(`a ${method} request to this source carries a challenge, and this one has none`, 'missing_challenge');
 
-  const identified = providerFor(source).identify(request);
+  const context = await verifySignature(deps, provider, source, request, now);
+
+  const identified = provider.identify(request, context);
   if (identified.kind === 'handshake') return { kind: 'handshake', source, response: identified.response };
   const { eventId, eventType } = identified;
+  const acknowledgement = identified.acknowledgement ? { acknowledgement: identified.acknowledgement } : {};
 
   const owner = deps.newRequestId?.() ?? randomUUID();
   const nowMs = now.getTime();
@@ -113,7 +129,7 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
     { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS, expiresAt: Math.floor(nowMs / 1000) + deps.config.inbound.retentionDays * 86_400 },
   ));
 
-  const accepted = { kind: 'accepted', source, eventId, eventType } as const;
+  const accepted = { kind: 'accepted', source, eventId, eventType, ...acknowledgement } as const;
   if (!put.created) {
     const state = await dependency('the event store', () => reclaimUnqueued(deps, put.existing, owner, nowMs));
     if (state === 'done') return { ...accepted, duplicate: true, recovered: false, statusUpdateFailed: false };
@@ -166,20 +182,46 @@ async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEvent, owner:
   return current && current.status !== 'received' ? 'done' : 'in_flight';
 }
 
-async function verifySignature(secretSource: SecretSource, source: SourceConfig, request: SignedRequest, now: Date): Promise<void> {
-  const provider = providerFor(source);
+async function answerHandshake(deps: ReceiveDeps, provider: Provider, source: SourceConfig, request: SignedRequest, now: Date): Promise<HandshakeResponse | undefined> {
+  if (!provider.handshake) return undefined;
+  const secrets = await dependency('the secret store', () => deps.secrets.secretsFor(source.name));
+  return provider.handshake(request, {
+    secrets,
+    sourceName: source.name,
+    nowSeconds: Math.floor(now.getTime() / 1000),
+    toleranceSeconds: source.toleranceSeconds,
+    now,
+    ...(deps.handshakeSecrets ? { handshakeSecrets: wrapStore(deps.handshakeSecrets) } : {}),
+  });
+}
+
+/** The store with its failures turned into retryable `DependencyError`s. */
+function wrapStore(store: HandshakeSecretStore): HandshakeSecretStore {
+  return {
+    secretsFor: (name) => dependency('the handshake secret store', () => store.secretsFor(name)),
+    establish: (name, secret, at) => dependency('the handshake secret store', () => store.establish(name, secret, at)),
+  };
+}
+
+/** Verifies the request and returns the context it verified under (identify needs it too). */
+async function verifySignature(deps: ReceiveDeps, provider: Provider, source: SourceConfig, request: SignedRequest, now: Date) {
+  const secretSource = deps.secrets;
   const context = { nowSeconds: Math.floor(now.getTime() / 1000), toleranceSeconds: source.toleranceSeconds };
-  const secrets = await secretSource.secretsFor(source.name);
+  const handshakeSecrets = async () =>
+    provider.verifiesWithHandshakeSecrets && deps.handshakeSecrets ? await wrapStore(deps.handshakeSecrets).secretsFor(source.name) : [];
+  const secrets = [...(await secretSource.secretsFor(source.name)), ...(await handshakeSecrets())];
   if (secrets.length === 0) throw new SignatureError('no_secret');
   try {
     provider.verify(request, { ...context, secrets });
+    return { ...context, secrets };
   } catch (error) {
     // A mismatch right after a rotation may come from a cached secret: read it once more.
     if (!(error instanceof SignatureError) || error.reason !== 'mismatch' || !secretSource.refresh) throw error;
     secretSource.refresh(source.name);
-    const fresh = await secretSource.secretsFor(source.name);
+    const fresh = [...(await secretSource.secretsFor(source.name)), ...(await handshakeSecrets())];
     if (fresh.length === 0 || sameSecrets(fresh, secrets)) throw error;
     provider.verify(request, { ...context, secrets: fresh });
+    return { ...context, secrets: fresh };
   }
 }
 

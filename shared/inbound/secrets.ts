@@ -26,6 +26,15 @@ export function secretEnvName(sourceName: string): string {
   return `WEBHOOK_SECRET_${sourceName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
+/**
+ * `discord` → `WEBHOOK_SIGNING_KEY_DISCORD`: locally, the private key that signs samples for a
+ * provider that signs with a private key (the source's secret is then the public key). Only
+ * `npm run send` reads it; the gateway never does.
+ */
+export function signingKeyEnvName(sourceName: string): string {
+  return `WEBHOOK_SIGNING_KEY_${sourceName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
 /** Secrets read from an environment map (the local runtime's). */
 export class EnvSecretSource implements SecretSource {
   constructor(private readonly env: Readonly<Record<string, string | undefined>>) {}

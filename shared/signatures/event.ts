@@ -2,6 +2,7 @@
  * Identifying an authentic event: its id (the dedupe key) and type. Everything here throws
  * `MalformedEventError` or nothing.
  */
+import { createHash } from 'node:crypto';
 import { MalformedEventError } from '../errors';
 import type { Identified, SignedRequest } from './types';
 
@@ -62,4 +63,23 @@ export function eventType(...candidates: unknown[]): string {
 
 export function identified(eventId: string, type: string): Identified {
   return { kind: 'event', eventId, eventType: type };
+}
+
+/**
+ * One dedupe key for a request that carries several events, each with the provider's own id
+ * (LINE, HubSpot, SendGrid, …): the id itself when there is one, else `batch:` and the SHA-256
+ * of the distinct ids sorted, so a retry of the same batch, in any order, has the same key.
+ * `MalformedEventError` when the list is empty or an id is unusable.
+ */
+export function batchEventId(ids: readonly unknown[], where: string): string {
+  if (ids.length === 0) throw new MalformedEventError(`event has no id (${where}: no events)`);
+  const checked = ids.map((id) => requireEventId(typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : id, where));
+  const distinct = [...new Set(checked)].sort();
+  if (distinct.length === 1) return distinct[0]!;
+  return `batch:${createHash('sha256').update(distinct.join('\n')).digest('hex')}`;
+}
+
+/** The elements of `value` when it is an array of JSON objects, else `undefined`. */
+export function objectArray(value: unknown): JsonObject[] | undefined {
+  return Array.isArray(value) && value.every(isObject) ? (value as JsonObject[]) : undefined;
 }

@@ -37,13 +37,14 @@ export function decodeSignatures(items: readonly string[], prefix: string, encod
 }
 
 /**
- * Parses `t=1700000000,v1=abc,v1=def` into `{ t: ['1700000000'], v1: ['abc', 'def'] }`. Each entry
+ * Parses `t=1700000000,v1=abc,v1=def` into `{ t: ['1700000000'], v1: ['abc', 'def'] }` (entries
+ * separated by `separator`: Paddle writes `ts=…;h1=…`). Each entry
  * splits at its first `=`; entries without one are ignored. Whitespace around entries is
  * dropped (a repeated header arrives joined with `, `).
  */
-export function keyValueEntries(value: string): Map<string, string[]> {
+export function keyValueEntries(value: string, separator: ',' | ';' = ','): Map<string, string[]> {
   const entries = new Map<string, string[]>();
-  for (const item of value.split(',')) {
+  for (const item of value.split(separator)) {
     const entry = item.trim();
     const equals = entry.indexOf('=');
     if (equals <= 0) continue;
@@ -65,18 +66,21 @@ export function singleEntry(entries: ReadonlyMap<string, readonly string[]>, key
   return values?.[0];
 }
 
-export type TimestampFormat = 'unix' | 'iso8601' | 'auto';
+export type TimestampFormat = 'unix' | 'unixMs' | 'iso8601' | 'auto';
 
 const UNIX_SECONDS = /^\d{1,15}$/;
+const UNIX_MILLISECONDS = /^\d{1,18}$/;
 /** ISO 8601 date and time with seconds and an explicit zone (no zone would mean local time). */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 /**
- * Unix seconds of a timestamp as sent: whole Unix seconds (digits only), ISO 8601 with a zone
- * (e.g. `2024-05-01T12:00:00Z`, fractional seconds kept), or either (`auto`).
- * `undefined` when it is neither.
+ * Unix seconds of a timestamp as sent: whole Unix seconds (digits only), whole Unix
+ * milliseconds (`unixMs`, only when asked for), ISO 8601 with a zone (e.g.
+ * `2024-05-01T12:00:00Z`, fractional seconds kept), or seconds or ISO 8601 (`auto`).
+ * `undefined` when it is none of these.
  */
 export function parseTimestamp(text: string, format: TimestampFormat): number | undefined {
+  if (format === 'unixMs') return UNIX_MILLISECONDS.test(text) ? Number(text) / 1000 : undefined;
   if (format !== 'iso8601' && UNIX_SECONDS.test(text)) return Number(text);
   if (format !== 'unix' && ISO_8601.test(text)) {
     const ms = Date.parse(text.toUpperCase());
@@ -94,4 +98,11 @@ export function requireTimestamp(text: string | undefined, format: TimestampForm
   const seconds = parseTimestamp(text, format);
   if (seconds === undefined) throw new SignatureError('malformed_signature');
   return seconds;
+}
+
+/** A query parameter of `url`, decoded; `undefined` when absent. */
+export function queryParameter(url: string, name: string): string | undefined {
+  const query = url.indexOf('?');
+  if (query === -1) return undefined;
+  return new URLSearchParams(url.slice(query + 1).split('#')[0]).get(name) ?? undefined;
 }

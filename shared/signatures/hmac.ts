@@ -19,8 +19,12 @@
  *      timestamp: { key: 't', format: 'unix' }, signedContent: '{timestamp}.{body}',
  *      eventId: { header: 'x-webhook-id' } }`
  *
- * Event: id and type from a header or a JSON path of the body (`eventId`, `eventType`); a
- * missing type is `unknown`.
+ * - `entrySeparator` `;` reads Paddle's `ts=…;h1=…`; a timestamp may be whole milliseconds
+ *   (`unixMs`) and may come from the signed JSON body itself (`timestamp.jsonPath`).
+ *
+ * Event: id and type from a header, a JSON path of the body, or several JSON paths joined
+ * (`eventId`, `eventType`; joined values may be numbers); a missing type is `unknown`.
+ * Shipped presets over this engine: shared/signatures/presets.ts.
  */
 import type { HmacOptions } from '../config/schema';
 import { SignatureError } from '../errors';
@@ -40,24 +44,26 @@ type Segment = '{body}' | '{timestamp}' | '{id}' | { readonly literal: string };
 export function createHmacProvider(options: HmacOptions): Provider {
   const segments = parseTemplate(options.signedContent);
   const idHeader = 'header' in options.eventId ? options.eventId.header : undefined;
-  if (segments.includes('{timestamp}') && !options.timestamp) throw new Error('hmac.signedContent uses {timestamp} but hmac.timestamp is not set');
+  const stamp = options.timestamp;
+  if (segments.includes('{timestamp}') && !stamp) throw new Error('hmac.signedContent uses {timestamp} but hmac.timestamp is not set');
   if (segments.includes('{id}') && !idHeader) throw new Error('hmac.signedContent uses {id}, which needs hmac.eventId to be a header');
-  if (options.timestamp && 'key' in options.timestamp && options.signatureFormat !== 'keyValue') {
+  if (stamp && 'key' in stamp && options.signatureFormat !== 'keyValue') {
     throw new Error('hmac.timestamp.key needs hmac.signatureFormat "keyValue"');
   }
+  if (stamp && 'jsonPath' in stamp && segments.includes('{timestamp}')) throw new Error('hmac.timestamp.jsonPath is signed with the body; {timestamp} cannot be signed');
 
   return {
     verify(request, context) {
       const secrets = requireSecrets(context);
       const header = requireHeader(request, options.signatureHeader);
-      const entries = options.signatureFormat === 'keyValue' ? keyValueEntries(header) : undefined;
+      const entries = options.signatureFormat === 'keyValue' ? keyValueEntries(header, options.entrySeparator) : undefined;
       const items = entries ? (entries.get(options.signatureKey) ?? []) : listItems(header);
 
       let ts: string | undefined;
       let timestamp: number | undefined;
-      if (options.timestamp) {
-        ts = 'header' in options.timestamp ? headerValue(request, options.timestamp.header) : entries && singleEntry(entries, options.timestamp.key);
-        timestamp = requireTimestamp(ts, options.timestamp.format);
+      if (stamp) {
+        ts = 'header' in stamp ? headerValue(request, stamp.header) : 'key' in stamp ? entries && singleEntry(entries, stamp.key) : bodyTimestamp(request.body, stamp.jsonPath);
+        timestamp = requireTimestamp(ts, stamp.format);
       }
       const id = idHeader === undefined ? undefined : headerValue(request, idHeader);
       if (segments.includes('{id}') && id === undefined) throw new SignatureError('malformed_signature');
@@ -75,12 +81,27 @@ export function createHmacProvider(options: HmacOptions): Provider {
       const locate = (location: Location, required: boolean): unknown => {
         if ('header' in location) return headerValue(request, location.header);
         body ??= required ? jsonBody(request, 'hmac') : tryJsonObject(request.body);
-        return valueAt(body, location.jsonPath);
+        if ('jsonPath' in location) return valueAt(body, location.jsonPath);
+        const values = location.jsonPaths.map((path) => scalarText(valueAt(body, path)));
+        return values.every((value) => value !== undefined) ? values.join(location.separator) : undefined;
       };
       const id = requireEventId(locate(options.eventId, true), describe(options.eventId));
       return identified(id, eventType(options.eventType && locate(options.eventType, false)));
     },
   };
+}
+
+/** A timestamp carried in the signed JSON body, as text (`undefined` when absent or not a string or number). */
+function bodyTimestamp(body: Buffer, path: string): string | undefined {
+  const value = valueAt(tryJsonObject(body), path);
+  return scalarText(value);
+}
+
+/** Strings as they are, finite integers as decimal text; anything else `undefined`. */
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return undefined;
 }
 
 /** `'{timestamp}.{body}'` → `['{timestamp}', { literal: '.' }, '{body}']`. */
@@ -92,5 +113,6 @@ function parseTemplate(template: string): Segment[] {
 }
 
 function describe(location: Location): string {
-  return 'header' in location ? `header ${location.header}` : `body "${location.jsonPath}"`;
+  if ('header' in location) return `header ${location.header}`;
+  return 'jsonPath' in location ? `body "${location.jsonPath}"` : `body ${location.jsonPaths.map((path) => `"${path}"`).join(' and ')}`;
 }

@@ -1,0 +1,54 @@
+/**
+ * Secrets a provider hands over in a handshake (Asana's `X-Hook-Secret`), kept in the gateway's
+ * table: item `HANDSHAKE#<source>` / `SECRET`, with no TTL (a lost secret would leave every later
+ * event of the source unverifiable), encrypted at rest like the rest of the table. It is written
+ * once, with a condition, so the first handshake of a source wins and nothing overwrites it; an
+ * operator deletes the item to let a new webhook register (see the README).
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { safeEqual, sha256 } from '../signatures/compare';
+import type { HandshakeSecretStore } from '../signatures/types';
+
+export function handshakeSecretKey(source: string): { pk: string; sk: string } {
+  return { pk: `HANDSHAKE#${source}`, sk: 'SECRET' };
+}
+
+export class DynamoHandshakeSecretStore implements HandshakeSecretStore {
+  /** Found secrets, per source (a kept secret never changes, so it is safe to remember). */
+  private readonly found = new Map<string, string>();
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async secretsFor(sourceName: string): Promise<string[]> {
+    const known = this.found.get(sourceName);
+    if (known !== undefined) return [known];
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: handshakeSecretKey(sourceName), ConsistentRead: true }));
+    const secret = result.Item?.secret;
+    if (typeof secret !== 'string') return [];
+    this.found.set(sourceName, secret);
+    return [secret];
+  }
+
+  async establish(sourceName: string, secret: string, at: Date): Promise<'established' | 'unchanged' | 'conflict'> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...handshakeSecretKey(sourceName), secret, establishedAt: at.toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      this.found.set(sourceName, secret);
+      return 'established';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      this.found.delete(sourceName);
+      const [kept] = await this.secretsFor(sourceName);
+      return kept !== undefined && safeEqual(sha256(kept), sha256(secret)) ? 'unchanged' : 'conflict';
+    }
+  }
+}
