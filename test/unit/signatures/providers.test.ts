@@ -17,3 +17,18 @@ describe('providerFor', () => {
     expect(providerFor(again)).not.toBe(providerFor(source));
   });
 });
+
+describe('presets', () => {
+  it('are exactly the preset provider values of the schema, each valid for the generic engine', async () => {
+    const { PRESETS, presetOptions } = await import('../../../shared/signatures/presets');
+    const { PRESET_PROVIDERS } = await import('../../../shared/config/schema');
+    expect(Object.keys(PRESETS).sort()).toEqual([...PRESET_PROVIDERS].sort());
+    for (const name of PRESET_PROVIDERS) expect(presetOptions(name).signatureHeader).toBe(PRESETS[name].signatureHeader);
+  });
+
+  it('are built once per preset and shared by every source of it', () => {
+    const a = sourceSchema.parse({ name: 'a', provider: 'mux' });
+    const b = sourceSchema.parse({ name: 'b', provider: 'mux' });
+    expect(providerFor(a)).toBe(providerFor(b));
+  });
+});
