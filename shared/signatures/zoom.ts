@@ -50,7 +50,8 @@ export const zoom: Provider = {
           throw error;
         }
       });
-      if (secret === undefined) throw new SignatureError('mismatch');
+      // Unreachable after `verify` accepted the request; identify refuses only as malformed.
+      if (secret === undefined) throw new MalformedEventError('Zoom url_validation is verified by none of the secrets given');
       const encryptedToken = hmac('sha256', secret, plainToken).toString('hex');
       return { kind: 'handshake', response: { statusCode: 200, contentType: 'application/json', body: JSON.stringify({ plainToken, encryptedToken }) } };
     }

@@ -14,7 +14,7 @@ const payload = JSON.stringify([
 /** Signed by HubSpot's own client library (`Signature.getSignature`, v3). */
 function sign(key: string, ts: number, requestUrl = url, body = payload) {
   const timestamp = ts * 1000;
-  const signature = Signature.getSignature('POST', 'v3', { clientSecret: key, requestBody: body, url: requestUrl, timestamp });
+  const signature = Signature.getSignature('POST', 'v3', { signature: '', clientSecret: key, requestBody: body, url: requestUrl, timestamp });
   return signedRequest(body, { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) }, requestUrl);
 }
 

@@ -6,8 +6,10 @@ import fc from 'fast-check';
 import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { MalformedEventError, SignatureError } from '../../../shared/errors';
-import { hmacOptionsSchema } from '../../../shared/config/schema';
+import { GatewayError, MalformedEventError, SignatureError } from '../../../shared/errors';
+import { MODULE_PROVIDERS, PRESET_PROVIDERS, hmacOptionsSchema, sourceSchema } from '../../../shared/config/schema';
+import { statusFor } from '../../../shared/http/responses';
+import { providerFor } from '../../../shared/signatures';
 import { MAX_EVENT_ID_LENGTH } from '../../../shared/signatures/event';
 import { github } from '../../../shared/signatures/github';
 import { gitlab } from '../../../shared/signatures/gitlab';
@@ -36,6 +38,12 @@ const providers: Record<string, Provider> = {
   'hmac (x-webhook)': createHmacProvider(
     hmacOptionsSchema.parse({ signatureHeader: 'x-webhook-signature', signatureFormat: 'keyValue', timestamp: { key: 't', format: 'unix' }, signedContent: '{timestamp}.{id}.{body}', eventId: { header: 'x-webhook-id' }, eventType: { header: 'x-webhook-type' } }),
   ),
+  // Every other shipped provider, module or preset.
+  ...Object.fromEntries(
+    [...MODULE_PROVIDERS, ...PRESET_PROVIDERS]
+      .filter((name) => !['stripe', 'github', 'shopify', 'slack', 'standard', 'twilio', 'square', 'gitlab'].includes(name))
+      .map((name) => [name, providerFor(sourceSchema.parse({ name, provider: name }))]),
+  ),
 };
 
 const HEADER_NAMES = [
@@ -44,6 +52,11 @@ const HEADER_NAMES = [
   'svix-timestamp', 'svix-signature', 'x-twilio-signature', 'i-twilio-idempotency-token', 'x-square-hmacsha256-signature', 'x-gitlab-token',
   'idempotency-key', 'x-gitlab-event-uuid', 'x-gitlab-event', 'x-wss-signature', 'x-wss-timestamp', 'x-webhook-signature', 'x-webhook-id',
   'x-webhook-type', 'content-type', '__proto__', 'constructor',
+  'paddle-signature', 'linear-signature', 'linear-delivery', 'x-line-signature', 'mux-signature', 'x-razorpay-signature', 'x-razorpay-event-id',
+  'workos-signature', 'x-hub-signature', 'x-hubspot-signature-v3', 'x-hubspot-request-timestamp', 'x-pagerduty-signature', 'typeform-signature',
+  'x-zm-signature', 'x-zm-request-timestamp', 'x-dropbox-signature', 'calendly-webhook-signature', 'x-signature-ed25519', 'x-signature-timestamp',
+  'telnyx-signature-ed25519', 'telnyx-timestamp', 'x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp',
+  'x-twitter-webhooks-signature', 'x-hook-secret', 'x-hook-signature',
 ];
 
 const hex = fc.uint8Array({ minLength: 0, maxLength: 70 }).map((bytes) => Buffer.from(bytes).toString('hex'));
@@ -67,7 +80,10 @@ const headers = fc
   )
   .map(([known, other]) => ({ ...other, ...known }) as Record<string, string | undefined>);
 
-const KEYS = ['id', 'type', 'event_id', 'event', 'challenge', 'eventType', 'MessageSid', 'CallSid', 'MessageStatus', 'CallStatus', 'SmsStatus'];
+const KEYS = [
+  'id', 'type', 'event_id', 'event', 'challenge', 'eventType', 'MessageSid', 'CallSid', 'MessageStatus', 'CallStatus', 'SmsStatus',
+  'events', 'notificationItems', 'signature', 'event-data', 'event_ts', 'payload', 'value', 'for_user_id', 'tweet_create_events', 'data', 'webhookTimestamp', 'event_type',
+];
 const body = fc
   .oneof(
     fc.uint8Array({ maxLength: 300 }),
@@ -84,7 +100,7 @@ const url = fc.oneof(
   fc.string().map((s) => `https://[::1]:${s}/?${s}`),
   fc.constantFrom('https://u:p@h:8443/p?a=%ZZ&b=%ED%A0%80', 'http://h:/', 'https://h?', 'mailto:x', ''),
 );
-const request = fc.record({ body, headers, url }) as fc.Arbitrary<SignedRequest>;
+const request = fc.record({ body, headers, url, method: fc.constantFrom('POST', 'GET', 'PUT') }, { requiredKeys: ['body', 'headers', 'url'] }) as fc.Arbitrary<SignedRequest>;
 const secrets = fc.oneof(
   { weight: 9, arbitrary: fc.array(fc.oneof(fc.string(), fc.constantFrom('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_', 'whsec_=', '')), { minLength: 1, maxLength: 3 }) },
   { weight: 1, arbitrary: fc.constant([]) },
@@ -105,11 +121,26 @@ describe.each(Object.entries(providers))('%s, on arbitrary input', (_name, provi
     );
   });
 
+  if (provider.handshake) {
+    it('handshake answers, passes, or refuses with a 4xx error, and nothing else', async () => {
+      await fc.assert(
+        fc.asyncProperty(request, context, async (req, ctx) => {
+          try {
+            await provider.handshake!(req, { ...ctx, sourceName: 's', now: new Date(ctx.nowSeconds * 1000) });
+          } catch (error) {
+            if (!(error instanceof GatewayError) || statusFor(error) >= 500) throw error;
+          }
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+
   it('identify answers with a usable id or a MalformedEventError, and nothing else', () => {
     fc.assert(
-      fc.property(request, (req) => {
+      fc.property(request, context, (req, ctx) => {
         try {
-          const identified = provider.identify(req);
+          const identified = provider.identify(req, ctx);
           if (identified.kind === 'event') {
             expect(identified.eventId.length).toBeGreaterThan(0);
             expect(identified.eventId.length).toBeLessThanOrEqual(MAX_EVENT_ID_LENGTH);
