@@ -2,15 +2,21 @@
  * `npm start` as a user runs it: a child process on a free port with its own emulators, driven
  * over HTTP and through `npm run send` / `npm run redrive`.
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../shared/config/load';
 import { eventually, Receiver } from '../support/receiver';
 import { runCli, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 
-const SOURCES = ['stripe', 'github', 'shopify', 'slack', 'standard', 'twilio', 'square', 'gitlab', 'hmac'];
+/** Every source of the shipped config, one per provider. */
+const SHIPPED = loadConfigFile('webhooks.config.json', { target: 'local' }).sources;
+const SOURCES = SHIPPED.map((source) => source.name);
+/** The sources whose provider signs with a private key: `npm start` also generates that key for `npm run send`. */
+const PUBLIC_KEY_SOURCES = SHIPPED.filter((source) => ['discord', 'telnyx', 'sendgrid'].includes(source.provider)).map((source) => source.name);
 
 function envEntries(file: string): Record<string, string> {
   const entries: Record<string, string> = {};
@@ -19,6 +25,22 @@ function envEntries(file: string): Record<string, string> {
     if (match) entries[match[1]!] = match[2]!;
   }
   return entries;
+}
+
+/** Runs at most `limit` of the given tasks at once. */
+function semaphore(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 async function getJson(url: string): Promise<{ status: number; body: any }> {
@@ -46,14 +68,35 @@ describe('the local runtime', () => {
     expect((runtime as { readyMs?: number }).readyMs).toBeLessThan(15_000);
     for (const source of SOURCES) expect(runtime.output()).toContain(`${runtime.url}/webhooks/${source}`);
     const secrets = envEntries(runtime.envFile);
-    expect(Object.keys(secrets).sort()).toEqual(SOURCES.map((s) => `WEBHOOK_SECRET_${s.toUpperCase()}`).sort());
+    expect(Object.keys(secrets).sort()).toEqual(
+      [...SOURCES.map((s) => `WEBHOOK_SECRET_${s.toUpperCase()}`), ...PUBLIC_KEY_SOURCES.map((s) => `WEBHOOK_SIGNING_KEY_${s.toUpperCase()}`)].sort(),
+    );
     expect(secrets.WEBHOOK_SECRET_STANDARD).toMatch(/^whsec_/);
+    // The public key in the form each dashboard shows it.
+    expect(secrets.WEBHOOK_SECRET_DISCORD).toMatch(/^[0-9a-f]{64}$/);
+    expect(Buffer.from(secrets.WEBHOOK_SECRET_TELNYX!, 'base64')).toHaveLength(32);
+    expect(secrets.WEBHOOK_SECRET_SENDGRID).toMatch(/^MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE/);
   });
 
-  it.each(SOURCES)('`npm run send -- %s` is accepted and the event reaches processed', async (source) => {
-    const { code, output } = await runCli('local/send.ts', [source], cliEnv);
+  // Three at a time: each is a child process, and thirty of them one after another would be slow.
+  const sends = semaphore(3);
+  it.concurrent.each(SOURCES)('`npm run send -- %s` is accepted and the event reaches processed', async (source) => {
+    const { code, output } = await sends(() => runCli('local/send.ts', [source], cliEnv));
     expect(code, output).toBe(0);
     expect(output).toMatch(/processed/);
+  });
+
+  it('answers the GET challenges of X and Dropbox, and GET on other sources with a JSON 405', async () => {
+    const env = envEntries(runtime.envFile);
+    const crc = await fetch(`${runtime.url}/webhooks/x?crc_token=challenge-1`);
+    expect(crc.status).toBe(200);
+    const expected = createHmac('sha256', env.WEBHOOK_SECRET_X!).update('challenge-1').digest('base64');
+    expect(await crc.json()).toEqual({ response_token: `sha256=${expected}` });
+    const dropbox = await fetch(`${runtime.url}/webhooks/dropbox?challenge=echo-me`);
+    expect([dropbox.status, dropbox.headers.get('content-type'), await dropbox.text()]).toEqual([200, 'text/plain', 'echo-me']);
+    const other = await fetch(`${runtime.url}/webhooks/stripe?challenge=echo-me`);
+    expect(other.status).toBe(405);
+    expect(await other.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
   });
 
   it('`--duplicate` sends the same event twice: one record, the second answer says duplicate', async () => {
