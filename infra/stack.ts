@@ -11,6 +11,7 @@ import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { GatewayConfig } from '../shared/config/schema';
+import { anySourceAnswersGet } from '../shared/signatures';
 import { TABLE } from '../shared/store/table';
 import { consolePagesDefine } from '../console/build';
 import { GatewayFunction } from './constructs/gateway-function';
@@ -115,10 +116,11 @@ export class WebhookGatewayStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
     });
 
-    // Providers authenticate by signature, verified in the function: no IAM on this route.
+    // Providers authenticate by signature, verified in the function: no IAM on this route. GET
+    // carries the challenges of the providers that need one (X, Dropbox); others answer it 405.
     this.httpApi.addRoutes({
       path: '/webhooks/{source}',
-      methods: [HttpMethod.POST],
+      methods: anySourceAnswersGet(config.sources) ? [HttpMethod.POST, HttpMethod.GET] : [HttpMethod.POST],
       integration: new HttpLambdaIntegration('IngressIntegration', this.inbound.ingress.function),
     });
     // The management API is for operators and internal services: SigV4 (IAM) only.

@@ -16,6 +16,7 @@ import { startDynamoDb, startSqs, type RunningEmulator, type RunningSqs } from '
 import { LocalGateway } from './gateway';
 import { lambdaContext } from './lambda-context';
 import { createLocalResources, type LocalResources } from './resources';
+import { anySourceAnswersGet } from '../shared/signatures';
 import { ensureSecrets } from './secrets-bootstrap';
 import { SqsEventSource } from './sqs-event-source';
 import { LocalStepFunctions } from './step-functions';
@@ -163,6 +164,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', checks }));
     });
+
+  // As in AWS: GET reaches the ingress only when a source answers a GET challenge (X, Dropbox).
+  if (anySourceAnswersGet(config.sources)) gateway.lambda('GET', '/webhooks/{source}', (event: APIGatewayProxyEventV2) => ingress.handler(event, lambdaContext('ingress', 10)));
 
   for (const source of eventSources) source.start();
   let port: number;

@@ -65,5 +65,13 @@ export function providerFor(source: SourceConfig): Provider {
   return providers[source.provider as ModuleProvider];
 }
 
+/**
+ * Whether any source answers `GET /webhooks/{source}` (X's CRC, Dropbox's challenge): the HTTP
+ * API and the local gateway route GET to the ingress function only then.
+ */
+export function anySourceAnswersGet(sources: readonly SourceConfig[]): boolean {
+  return sources.some((source) => providerFor(source).answersGet === true);
+}
+
 export { createHmacProvider };
 export type { Provider };

@@ -1,6 +1,7 @@
 /**
  * Template assertions for the stack synthesized from the shipped configuration.
  */
+import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
@@ -244,18 +245,20 @@ describe('operations', () => {
 describe('secrets', () => {
   it('creates one Secrets Manager secret per configured source', () => {
     const names = Object.values(template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name);
-    expect(names.sort()).toEqual(
-      ['github', 'gitlab', 'hmac', 'shopify', 'slack', 'square', 'standard', 'stripe', 'twilio'].map((name) => `webhooks/sources/${name}`),
-    );
+    const shipped = JSON.parse(readFileSync('webhooks.config.json', 'utf8')) as { sources: Array<{ name: string }> };
+    expect(names.sort()).toEqual(shipped.sources.map((source) => `webhooks/sources/${source.name}`).sort());
+    expect(names).toHaveLength(30);
   });
 });
 
 describe('HTTP API', () => {
   it('routes POST /webhooks/{source} without IAM (signatures authenticate), and /api/v1 and the console with IAM', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{source}', AuthorizationType: 'NONE' });
+    // The shipped config has sources that answer a GET challenge (X, Dropbox).
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /webhooks/{source}', AuthorizationType: 'NONE' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/v1/{proxy+}', AuthorizationType: 'AWS_IAM' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /console', AuthorizationType: 'AWS_IAM' });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
   });
 
   it('throttles the default stage and writes access logs', () => {

@@ -32,3 +32,13 @@ describe('presets', () => {
     expect(providerFor(a)).toBe(providerFor(b));
   });
 });
+
+describe('anySourceAnswersGet', () => {
+  it('is true only when a source answers a GET challenge (X, Dropbox)', async () => {
+    const { anySourceAnswersGet } = await import('../../../shared/signatures');
+    const sources = (...providers: string[]) => providers.map((provider) => sourceSchema.parse({ name: provider, provider }));
+    expect(anySourceAnswersGet(sources('stripe', 'msgraph', 'asana', 'zoom'))).toBe(false);
+    expect(anySourceAnswersGet(sources('stripe', 'x'))).toBe(true);
+    expect(anySourceAnswersGet(sources('dropbox'))).toBe(true);
+  });
+});
