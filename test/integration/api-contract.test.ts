@@ -87,6 +87,15 @@ async function webhook(sourceName: string, request: { headers: Record<string, st
   return { status: response.statusCode, headers: response.headers, body: contract.check('POST', '/webhooks/{source}', response) };
 }
 
+/** GETs the ingress handler (a provider's challenge); checks the response against the spec. */
+async function webhookGet(sourceName: string, query: string): Promise<Called> {
+  const response: HttpResponse = await handleIngress(
+    httpEvent({ method: 'GET', path: `/webhooks/${sourceName}`, query, pathParameters: { source: sourceName }, domainName: DOMAIN }),
+    h.receiveDeps(),
+  );
+  return { status: response.statusCode, headers: response.headers, body: contract.check('GET', '/webhooks/{source}', response) };
+}
+
 async function signedSample(name: string) {
   return sampleWebhook(source(name), h.secrets[name]!, { url: `https://${DOMAIN}/webhooks/${name}` });
 }
@@ -109,6 +118,32 @@ describe('API contract (openapi.yaml)', () => {
       const again = await webhook('stripe', sample);
       expect(again.body).toEqual({ received: true, id: sample.eventId, duplicate: true });
       eventId = sample.eventId;
+    });
+
+    it("answers the providers' own handshakes and acknowledgements in the documented forms", async () => {
+      const validation = await handleIngress(
+        httpEvent({ path: '/webhooks/msgraph', query: 'validationToken=Validation%3A%20Testing', pathParameters: { source: 'msgraph' }, headers: { 'content-type': 'text/plain' }, domainName: DOMAIN }),
+        h.receiveDeps(),
+      );
+      contract.check('POST', '/webhooks/{source}', validation);
+      expect([validation.statusCode, validation.body]).toEqual([200, 'Validation: Testing']);
+      const adyen = await webhook('adyen', await signedSample('adyen'));
+      expect([adyen.status, adyen.headers?.['content-type']]).toEqual([200, 'text/plain']);
+      const asana = await webhook('asana', { headers: { 'x-hook-secret': 'contract-hook-secret' }, body: '' });
+      expect([asana.status, asana.headers?.['x-hook-secret'], asana.body]).toEqual([200, 'contract-hook-secret', { received: true }]);
+      const conflict = await webhook('asana', { headers: { 'x-hook-secret': 'another-hook-secret' }, body: '' });
+      expect([conflict.status, (conflict.body as { error: { code: string } }).error.code]).toEqual([409, 'handshake_secret_exists']);
+    });
+
+    it('GET answers the challenges of X and Dropbox, and is a 405 for other providers', async () => {
+      const crc = await webhookGet('x', 'crc_token=abc');
+      expect(crc.status).toBe(200);
+      expect(crc.body).toEqual({ response_token: `sha256=${createHmac('sha256', h.secrets.x!).update('abc').digest('base64')}` });
+      const dropbox = await webhookGet('dropbox', 'challenge=echo');
+      expect([dropbox.status, dropbox.headers?.['content-type']]).toEqual([200, 'text/plain']);
+      expect((await webhookGet('dropbox', '')).status).toBe(400);
+      expect((await webhookGet('stripe', 'challenge=echo')).status).toBe(405);
+      expect((await webhookGet('no-such-source', 'challenge=echo')).status).toBe(404);
     });
 
     it("answers Slack's url_verification handshake with its challenge", async () => {

@@ -36,7 +36,12 @@ const SIGNATURE_HEADERS = [
   'x-gitlab-token',
   'x-wss-signature',
   'x-wss-timestamp',
+  'paddle-signature', 'linear-signature', 'x-line-signature', 'mux-signature', 'x-razorpay-signature', 'workos-signature', 'x-hub-signature',
+  'x-hubspot-signature-v3', 'x-pagerduty-signature', 'typeform-signature', 'x-zm-signature', 'x-dropbox-signature', 'calendly-webhook-signature',
+  'x-signature-ed25519', 'telnyx-signature-ed25519', 'x-twilio-email-event-webhook-signature', 'x-twitter-webhooks-signature', 'x-hook-signature',
 ];
+/** Providers that carry their signature (or clientState) in the body: their unit tests change it there. */
+const BODY_SIGNED = ['adyen', 'mailgun', 'msgraph'];
 
 const text = fc.oneof(
   fc.string({ maxLength: 64 }),
@@ -113,7 +118,7 @@ describe('generated bad input', () => {
   });
 
   it('authentic requests with far-off timestamps, or one byte of signature changed, are refused and not stored', async () => {
-    const sources = h.config.sources;
+    const sources = h.config.sources.filter((source) => !BODY_SIGNED.includes(source.provider));
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...sources),
@@ -123,6 +128,7 @@ describe('generated bad input', () => {
           const timestamped = ['stripe', 'slack', 'standard', 'hmac'].includes(source.name);
           const sample = await sampleWebhook(source, h.secrets[source.name]!, {
             url: `https://hooks.example.test/webhooks/${source.name}`,
+            ...(h.signingKeys[source.name] ? { signingKey: h.signingKeys[source.name]! } : {}),
             ...(timestamped ? { nowSeconds: Math.floor(Date.now() / 1000) + offset } : {}),
           });
           const headers = { ...sample.headers };

@@ -15,6 +15,7 @@ import type { ReceiveDeps } from '../../shared/inbound/receive';
 import { localClients, type LocalClients } from '../../local/clients';
 import { createLocalResources, type LocalResources } from '../../local/resources';
 import { inboundDeps } from '../../local/inbound-deps';
+import { generateSigningKeys } from '../../local/secrets-bootstrap';
 
 export interface Harness {
   readonly config: GatewayConfig;
@@ -23,6 +24,8 @@ export interface Harness {
   readonly store: EventStore;
   readonly entities: EntityStateStore;
   readonly secrets: Record<string, string>;
+  /** Per source of a public-key provider (Discord, Telnyx, SendGrid): the private key its secret (the public key) verifies. */
+  readonly signingKeys: Record<string, string>;
   receiveDeps(overrides?: Partial<ReceiveDeps>): ReceiveDeps;
   processDeps(overrides?: Partial<ProcessDeps> & { handlers?: HandlerRegistry }): ProcessDeps;
   /** Messages currently in a queue (visible, in flight and delayed), without consuming them. */
@@ -41,7 +44,13 @@ export async function createHarness(options: { config?: GatewayConfig; secrets?:
   const clients = localClients({ dynamodb: inject('dynamoEndpoint'), sqs: inject('sqsEndpoint') });
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const resources = await createLocalResources(clients, config, { prefix });
-  const secrets = options.secrets ?? Object.fromEntries(config.sources.map((source) => [source.name, testSecretFor(source.provider)]));
+  const signingKeys: Record<string, string> = {};
+  const keyPairs = Object.fromEntries(config.sources.flatMap((source) => {
+    const keys = generateSigningKeys(source.provider);
+    return keys ? [[source.name, keys] as const] : [];
+  }));
+  for (const [name, keys] of Object.entries(keyPairs)) signingKeys[name] = keys.privateKey;
+  const secrets = options.secrets ?? Object.fromEntries(config.sources.map((source) => [source.name, keyPairs[source.name]?.publicKey ?? testSecretFor(source.provider)]));
   const deps = inboundDeps(clients, resources, config, secrets);
   const { store, entities } = deps.process;
 
@@ -52,6 +61,7 @@ export async function createHarness(options: { config?: GatewayConfig; secrets?:
     store,
     entities,
     secrets,
+    signingKeys,
     receiveDeps: (overrides = {}) => ({ ...deps.receive, ...overrides }),
     processDeps: (overrides = {}) => ({ ...deps.process, ...overrides }),
     async queueDepth(queueUrl) {
