@@ -9,15 +9,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sampleWebhook } from '../../local/samples';
+import { generateSigningKeys } from '../../local/secrets-bootstrap';
 import { loadConfigFile } from '../../shared/config/load';
 import { secretEnvName } from '../../shared/inbound/secrets';
 import { eventually, Receiver } from '../support/receiver';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 
 const config = loadConfigFile('webhooks.config.json');
+/** Public-key providers (Discord, Telnyx, SendGrid): the source's secret is the public key, the sample signs with the private one. */
+const keyPairs = Object.fromEntries(config.sources.flatMap((source) => {
+  const keys = generateSigningKeys(source.provider);
+  return keys ? [[source.name, keys] as const] : [];
+}));
 const secrets: Record<string, string> = Object.fromEntries(
-  config.sources.map((source) => [source.name, source.provider === 'standard' ? `whsec_${randomBytes(32).toString('base64')}` : randomBytes(24).toString('hex')]),
+  config.sources.map((source) => [
+    source.name,
+    keyPairs[source.name]?.publicKey ?? (source.provider === 'standard' ? `whsec_${randomBytes(32).toString('base64')}` : randomBytes(24).toString('hex')),
+  ]),
 );
+/** A secret handed over in Asana's handshake: it must not be logged either. */
+const hookSecret = `asana-hook-${randomBytes(12).toString('hex')}`;
 const marker = `payload-marker-${randomBytes(8).toString('hex')}`;
 const sentSignatures: string[] = [];
 let runtime: RuntimeProcess;
@@ -42,11 +53,17 @@ afterAll(async () => {
 
 it('logs no secret, signature or payload body during a full run', async () => {
   for (const source of config.sources) {
-    const sample = await sampleWebhook(source, secrets[source.name]!, { url: `${runtime.url}/webhooks/${source.name}` });
-    for (const [name, value] of Object.entries(sample.headers)) if (/signature|hmac/i.test(name) || name === 'x-gitlab-token') sentSignatures.push(value);
+    const signingKey = keyPairs[source.name]?.privateKey;
+    const sample = await sampleWebhook(source, secrets[source.name]!, { url: `${runtime.url}/webhooks/${source.name}`, ...(signingKey ? { signingKey } : {}) });
+    // Signature headers (not their timestamps, which are plain numbers) and GitLab's token.
+    for (const [name, value] of Object.entries(sample.headers)) if ((/signature|hmac/i.test(name) && !/timestamp$/.test(name)) || name === 'x-gitlab-token') sentSignatures.push(value);
     const response = await fetch(`${runtime.url}/webhooks/${source.name}`, { method: 'POST', headers: sample.headers, body: sample.body });
     expect(response.status, `${source.name}: ${await response.clone().text()}`).toBe(200);
   }
+
+  // Asana's handshake hands over a secret; the answer echoes it, the logs must not.
+  const handshake = await fetch(`${runtime.url}/webhooks/asana`, { method: 'POST', headers: { 'x-hook-secret': hookSecret } });
+  expect(handshake.headers.get('x-hook-secret')).toBe(hookSecret);
 
   // A body with a marker, a forged copy of it, and a poison event that fails in the handler.
   const body = JSON.stringify({ id: 'evt_marker', object: 'event', type: 'customer.subscription.updated', created: 1, data: { object: { id: 'sub_1', note: marker } } });
@@ -72,7 +89,7 @@ it('logs no secret, signature or payload body during a full run', async () => {
   const output = runtime.output();
   expect(output.length).toBeGreaterThan(1000);
   expect(output).toContain('"level":"DEBUG"');
-  for (const secret of [...Object.values(secrets), endpointSecret]) {
+  for (const secret of [...Object.values(secrets), ...Object.values(keyPairs).map((keys) => keys.privateKey), hookSecret, endpointSecret]) {
     expect(output).not.toContain(secret);
     // Nor the key material in another encoding.
     if (secret.startsWith('whsec_')) expect(output).not.toContain(Buffer.from(secret.slice(6), 'base64').toString('hex'));
