@@ -13,11 +13,8 @@
  * (`{"type":5}` for commands and modal submits, `{"type":6}` for components, an empty choice
  * list for autocomplete); the handler then edits the reply through the interaction token.
  */
-import { SignatureError } from '../errors';
-import { decodeHex, requireWithinTolerance } from './compare';
 import { identified, jsonBody, requireEventId } from './event';
-import { headerValue, requireHeader, requireTimestamp } from './headers';
-import { anyKeyVerifies, requirePublicKeys } from './public-keys';
+import { verifyPublicKeySignature } from './public-keys';
 import type { HandshakeResponse, Provider } from './types';
 
 const INTERACTION_TYPES: Readonly<Record<number, string>> = {
@@ -38,13 +35,13 @@ function deferredResponse(type: number): HandshakeResponse {
 
 export const discord: Provider = {
   verify(request, context) {
-    const keys = requirePublicKeys(context, 'ed25519-hex');
-    const signature = decodeHex(requireHeader(request, 'x-signature-ed25519'));
-    const ts = headerValue(request, 'x-signature-timestamp');
-    const timestamp = requireTimestamp(ts);
-    if (!signature) throw new SignatureError('malformed_signature');
-    if (!anyKeyVerifies(keys, Buffer.concat([Buffer.from(ts ?? ''), request.body]), signature)) throw new SignatureError('mismatch');
-    requireWithinTolerance(timestamp, context);
+    verifyPublicKeySignature(request, context, {
+      keys: 'ed25519-hex',
+      signatureHeader: 'x-signature-ed25519',
+      signatureEncoding: 'hex',
+      timestampHeader: 'x-signature-timestamp',
+      prefix: (timestamp) => timestamp,
+    });
   },
 
   identify(request) {

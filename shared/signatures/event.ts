@@ -31,6 +31,19 @@ export function jsonBody(request: SignedRequest, provider: string): JsonObject {
   return body;
 }
 
+/** The body as a JSON array of objects (a batch of events); `MalformedEventError` otherwise. */
+export function jsonArrayBody(request: SignedRequest, provider: string): JsonObject[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(request.body.toString('utf8'));
+  } catch {
+    throw new MalformedEventError(`${provider} event body is not JSON`);
+  }
+  const events = objectArray(parsed);
+  if (!events) throw new MalformedEventError(`${provider} event body is not a JSON array of events`);
+  return events;
+}
+
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -13,9 +13,8 @@
  * Event: the body is a JSON array of up to 100 events, each with a numeric `eventId`; the key
  * is the batch's ids (see `batchEventId`), the type the first event's `subscriptionType`.
  */
-import { MalformedEventError } from '../errors';
 import { hmac, requireMatch, requireSecrets, requireWithinTolerance } from './compare';
-import { batchEventId, eventType, identified, objectArray } from './event';
+import { batchEventId, eventType, identified, jsonArrayBody } from './event';
 import { decodeSignatures, headerValue, listItems, requireHeader, requireTimestamp } from './headers';
 import type { Provider } from './types';
 
@@ -41,14 +40,7 @@ export const hubspot: Provider = {
   },
 
   identify(request) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(request.body.toString('utf8'));
-    } catch {
-      throw new MalformedEventError('HubSpot webhook body is not JSON');
-    }
-    const events = objectArray(parsed);
-    if (!events) throw new MalformedEventError('HubSpot webhook body is not a JSON array of events');
+    const events = jsonArrayBody(request, 'HubSpot');
     return identified(batchEventId(events.map((event) => event.eventId), 'body [].eventId'), eventType(events[0]?.subscriptionType));
   },
 };

@@ -6,8 +6,9 @@
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { SignatureError } from '../errors';
-import { decodeBase64, decodeHex } from './compare';
-import type { VerifyContext } from './types';
+import { decodeBase64, decodeHex, requireWithinTolerance } from './compare';
+import { headerValue, requireHeader, requireTimestamp } from './headers';
+import type { SignedRequest, VerifyContext } from './types';
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410) before the 32 raw key bytes. */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -65,4 +66,31 @@ export function anyKeyVerifies(keys: readonly KeyObject[], message: Buffer, sign
       return false;
     }
   });
+}
+
+export interface PublicKeyScheme {
+  /** How the source's secrets (the provider's public keys) are written. */
+  readonly keys: KeyEncoding;
+  readonly signatureHeader: string;
+  readonly signatureEncoding: 'hex' | 'base64';
+  /** The header carrying the signed Unix-seconds timestamp. */
+  readonly timestampHeader: string;
+  /** What precedes the raw body in the signed message, given the timestamp as sent. */
+  readonly prefix: (timestamp: string) => string;
+}
+
+/**
+ * Verifies a request signed as `scheme` says with one of the context's public keys: the
+ * signature over `prefix(timestamp) + raw body`, the timestamp within the tolerance, both
+ * directions. Throws `SignatureError` only.
+ */
+export function verifyPublicKeySignature(request: SignedRequest, context: VerifyContext, scheme: PublicKeyScheme): void {
+  const keys = requirePublicKeys(context, scheme.keys);
+  const header = requireHeader(request, scheme.signatureHeader);
+  const signature = scheme.signatureEncoding === 'hex' ? decodeHex(header) : decodeBase64(header);
+  const ts = headerValue(request, scheme.timestampHeader);
+  const timestamp = requireTimestamp(ts);
+  if (!signature) throw new SignatureError('malformed_signature');
+  if (!anyKeyVerifies(keys, Buffer.concat([Buffer.from(scheme.prefix(ts ?? '')), request.body]), signature)) throw new SignatureError('mismatch');
+  requireWithinTolerance(timestamp, context);
 }

@@ -11,33 +11,23 @@
  * retries the whole batch, so the key is the batch's ids (see `batchEventId`). Type: the first
  * event's `event` (`delivered`, `open`, …).
  */
-import { MalformedEventError, SignatureError } from '../errors';
-import { decodeBase64, requireWithinTolerance } from './compare';
-import { batchEventId, eventType, identified, objectArray } from './event';
-import { headerValue, requireHeader, requireTimestamp } from './headers';
-import { anyKeyVerifies, requirePublicKeys } from './public-keys';
+import { batchEventId, eventType, identified, jsonArrayBody } from './event';
+import { verifyPublicKeySignature } from './public-keys';
 import type { Provider } from './types';
 
 export const sendgrid: Provider = {
   verify(request, context) {
-    const keys = requirePublicKeys(context, 'p256-spki-base64');
-    const signature = decodeBase64(requireHeader(request, 'x-twilio-email-event-webhook-signature'));
-    const ts = headerValue(request, 'x-twilio-email-event-webhook-timestamp');
-    const timestamp = requireTimestamp(ts);
-    if (!signature) throw new SignatureError('malformed_signature');
-    if (!anyKeyVerifies(keys, Buffer.concat([Buffer.from(ts ?? ''), request.body]), signature)) throw new SignatureError('mismatch');
-    requireWithinTolerance(timestamp, context);
+    verifyPublicKeySignature(request, context, {
+      keys: 'p256-spki-base64',
+      signatureHeader: 'x-twilio-email-event-webhook-signature',
+      signatureEncoding: 'base64',
+      timestampHeader: 'x-twilio-email-event-webhook-timestamp',
+      prefix: (timestamp) => timestamp,
+    });
   },
 
   identify(request) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(request.body.toString('utf8'));
-    } catch {
-      throw new MalformedEventError('SendGrid event body is not JSON');
-    }
-    const events = objectArray(parsed);
-    if (!events) throw new MalformedEventError('SendGrid event body is not a JSON array of events');
+    const events = jsonArrayBody(request, 'SendGrid');
     return identified(batchEventId(events.map((event) => event.sg_event_id), 'body [].sg_event_id'), eventType(events[0]?.event));
   },
 };

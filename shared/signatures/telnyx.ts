@@ -8,22 +8,19 @@
  *
  * Event: body `data.id` (the same on every retry) and `data.event_type`.
  */
-import { SignatureError } from '../errors';
-import { decodeBase64, requireWithinTolerance } from './compare';
 import { eventType, identified, jsonBody, requireEventId, valueAt } from './event';
-import { headerValue, requireHeader, requireTimestamp } from './headers';
-import { anyKeyVerifies, requirePublicKeys } from './public-keys';
+import { verifyPublicKeySignature } from './public-keys';
 import type { Provider } from './types';
 
 export const telnyx: Provider = {
   verify(request, context) {
-    const keys = requirePublicKeys(context, 'ed25519-base64');
-    const signature = decodeBase64(requireHeader(request, 'telnyx-signature-ed25519'));
-    const ts = headerValue(request, 'telnyx-timestamp');
-    const timestamp = requireTimestamp(ts);
-    if (!signature) throw new SignatureError('malformed_signature');
-    if (!anyKeyVerifies(keys, Buffer.concat([Buffer.from(`${ts}|`), request.body]), signature)) throw new SignatureError('mismatch');
-    requireWithinTolerance(timestamp, context);
+    verifyPublicKeySignature(request, context, {
+      keys: 'ed25519-base64',
+      signatureHeader: 'telnyx-signature-ed25519',
+      signatureEncoding: 'base64',
+      timestampHeader: 'telnyx-timestamp',
+      prefix: (timestamp) => `${timestamp}|`,
+    });
   },
 
   identify(request) {
