@@ -23,11 +23,21 @@ export function loadConfigDocument(configPath: string): unknown {
   }
 }
 
+/** The stack's name: `-c stackName=…` when given (a second stack in the same account and region), else from the service. */
+export function stackNameFor(service: string, app: App): string {
+  const fromContext = app.node.tryGetContext('stackName') as unknown;
+  if (typeof fromContext === 'string' && fromContext.length) {
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(fromContext)) throw new ConfigError(`stackName "${fromContext}": a CloudFormation stack name is letters, digits and "-", starting with a letter, at most 128`);
+    return fromContext;
+  }
+  return `${service[0]!.toUpperCase()}${service.slice(1)}Gateway`;
+}
+
 /** Builds the app for a config file; `npx cdk synth` and the template tests both use this. */
 export function buildApp(configPath: string, app = new App()): { app: App; stack: WebhookGatewayStack } {
   const configDocument = loadConfigDocument(configPath);
   const config = parseConfig(configDocument, configPath);
-  const stack = new WebhookGatewayStack(app, `${config.service[0]!.toUpperCase()}${config.service.slice(1)}Gateway`, {
+  const stack = new WebhookGatewayStack(app, stackNameFor(config.service, app), {
     config,
     configDocument,
     description: 'Serverless webhook gateway: verified inbound webhooks, signed outbound deliveries',

@@ -26,7 +26,8 @@ export function acknowledgeFindings(stack: WebhookGatewayStack): void {
     });
   }
 
-  for (const secret of stack.inbound.secrets) {
+  for (const { secret, adopted } of stack.inbound.secrets) {
+    if (adopted) continue;
     Validations.of(secret).acknowledge({
       id: nag('SMG4'),
       reason:

@@ -2,7 +2,7 @@
  * The whole gateway in one stack: storage, the receive side, the management API, and the HTTP
  * API in front of them.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -65,6 +65,7 @@ export class WebhookGatewayStack extends Stack {
       timeout: Duration.seconds(10),
       // The console's pages, built from console/ now and embedded in the bundle.
       define: consolePagesDefine(),
+      reservedConcurrentExecutions: config.operations.reservedConcurrency.api,
       environment: {
         WEBHOOKS_TABLE: table.tableName,
         PAYLOAD_BUCKET: payloadBucket.bucketName,
@@ -101,13 +102,21 @@ export class WebhookGatewayStack extends Stack {
       tracing: config.operations.tracing,
       memorySize: 256,
       timeout: Duration.minutes(15),
+      reservedConcurrentExecutions: config.operations.reservedConcurrency.stream,
       environment: { WEBHOOKS_TABLE: table.tableName },
     });
     this.stream.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn] }));
     const streamUrl = this.stream.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.RESPONSE_STREAM });
 
     this.httpApi = new HttpApi(this, 'HttpApi', { description: `${config.service} webhook gateway`, createDefaultStage: false });
-    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    // Vended logs belong under /aws/vendedlogs/ (the account's CloudWatch Logs resource policy is
+    // limited to 5,120 characters); named from the stack and deleted with it, so a second stack
+    // or a deploy after `cdk destroy` cannot collide with a retained group of the same name.
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+      logGroupName: `/aws/vendedlogs/apigateway/${this.stackName}-access-logs`,
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -162,7 +171,12 @@ export class WebhookGatewayStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: `${this.httpApi.apiEndpoint}/api/v1/`, description: 'Management API (IAM-authorized)' });
     new CfnOutput(this, 'StreamUrl', { value: streamUrl.url, description: 'Live status stream (SSE, IAM-authorized function URL)' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.inbound.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.inbound.deadLetterQueue.queueUrl, description: 'The inbound dead-letter queue' });
+    new CfnOutput(this, 'OutboundDeadLetterQueueUrl', { value: this.outbound.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'SourceSecrets', {
+      value: this.toJsonString(Object.fromEntries(this.inbound.secrets.map(({ source, secretId }) => [source, secretId]))),
+      description: "Each source's Secrets Manager secret (JSON: source → ARN or name); put the provider's signing secret there",
+    });
     new CfnOutput(this, 'OutboundQueueUrl', { value: this.outbound.queue.queueUrl, description: 'Internal producers publish here' });
     new CfnOutput(this, 'RetryStateMachineArn', { value: this.outbound.stateMachine.stateMachineArn });
   }

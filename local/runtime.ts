@@ -23,7 +23,7 @@ import { LocalStepFunctions } from './step-functions';
 import { installLambdaStreaming, responseStream } from './lambda-streaming';
 import { toEvent } from './gateway';
 import { buildConsolePages } from '../console/build';
-import { RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../shared/outbound/retry-state-machine';
+import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../shared/outbound/retry-state-machine';
 
 export interface RuntimeOptions {
   /** Port of the HTTP gateway; 0 picks a free one. */
@@ -79,8 +79,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let deliverHandler: ((input: unknown) => Promise<unknown>) | undefined;
   const stepFunctions = new LocalStepFunctions({
     stateMachineName: `${config.service}-delivery-retries`,
-    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver'),
-    tasks: { [RETRY_STATES.attempt]: (input) => deliverHandler!(input) },
+    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver', deliverTimings(config.outbound)),
+    // Both Task states run the deliver function, as in AWS.
+    tasks: { [RETRY_STATES.attempt]: (input) => deliverHandler!(input), [RETRY_STATES.recordFailure]: (input) => deliverHandler!(input) },
     resumableState: (output) => {
       const result = output as DeliverTaskOutput;
       return result.outcome === 'retry' ? { messageId: result.messageId, endpointId: result.endpointId, waitSeconds: result.waitSeconds } : undefined;

@@ -6,8 +6,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -20,14 +18,15 @@ import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-schedul
 import { outboundQueueSettings } from '../../shared/queue/settings';
 import { deliveryStatusChange } from '../../shared/status/changes';
 import { reportDeliveryEvent } from '../delivery-events';
+import { GatewayMetrics } from '../metrics';
 import { createStatusReporter } from '../status-reporter';
 import { createDeliveryDeps } from '../delivery-environment';
 import { cachedEndpoints } from '../endpoint-cache';
 import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
 
 const logger = new Logger({ serviceName: 'dispatcher' });
-// One `service` dimension for the whole gateway (POWERTOOLS_SERVICE_NAME), so alarms see every function's figures.
-const metrics = new Metrics();
+// Every figure under {service} (alarms, dashboard), attempts also by outcome: functions/metrics.ts.
+const metrics = new GatewayMetrics();
 const documents = createDocumentClient();
 const s3 = createS3Client();
 const sqs = createSqsClient();
@@ -43,10 +42,10 @@ export function dispatcherDeps(): DispatcherDeps {
     const config = gatewayConfig();
     const report = createStatusReporter(config, documents, logger);
     const delivery = createDeliveryDeps(config, { documents, s3 }, async (event) => {
-    reportDeliveryEvent(logger, metrics, event);
-    const change = deliveryStatusChange(event);
-    if (change) await report(change);
-  });
+      reportDeliveryEvent(logger, metrics, event);
+      const change = deliveryStatusChange(event);
+      if (change) await report(change);
+    });
     deps = {
       ...delivery,
       scheduler: new StepFunctionsRetryScheduler(sfn, requiredEnv('RETRY_STATE_MACHINE_ARN')),
@@ -104,10 +103,9 @@ function safeJson(text: string): unknown {
 }
 
 export async function handleOutboundBatch(event: SQSEvent, context: Context, dependencies: DispatcherDeps): Promise<SQSBatchResponse> {
-  metrics.addMetric('outboundBatchRecords', MetricUnit.Count, event.Records.length);
   return processPartialResponse(event, (record: SQSRecord) => processOutboundRecord(record, dependencies), batch, { context, throwOnFullBatchFailure: false });
 }
 
-export const handler = middy(async (event: SQSEvent, context: Context) => handleOutboundBatch(event, context, dispatcherDeps()))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = middy(async (event: SQSEvent, context: Context) => handleOutboundBatch(event, context, dispatcherDeps())).use(
+  injectLambdaContext(logger),
+);

@@ -4,8 +4,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -21,23 +19,28 @@ import type { HandshakeResponse } from '../../shared/signatures/types';
 import { S3PayloadStore } from '../../shared/store/payload-store';
 import { eventStatusChange } from '../../shared/status/changes';
 import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
+import { GatewayMetrics } from '../metrics';
 import { createStatusReporter, type StatusReporter } from '../status-reporter';
 
 const logger = new Logger({ serviceName: 'ingress' });
-// One `service` dimension for the whole gateway (POWERTOOLS_SERVICE_NAME), so alarms see every function's figures.
-const metrics = new Metrics();
+// Every figure under {service} (alarms, dashboard) and {service, source} (drill-down): functions/metrics.ts.
+const metrics = new GatewayMetrics();
 const documents = createDocumentClient();
 const sqs = createSqsClient();
 const s3 = createS3Client();
 
-/** Secrets Manager (cached by Powertools Parameters) in AWS; environment variables locally. */
+/**
+ * Secrets Manager (cached by Powertools Parameters) in AWS, each source's secret named or ARN'd
+ * in `SOURCE_SECRET_IDS` (JSON, source → id); environment variables locally.
+ */
 function createSecretSource(): SecretSource {
-  const prefix = process.env.SECRET_NAME_PREFIX;
-  if (!prefix) return new EnvSecretSource(process.env);
+  const ids = process.env.SOURCE_SECRET_IDS;
+  if (!ids) return new EnvSecretSource(process.env);
+  const secretIds = JSON.parse(ids) as Record<string, string>;
   const maxAge = Number(process.env.SECRET_CACHE_SECONDS ?? 300);
   return new FetchedSecretSource(
     (name, { forceFetch }) => getSecret<string>(name, { maxAge, forceFetch }),
-    (source) => `${prefix}${source}`,
+    (source) => secretIds[source] ?? `unconfigured/${source}`,
   );
 }
 
@@ -66,8 +69,8 @@ function ingressReporter(): StatusReporter {
 export async function handleIngress(event: APIGatewayProxyEventV2, dependencies: ReceiveDeps, report?: StatusReporter): Promise<HttpResponse> {
   const sourceName = event.pathParameters?.source ?? '';
   const knownSource = dependencies.config.sources.find((source) => source.name === sourceName);
-  if (knownSource) metrics.addDimensions({ source: knownSource.name });
-  metrics.addMetric('received', MetricUnit.Count, 1);
+  const bySource = knownSource ? { source: knownSource.name } : {};
+  metrics.count('received', bySource);
   try {
     const source = findSource(dependencies.config, sourceName);
     const request = signedRequest(event, source.publicUrl);
@@ -86,19 +89,17 @@ export async function handleIngress(event: APIGatewayProxyEventV2, dependencies:
       recovered: outcome.recovered,
     });
     if (outcome.statusUpdateFailed) logger.warn('event queued but its status could not be updated');
-    metrics.addMetric(outcome.duplicate ? 'duplicates' : 'queued', MetricUnit.Count, 1);
+    metrics.count(outcome.duplicate ? 'duplicates' : 'queued', bySource);
     if (outcome.acknowledgement) return providerResponse(outcome.acknowledgement);
     return jsonResponse(200, { received: true, id: outcome.eventId, duplicate: outcome.duplicate });
   } catch (error) {
     const status = statusFor(error);
     if (error instanceof SignatureError) {
       logger.warn('signature verification failed', { source: sourceName, reason: error.reason });
-      const failures = metrics.singleMetric();
-      failures.addDimensions({ source: knownSource?.name ?? 'unknown', reason: error.reason });
-      failures.addMetric('verificationFailures', MetricUnit.Count, 1);
+      metrics.count('verificationFailures', { ...bySource, reason: error.reason });
     } else if (error instanceof DependencyError || status >= 500) {
       logger.error('request failed', { error: error as Error });
-      metrics.addMetric('ingressErrors', MetricUnit.Count, 1);
+      metrics.count('ingressErrors', bySource);
     } else {
       logger.info('request refused', { status, code: (error as { code?: string }).code });
     }
@@ -115,6 +116,6 @@ function providerResponse(response: HandshakeResponse): HttpResponse {
   return { statusCode: response.statusCode, headers, body: response.body };
 }
 
-export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Context) => handleIngress(event, ingressDeps(), ingressReporter()))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Context) => handleIngress(event, ingressDeps(), ingressReporter())).use(
+  injectLambdaContext(logger),
+);

@@ -5,8 +5,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { EntityStateStore } from '../../shared/inbound/entity-state';
@@ -23,11 +21,12 @@ import type { WebhookEvent } from '../../shared/inbound/webhook-event';
 import { S3PayloadStore } from '../../shared/store/payload-store';
 import { eventStatusChange } from '../../shared/status/changes';
 import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
+import { count, GatewayMetrics, milliseconds } from '../metrics';
 import { createStatusReporter, type StatusReporter } from '../status-reporter';
 
 const logger = new Logger({ serviceName: 'processor' });
-// One `service` dimension for the whole gateway (POWERTOOLS_SERVICE_NAME), so alarms see every function's figures.
-const metrics = new Metrics();
+// Every figure under {service} (alarms, dashboard) and {service, source} (drill-down): functions/metrics.ts.
+const metrics = new GatewayMetrics();
 const documents = createDocumentClient();
 const sqs = createSqsClient();
 const s3 = createS3Client();
@@ -81,22 +80,20 @@ export async function processRecord(record: SQSRecord, dependencies: ProcessDeps
   }
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   logger.appendKeys({ eventId: message.eventId, source: message.source });
-  const single = metrics.singleMetric();
-  single.addDimensions({ source: message.source });
+  const bySource = { source: message.source };
   try {
     const outcome = await processQueuedEvent(dependencies, message, receiveCount);
     switch (outcome.kind) {
       case 'processed': {
         const latencyMs = Date.now() - Date.parse(outcome.event.receivedAt);
         logger.info('event processed', { eventType: outcome.event.eventType, handled: outcome.handled, attempts: outcome.event.attempts });
-        single.addMetric('processed', MetricUnit.Count, 1);
-        single.addMetric('processingLatency', MetricUnit.Milliseconds, latencyMs);
+        metrics.record([count('processed'), milliseconds('processingLatency', latencyMs)], bySource);
         await report?.(eventStatusChange('event.processed', outcome.event, { attempts: outcome.event.attempts }));
         break;
       }
       case 'dead_lettered':
         logger.error('event cannot be processed; dead-lettered', { reason: outcome.reason });
-        single.addMetric('deadLettered', MetricUnit.Count, 1);
+        metrics.count('deadLettered', bySource);
         await report?.(eventStatusChange('event.failed', outcome.event, { reason: outcome.reason, deadLettered: true }));
         break;
       case 'already_processed':
@@ -118,9 +115,8 @@ export async function processRecord(record: SQSRecord, dependencies: ProcessDeps
         error: error as Error,
         receiveCount,
       });
-      single.addMetric('processingFailures', MetricUnit.Count, 1);
+      metrics.record(finalAttempt ? [count('processingFailures'), count('deadLettered')] : [count('processingFailures')], bySource);
       if (finalAttempt) {
-        single.addMetric('deadLettered', MetricUnit.Count, 1);
         await report?.(eventStatusChange('event.failed', { ...message, eventType: 'unknown' }, { reason: (error as Error).message, deadLettered: true }));
       }
     }
@@ -131,13 +127,12 @@ export async function processRecord(record: SQSRecord, dependencies: ProcessDeps
 }
 
 export async function handleBatch(event: SQSEvent, context: Context, dependencies: ProcessDeps, report?: StatusReporter): Promise<SQSBatchResponse> {
-  metrics.addMetric('batchRecords', MetricUnit.Count, event.Records.length);
   return processPartialResponse(event, (record: SQSRecord) => processRecord(record, dependencies, report), batch, {
     context,
     throwOnFullBatchFailure: false,
   });
 }
 
-export const handler = middy(async (event: SQSEvent, context: Context) => handleBatch(event, context, processorDeps(), processorReporter()))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = middy(async (event: SQSEvent, context: Context) => handleBatch(event, context, processorDeps(), processorReporter())).use(
+  injectLambdaContext(logger),
+);

@@ -27,6 +27,8 @@ export interface GatewayFunctionProps {
   readonly tracing?: boolean;
   /** More esbuild `define` replacements (identifier → JavaScript expression), e.g. built pages. */
   readonly define?: Record<string, string>;
+  /** Reserved concurrency (`operations.reservedConcurrency.<name>`); none when absent. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 export class GatewayFunction extends Construct {
@@ -61,6 +63,7 @@ export class GatewayFunction extends Construct {
       systemLogLevelV2: SystemLogLevel.WARN,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       tracing: props.tracing === false ? Tracing.DISABLED : Tracing.ACTIVE,
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.service,
         POWERTOOLS_METRICS_NAMESPACE: props.service,

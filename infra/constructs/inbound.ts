@@ -2,12 +2,12 @@
  * The receive side: a secret per source, the ingress function, the queue and its DLQ (settings
  * from shared/inbound/queue-settings.ts), and the processor with partial batch responses.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../../shared/config/schema';
@@ -27,29 +27,38 @@ export class Inbound extends Construct {
   readonly deadLetterQueue: Queue;
   readonly ingress: GatewayFunction;
   readonly processor: GatewayFunction;
-  readonly secrets: Secret[];
+  /** Each source's secret: created by the stack (a generated name), or adopted by `secretName`. */
+  readonly secrets: ReadonlyArray<{ readonly source: string; readonly secret: ISecret; readonly adopted: boolean; readonly secretId: string }>;
 
   constructor(scope: Construct, id: string, props: InboundProps) {
     super(scope, id);
     const { config, table, payloadBucket } = props;
     const settings = inboundQueueSettings(config.service, config.inbound);
-    const secretPrefix = `${config.service}/sources/`;
 
     const queues = new QueuePair(this, 'Queues', settings);
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
 
     // One secret per source. The generated value is a placeholder: put the provider's signing
-    // secret here (several, comma-separated, during a rotation).
-    this.secrets = config.sources.map(
-      (source) =>
-        new Secret(this, `Secret-${source.name}`, {
-          secretName: `${secretPrefix}${source.name}`,
-          description: `Webhook signing secret(s) of source "${source.name}" (${source.provider}); comma-separate several during a rotation`,
-          generateSecretString: { excludePunctuation: true, passwordLength: 48 },
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-    );
+    // secret here (several, comma-separated, during a rotation). No fixed name: CloudFormation
+    // generates one, so a second stack, or a deploy after `cdk destroy` (the secret is retained),
+    // cannot collide with it. `sources[].secretName` adopts an existing secret instead.
+    this.secrets = config.sources.map((source) => {
+      if (source.secretName) {
+        const secret = source.secretName.startsWith('arn:')
+          ? Secret.fromSecretCompleteArn(this, `Adopted-${source.name}`, source.secretName)
+          : Secret.fromSecretNameV2(this, `Adopted-${source.name}`, source.secretName);
+        return { source: source.name, secret, adopted: true, secretId: source.secretName };
+      }
+      const secret = new Secret(this, `Secret-${source.name}`, {
+        description: `Webhook signing secret(s) of source "${source.name}" (${source.provider}) of stack ${Stack.of(this).stackName}; comma-separate several during a rotation`,
+        generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      return { source: source.name, secret, adopted: false, secretId: secret.secretArn };
+    });
+    // What the ingress asks Secrets Manager for: the ARN of a created secret, the configured name or ARN of an adopted one.
+    const secretIds = Object.fromEntries(this.secrets.map(({ source, secretId }) => [source, secretId]));
 
     const common = { configDocument: props.configDocument, service: config.service };
     this.ingress = new GatewayFunction(this, 'Ingress', {
@@ -57,11 +66,12 @@ export class Inbound extends Construct {
       name: 'ingress',
       memorySize: config.inbound.ingressMemoryMiB,
       timeout: Duration.seconds(10),
+      reservedConcurrentExecutions: config.operations.reservedConcurrency.ingress,
       environment: {
         WEBHOOKS_TABLE: table.tableName,
         INBOUND_QUEUE_URL: this.queue.queueUrl,
         PAYLOAD_BUCKET: payloadBucket.bucketName,
-        SECRET_NAME_PREFIX: secretPrefix,
+        SOURCE_SECRET_IDS: Stack.of(this).toJsonString(secretIds),
         SECRET_CACHE_SECONDS: '300',
       },
     });
@@ -71,7 +81,11 @@ export class Inbound extends Construct {
     this.ingress.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
     this.ingress.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [payloadBucket.arnForObjects('inbound/*')] }));
     this.ingress.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: this.secrets.map((secret) => secret.secretArn) }),
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        // A secret adopted by name has an ARN ending in a random 6-character suffix.
+        resources: this.secrets.map(({ secret, adopted, secretId }) => (adopted && !secretId.startsWith('arn:') ? `${secret.secretArn}-??????` : secret.secretArn)),
+      }),
     );
 
     this.processor = new GatewayFunction(this, 'Processor', {
@@ -79,6 +93,7 @@ export class Inbound extends Construct {
       name: 'processor',
       memorySize: config.inbound.processorMemoryMiB,
       timeout: Duration.seconds(settings.consumerTimeoutSeconds),
+      reservedConcurrentExecutions: config.operations.reservedConcurrency.processor,
       environment: {
         WEBHOOKS_TABLE: table.tableName,
         PAYLOAD_BUCKET: payloadBucket.bucketName,
@@ -95,6 +110,7 @@ export class Inbound extends Construct {
         batchSize: settings.batchSize,
         maxBatchingWindow: settings.maxBatchingWindowSeconds > 0 ? Duration.seconds(settings.maxBatchingWindowSeconds) : undefined,
         reportBatchItemFailures: true,
+        maxConcurrency: config.inbound.maximumConcurrency,
       }),
     );
   }

@@ -50,16 +50,33 @@ export class Operations extends Construct {
       new Metric({ namespace, metricName, dimensionsMap: { service: config.service, ...dimensions }, statistic, period });
 
     // CloudWatch may publish to an encrypted topic only with a customer managed key it can use.
-    const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: `${config.service} on-call topic` });
+    const stack = Stack.of(this);
+    const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: `${config.service} on-call topic of ${stack.stackName}` });
     key.addToResourcePolicy(
       new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
     this.topic = new Topic(this, 'OnCall', { displayName: `${config.service} on-call`, masterKey: key, enforceSSL: true });
+    // enforceSSL writes a topic policy, which replaces SNS's default one: without this statement
+    // nothing may publish, and every alarm and OK action would fail. Scoped to alarms of this
+    // account and region (confused-deputy protection).
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+        },
+      }),
+    );
     for (const email of config.operations.onCall.emails) this.topic.addSubscription(new EmailSubscription(email));
     for (const url of config.operations.onCall.httpsEndpoints) this.topic.addSubscription(new UrlSubscription(url));
     const action = new SnsAction(this.topic);
@@ -99,7 +116,19 @@ export class Operations extends Construct {
       alarm(`${name}Throttles`, `The ${name} function was throttled`, fn.function.metricThrottles({ period: Duration.minutes(5) }), 0);
     }
 
-    alarm('RetryExecutionsFailed', 'A delivery retry execution failed (its deliver task kept failing)', props.stateMachine.metricFailed({ period: Duration.minutes(5) }), 0);
+    alarm(
+      'RetryExecutionsFailed',
+      'A delivery retry execution failed: its attempt task kept failing or timed out, and the delivery was marked failed with the reason (or could not even be marked: see the execution)',
+      props.stateMachine.metricFailed({ period: Duration.minutes(5) }),
+      0,
+    );
+    alarm(
+      'RetryExecutionsAborted',
+      'A delivery retry execution was stopped by hand: its delivery stays "retrying"; retry it (POST /api/v1/messages/{id}/retry) or leave it',
+      props.stateMachine.metricAborted({ period: Duration.minutes(5) }),
+      0,
+    );
+    alarm('RetryExecutionsTimedOut', 'A delivery retry execution timed out: its delivery stays "retrying"; retry it', props.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), 0);
 
     alarm(
       'VerificationFailures',
@@ -124,31 +153,49 @@ export class Operations extends Construct {
       ComparisonOperator.LESS_THAN_THRESHOLD,
     );
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${config.service}-gateway` });
+    // No dashboardName: CloudFormation generates one, so stacks cannot collide.
+    this.dashboard = new Dashboard(this, 'Dashboard');
     const fnMetrics = Object.entries(props.functions);
+    const search = (label: string, keys: string, names: readonly string[], statistic: string) =>
+      new MathExpression({
+        label,
+        expression: `SEARCH('{${namespace},service,${keys}} service="${config.service}" (${names.map((name) => `MetricName="${name}"`).join(' OR ')})', '${statistic}', 300)`,
+        usingMetrics: {},
+        period: Duration.minutes(5),
+      });
+    const inboundCounts = ['received', 'queued', 'duplicates', 'verificationFailures', 'processed', 'processingFailures', 'deadLettered', 'ingressErrors'];
     this.dashboard.addWidgets(
       new TextWidget({ markdown: `# ${config.service} webhook gateway\nInbound: received → verified → queued → processed. Outbound: attempts, success rate, retries.`, width: 24, height: 2 }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Inbound',
-        width: 12,
-        left: [custom('received'), custom('queued'), custom('duplicates'), custom('verificationFailures'), custom('processed'), custom('processingFailures'), custom('deadLettered')],
-      }),
+      new GraphWidget({ title: 'Inbound', width: 12, left: inboundCounts.map((name) => custom(name)) }),
       new GraphWidget({ title: 'Processing latency (ms)', width: 12, left: [custom('processingLatency', {}, 'p50'), custom('processingLatency', {}, 'p99')] }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Inbound by source', width: 8, left: [search('by source', 'source', inboundCounts, 'Sum')] }),
+      new GraphWidget({ title: 'Processing latency by source (p99, ms)', width: 8, left: [search('p99 by source', 'source', ['processingLatency'], 'p99')] }),
+      new GraphWidget({ title: 'Verification failures by reason', width: 8, left: [search('by reason', 'reason', ['verificationFailures'], 'Sum')] }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Outbound attempts',
         width: 8,
-        left: [succeeded.with({ period: Duration.minutes(5) }), failed.with({ period: Duration.minutes(5) })],
+        left: [custom('deliveryAttempts'), succeeded.with({ period: Duration.minutes(5) }), failed.with({ period: Duration.minutes(5) })],
       }),
       new GraphWidget({ title: 'Delivery success rate (%)', width: 8, left: [successRate], leftYAxis: { min: 0, max: 100 } }),
       new GraphWidget({
         title: 'Deliveries',
         width: 8,
-        left: [custom('deliveriesSucceeded'), custom('deliveriesFailed'), custom('deliveriesExhausted'), custom('endpointsDisabled')],
+        left: [custom('deliveriesSucceeded'), custom('deliveriesFailed'), custom('deliveriesExhausted'), custom('deliveriesAbandoned'), custom('endpointsDisabled')],
         right: [custom('deliveryLatency', {}, 'p50'), custom('deliveryLatency', {}, 'p99')],
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Attempt latency by outcome (p99, ms)', width: 12, left: [search('p99 by outcome', 'outcome', ['deliveryLatency'], 'p99')] }),
+      new GraphWidget({
+        title: 'Retry executions',
+        width: 12,
+        left: [props.stateMachine.metricStarted(), props.stateMachine.metricSucceeded(), props.stateMachine.metricFailed(), props.stateMachine.metricAborted(), props.stateMachine.metricTimedOut()],
       }),
     );
     this.dashboard.addWidgets(
@@ -166,7 +213,7 @@ export class Operations extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Function errors', width: 8, left: fnMetrics.map(([, fn]) => fn.function.metricErrors()) }),
       new GraphWidget({ title: 'Function throttles', width: 8, left: fnMetrics.map(([, fn]) => fn.function.metricThrottles()) }),
-      new GraphWidget({ title: 'HTTP API 5xx, retry executions failed', width: 8, left: [api5xx, props.stateMachine.metricFailed()] }),
+      new GraphWidget({ title: 'HTTP API 5xx', width: 8, left: [api5xx] }),
     );
   }
 }

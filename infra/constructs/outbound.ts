@@ -17,7 +17,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../../shared/config/schema';
 import { TABLE } from '../../shared/store/table';
-import { retryStateMachineDefinition } from '../../shared/outbound/retry-state-machine';
+import { deliverTimings, retryStateMachineDefinition } from '../../shared/outbound/retry-state-machine';
 import { outboundQueueSettings } from '../../shared/queue/settings';
 import { GatewayFunction } from './gateway-function';
 import { QueuePair } from './queue-pair';
@@ -56,20 +56,32 @@ export class Outbound extends Construct {
       resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
     });
 
+    const timings = deliverTimings(config.outbound);
+    const reserved = config.operations.reservedConcurrency;
     this.deliver = new GatewayFunction(this, 'Deliver', {
       ...common,
       name: 'deliver',
-      timeout: Duration.seconds(config.outbound.timeoutSeconds + 15),
+      timeout: Duration.seconds(timings.functionTimeoutSeconds),
       environment: storage,
+      reservedConcurrentExecutions: reserved.deliver,
     });
     this.deliver.role.addToPrincipalPolicy(tableAccess);
     this.deliver.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
 
-    const logs = new LogGroup(this, 'RetryExecutionLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    // Under /aws/vendedlogs/ so Step Functions' log delivery does not grow the account's
+    // CloudWatch Logs resource policy (5,120 characters); named from the stack, so two stacks or
+    // a redeploy cannot collide, and deleted with the stack for the same reason.
+    const logs = new LogGroup(this, 'RetryExecutionLogs', {
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-retry-executions`,
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stateMachine = new StateMachine(this, 'RetryStateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       comment: 'Retries one outbound delivery on the configured schedule',
-      definitionBody: DefinitionBody.fromString(JSON.stringify(retryStateMachineDefinition(this.deliver.function.functionArn))),
+      definitionBody: DefinitionBody.fromString(
+        JSON.stringify(retryStateMachineDefinition(this.deliver.function.functionArn, { attemptTimeoutSeconds: timings.attemptTimeoutSeconds })),
+      ),
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
@@ -79,6 +91,7 @@ export class Outbound extends Construct {
       ...common,
       name: 'dispatcher',
       timeout: Duration.seconds(settings.consumerTimeoutSeconds),
+      reservedConcurrentExecutions: reserved.dispatcher,
       environment: {
         ...storage,
         OUTBOUND_QUEUE_URL: this.queue.queueUrl,
@@ -97,18 +110,24 @@ export class Outbound extends Construct {
         batchSize: settings.batchSize,
         ...(settings.maxBatchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds) } : {}),
         reportBatchItemFailures: true,
+        maxConcurrency: config.outbound.maximumConcurrency,
       }),
     );
 
-    if (config.outbound.eventBusName) {
-      // The AWS-native internal event stream: every event on the bus becomes a message whose
-      // type is the event's detail-type and whose payload is its detail; the event id keys
-      // idempotency, so EventBridge's at-least-once delivery publishes once.
+    if (config.outbound.eventBusName && config.outbound.eventSources) {
+      // The AWS-native internal event stream: the events of the configured sources (and
+      // detail-types, when listed) become messages whose type is the event's detail-type and
+      // whose payload is its detail; the event id keys idempotency, so EventBridge's
+      // at-least-once delivery publishes once. The schema refuses a bus without a source list.
       const bus = EventBus.fromEventBusName(this, 'Bus', config.outbound.eventBusName);
       new Rule(this, 'PublishFromBus', {
         eventBus: bus,
-        description: 'Publishes events from the bus as outbound webhook messages',
-        eventPattern: { account: [Stack.of(this).account] },
+        description: 'Publishes events of the configured sources on the bus as outbound webhook messages',
+        eventPattern: {
+          source: [...config.outbound.eventSources],
+          ...(config.outbound.eventDetailTypes ? { detailType: [...config.outbound.eventDetailTypes] } : {}),
+          account: [Stack.of(this).account],
+        },
         targets: [
           new SqsQueue(this.queue, {
             message: RuleTargetInput.fromObject({

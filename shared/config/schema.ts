@@ -10,6 +10,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod';
+import { bodyLimitProblem } from '../inbound/body-limit';
 
 /** URL segment of a source: `POST /webhooks/{name}`. */
 export const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -32,6 +33,11 @@ const sourceBase = {
    * domain or a proxy changes what the provider sees.
    */
   publicUrl: httpsUrl.optional(),
+  /**
+   * An existing Secrets Manager secret (name or ARN) holding this source's secret(s), adopted
+   * instead of the secret the stack would create. The stack only reads it.
+   */
+  secretName: z.string().regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, 'a Secrets Manager secret name or ARN').optional(),
 };
 
 const jsonPath = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'dot-separated keys, e.g. data.id');
@@ -124,8 +130,11 @@ export type ProviderName = SourceConfig['provider'];
 const MIB = 1024 * 1024;
 
 export const inboundSchema = z.strictObject({
-  /** Largest body accepted (413 above). Lambda's invoke payload limit is 6 MB. */
-  maxBodyBytes: z.number().int().min(1024).max(5 * MIB).default(5 * MIB),
+  /**
+   * Largest body accepted (413 above). It must fit Lambda's 6 MB invocation payload once API
+   * Gateway base64-encodes it (shared/inbound/body-limit.ts): at most 4,450,848 bytes.
+   */
+  maxBodyBytes: z.number().int().min(1024).max(10 * MIB).default(4 * MIB),
   /** Bodies above this size are stored in S3 and referenced (claim check), not kept in the item. */
   claimCheckBytes: z.number().int().min(1024).max(300 * 1024).default(200 * 1024),
   /** How long event records are kept (DynamoDB TTL). */
@@ -136,6 +145,11 @@ export const inboundSchema = z.strictObject({
   maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(1),
   processorTimeoutSeconds: z.number().int().min(1).max(900).default(30),
   processorMemoryMiB: z.number().int().min(128).max(10240).default(512),
+  /**
+   * Most processor instances the inbound queue's event source mapping may run at once
+   * (`MaximumConcurrency`, 2–1000), so a backlog cannot take the account's concurrency from ingress.
+   */
+  maximumConcurrency: z.number().int().min(2).max(1000).default(20),
   ingressMemoryMiB: z.number().int().min(128).max(10240).default(512),
   /** API Gateway route throttling for `POST /webhooks/{source}`. */
   throttle: z
@@ -181,9 +195,39 @@ export const outboundSchema = z.strictObject({
   retentionDays: z.number().int().min(1).max(3650).default(30),
   /** Payloads above this size are stored in S3 and referenced (claim check). */
   claimCheckBytes: z.number().int().min(1024).max(300 * 1024).default(200 * 1024),
-  /** Optional EventBridge bus whose events (any detail-type) are published as messages. */
+  /** Optional EventBridge bus whose events (from `eventSources`) are published as messages. */
   eventBusName: z.string().regex(/^[A-Za-z0-9._\-/]{1,256}$/).optional(),
+  /** The `source` values of the events on `eventBusName` to publish; required with a bus. */
+  eventSources: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(256)
+        .refine((source) => !source.startsWith('aws.'), { message: 'sources starting with "aws." are AWS service events, not messages of your producers' }),
+    )
+    .min(1)
+    .max(50)
+    .optional(),
+  /** Optionally, only events of these detail-types (each becomes the message's event type). */
+  eventDetailTypes: z.array(z.string().min(1).max(256)).min(1).max(50).optional(),
   dispatcherMemoryMiB: z.number().int().min(128).max(10240).default(512),
+  /** Most dispatcher instances the outbound queue's event source mapping may run at once (2–1000). */
+  maximumConcurrency: z.number().int().min(2).max(1000).default(20),
+}).superRefine((outbound, ctx) => {
+  if (outbound.eventBusName && !outbound.eventSources) {
+    const onDefault = outbound.eventBusName === 'default';
+    ctx.addIssue({
+      code: 'custom',
+      path: ['eventSources'],
+      message: onDefault
+        ? 'required with eventBusName "default": the default bus carries every AWS service event of the account, and without a source list each would be published as a message'
+        : `required with eventBusName: list the "source" values of the events on "${outbound.eventBusName}" to publish`,
+    });
+  }
+  if (!outbound.eventBusName && (outbound.eventSources || outbound.eventDetailTypes)) {
+    ctx.addIssue({ code: 'custom', path: ['eventBusName'], message: 'eventSources and eventDetailTypes need eventBusName' });
+  }
 });
 
 export type OutboundSettings = z.infer<typeof outboundSchema>;
@@ -201,6 +245,8 @@ export const alarmsSchema = z.strictObject({
   deliverySuccessRatePercent: z.number().min(1).max(100).default(95),
 });
 
+const reserved = z.number().int().min(1).max(10_000);
+
 export const operationsSchema = z.strictObject({
   /** Append every status change to the status log behind `GET /api/v1/stream` (one small write each). */
   statusStream: z.boolean().default(true),
@@ -215,6 +261,21 @@ export const operationsSchema = z.strictObject({
     .prefault({}),
   /** Lambda active tracing (X-Ray); costs nothing at cold start, adds trace segments per invoke. */
   tracing: z.boolean().default(true),
+  /**
+   * Reserved concurrency per function (none by default: the functions share the account's
+   * unreserved pool, and the queue consumers are bounded by `maximumConcurrency` instead).
+   */
+  reservedConcurrency: z
+    .strictObject({
+      ingress: reserved,
+      processor: reserved,
+      api: reserved,
+      stream: reserved,
+      dispatcher: reserved,
+      deliver: reserved,
+    })
+    .partial()
+    .default({}),
 });
 
 export type OperationsSettings = z.infer<typeof operationsSchema>;
@@ -238,6 +299,24 @@ export const configSchema = z
       }
       seen.add(source.name);
     });
+    const bodyProblem = bodyLimitProblem(config.inbound.maxBodyBytes);
+    if (bodyProblem) ctx.addIssue({ code: 'custom', path: ['inbound', 'maxBodyBytes'], message: bodyProblem });
+    // Lambda throttles an event source mapping that may run more instances than the function's
+    // reserved concurrency allows; the messages return to the queue and count towards the DLQ.
+    const reservedFor = config.operations.reservedConcurrency;
+    for (const [fn, maximum, path] of [
+      ['processor', config.inbound.maximumConcurrency, ['inbound', 'maximumConcurrency']],
+      ['dispatcher', config.outbound.maximumConcurrency, ['outbound', 'maximumConcurrency']],
+    ] as const) {
+      const limit = reservedFor[fn];
+      if (limit !== undefined && maximum > limit) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path],
+          message: `${maximum} exceeds operations.reservedConcurrency.${fn} (${limit}): the event source mapping would be throttled; set it to at most ${limit}`,
+        });
+      }
+    }
   });
 
 export type GatewayConfig = z.infer<typeof configSchema>;

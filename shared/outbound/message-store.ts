@@ -229,6 +229,30 @@ export class MessageStore {
     );
   }
 
+  /**
+   * Marks a delivery `failed` with `reason`, only while it is in one of `from` (a delivery that
+   * has since succeeded or was finished elsewhere is left alone). Returns whether it changed.
+   */
+  async failDeliveryIfIn(messageId: string, endpointId: string, from: readonly DeliveryStatus[], reason: string, now: Date): Promise<boolean> {
+    const allowed = Object.fromEntries(from.map((status, index) => [`:s${index}`, status]));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(messageId, endpointId),
+          UpdateExpression: 'SET #status = :failed, updatedAt = :now, lastError = :reason REMOVE nextAttemptAt',
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(allowed).join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':now': now.toISOString(), ':reason': reason, ...allowed },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   private async queryPartition(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let cursor: Record<string, unknown> | undefined;

@@ -243,11 +243,19 @@ describe('operations', () => {
 });
 
 describe('secrets', () => {
-  it('creates one Secrets Manager secret per configured source', () => {
-    const names = Object.values(template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name);
-    const shipped = JSON.parse(readFileSync('webhooks.config.json', 'utf8')) as { sources: Array<{ name: string }> };
-    expect(names.sort()).toEqual(shipped.sources.map((source) => `webhooks/sources/${source.name}`).sort());
-    expect(names).toHaveLength(30);
+  const sources = (JSON.parse(readFileSync('webhooks.config.json', 'utf8')) as { sources: Array<{ name: string }> }).sources.map((source) => source.name);
+
+  it('creates one Secrets Manager secret per configured source, with a generated name, and tells the ingress and the operator which is whose', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(sources.length);
+    for (const secret of Object.values(secrets)) expect(secret.Properties.Name).toBeUndefined();
+    const ingress = template.findResources('AWS::Lambda::Function')[functionLogicalId('ingress')]!;
+    const ids = stack.resolve(ingress.Properties.Environment.Variables.SOURCE_SECRET_IDS) as unknown;
+    // A JSON map source → the secret's ARN (a Ref to the secret resource).
+    const rendered = JSON.stringify(ids);
+    for (const source of sources) expect(rendered).toContain(`\\"${source}\\":\\"`);
+    for (const id of Object.keys(secrets)) expect(rendered).toContain(id);
+    expect(template.findOutputs('SourceSecrets')).toHaveProperty('SourceSecrets');
   });
 });
 

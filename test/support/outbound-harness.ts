@@ -21,7 +21,7 @@ import { MessageStore } from '../../shared/outbound/message-store';
 import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
 import type { PublishDeps } from '../../shared/outbound/publish';
 import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
-import { RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
+import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
 import { S3PayloadStore } from '../../shared/store/payload-store';
 import type { Harness } from './harness';
 
@@ -52,8 +52,8 @@ export async function createOutboundHarness(
   let deps: DispatcherDeps | undefined;
   const stepFunctions = new LocalStepFunctions({
     stateMachineName: `${resources.tableName}-retries`,
-    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver'),
-    tasks: { [RETRY_STATES.attempt]: (input) => handleDeliver(input as never, deps!) },
+    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver', deliverTimings(config.outbound)),
+    tasks: { [RETRY_STATES.attempt]: (input) => handleDeliver(input as never, deps!), [RETRY_STATES.recordFailure]: (input) => handleDeliver(input as never, deps!) },
     resumableState: (output) => ((output as DeliverTaskOutput).outcome === 'retry' ? output : undefined),
   });
   const sfn = new SFNClient({ endpoint: await stepFunctions.listen(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });

@@ -13,7 +13,7 @@ describe('configuration schema', () => {
     expect(config.sources.map((s) => `${s.name}:${s.provider}`).sort()).toEqual(providers.map((p) => `${p}:${p}`).sort());
     expect(config.sources.slice(0, 8).map((s) => s.name)).toEqual(['stripe', 'github', 'shopify', 'slack', 'standard', 'twilio', 'square', 'gitlab']);
     expect(config.sources.every((s) => s.toleranceSeconds === 300)).toBe(true);
-    expect(config.inbound.maxBodyBytes).toBe(5 * 1024 * 1024);
+    expect(config.inbound.maxBodyBytes).toBe(4 * 1024 * 1024);
   });
 
   it('refuses unknown keys, naming the source', () => {
