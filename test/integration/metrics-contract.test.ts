@@ -1,0 +1,426 @@
+/**
+ * Every alarm and every dashboard line watches something the code emits, and everything the
+ * code emits is watched: the real Lambda handlers (their `handler` exports, wired from their
+ * environment as in Lambda) run with metrics on over every path that emits (accepted,
+ * duplicate, bad signature, ingress failure, processed, handler failure, dead-lettered,
+ * delivery succeeded, failed, exhausted, abandoned, endpoint disabled) against DynamoDB Local,
+ * fauxqs and the local Step Functions; the EMF documents they print are collected and held
+ * against the synthesized stack's alarms and dashboard: namespace, metric name, the exact
+ * dimension set and its values. CloudWatch treats each dimension set as a metric of its own,
+ * so a near miss (one extra dimension) is a metric nobody watches.
+ */
+import { randomBytes } from 'node:crypto';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { createHash } from 'node:crypto';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { emulatorEnvironment, localClients, type LocalClients } from '../../local/clients';
+import { lambdaContext } from '../../local/lambda-context';
+import { createLocalResources, type LocalResources } from '../../local/resources';
+import { sampleWebhook } from '../../local/samples';
+import { LocalStepFunctions } from '../../local/step-functions';
+import { loadConfigFile } from '../../shared/config/load';
+import type { GatewayConfig } from '../../shared/config/schema';
+import { secretEnvName } from '../../shared/inbound/secrets';
+import { MessageStore } from '../../shared/outbound/message-store';
+import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
+import { httpEvent } from '../support/http-event';
+import { eventually, Receiver } from '../support/receiver';
+import { testSecretFor } from '../support/harness';
+
+/** One metric as CloudWatch keys it: namespace, name, and the dimension set with its values. */
+interface MetricKey {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+const keyOf = (metric: MetricKey) =>
+  `${metric.namespace} ${metric.name} {${Object.entries(metric.dimensions)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')}}`;
+
+type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
+const DOMAIN = 'hooks.example.test';
+const documents: Array<Record<string, any>> = [];
+const receiver = new Receiver();
+let template: Template;
+let namespace: string;
+let service: string;
+let config: GatewayConfig;
+let clients: LocalClients;
+let resources: LocalResources;
+let stepFunctions: LocalStepFunctions;
+let restoreStdout: () => void;
+const secrets: Record<string, string> = {};
+let ingress: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+let api: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+let processor: Handler<SQSEvent, SQSBatchResponse>;
+let dispatcher: Handler<SQSEvent, SQSBatchResponse>;
+let deliver: Handler<unknown, DeliverTaskOutput>;
+
+/** The EMF documents printed since `from`, as [metric key, value] pairs. */
+function emittedSince(from = 0): Array<{ key: MetricKey; value: unknown }> {
+  return documents.slice(from).flatMap((document) =>
+    (document._aws.CloudWatchMetrics as Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }>).flatMap((directive) =>
+      directive.Dimensions.flatMap((set) =>
+        directive.Metrics.map((metric) => ({
+          key: { namespace: directive.Namespace, name: metric.Name, dimensions: Object.fromEntries(set.map((dimension) => [dimension, String(document[dimension])])) },
+          value: document[metric.Name],
+        })),
+      ),
+    ),
+  );
+}
+
+function sqsEvent(messages: Message[], queueArn: string, receiveCount?: number): SQSEvent {
+  return {
+    Records: messages.map((message) => ({
+      messageId: message.MessageId!,
+      receiptHandle: message.ReceiptHandle!,
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: String(receiveCount ?? message.Attributes?.ApproximateReceiveCount ?? '1'),
+        SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+/** Receives until `count` messages are in hand (they stay invisible for 5 minutes). */
+async function receive(queueUrl: string, count: number): Promise<Message[]> {
+  const messages: Message[] = [];
+  await eventually(async () => {
+    const { Messages = [] } = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 300, MessageSystemAttributeNames: ['All'] }),
+    );
+    messages.push(...Messages);
+    return messages.length >= count;
+  }, 10_000, `${count} message(s) on ${queueUrl}`);
+  return messages;
+}
+
+function webhookEvent(source: string, headers: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+  return httpEvent({ path: `/webhooks/${source}`, pathParameters: { source }, headers, body, domainName: DOMAIN });
+}
+
+async function callApi(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await api(
+    httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+    lambdaContext('api', 10),
+  );
+  return { status: response.statusCode ?? 200, body: response.body ? JSON.parse(response.body) : undefined };
+}
+
+function signedStripe(document: Record<string, unknown>): { headers: Record<string, string>; body: Buffer } {
+  const body = JSON.stringify(document);
+  return {
+    headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: secrets.stripe! }) },
+    body: Buffer.from(body),
+  };
+}
+
+/** What each path printed, by path name, to check that each path emitted what it should. */
+const byPath: Record<string, string[]> = {};
+
+async function path(name: string, run: () => Promise<void>): Promise<void> {
+  const from = documents.length;
+  await run();
+  byPath[name] = emittedSince(from).map(({ key }) => keyOf(key));
+}
+
+beforeAll(async () => {
+  const { stack } = buildApp('webhooks.config.json', new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
+  template = Template.fromStack(stack);
+  // Namespace and service exactly as the functions get them in AWS.
+  const environments = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment.Variables as Record<string, unknown>);
+  expect(environments).toHaveLength(6);
+  namespace = String(environments[0]!.POWERTOOLS_METRICS_NAMESPACE);
+  service = String(environments[0]!.POWERTOOLS_SERVICE_NAME);
+  for (const environment of environments) expect(environment).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: namespace, POWERTOOLS_SERVICE_NAME: service });
+
+  config = loadConfigFile('webhooks.config.json');
+  const endpoints = { dynamodb: inject('dynamoEndpoint'), sqs: inject('sqsEndpoint') };
+  clients = localClients(endpoints);
+  resources = await createLocalResources(clients, config, { prefix: `m${randomBytes(4).toString('hex')}` });
+  for (const source of config.sources) secrets[source.name] = testSecretFor(source.provider);
+  await receiver.start();
+
+  stepFunctions = new LocalStepFunctions({
+    stateMachineName: `${resources.tableName}-retries`,
+    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver', deliverTimings(config.outbound)),
+    tasks: {
+      [RETRY_STATES.attempt]: (input) => deliver(input, lambdaContext('deliver', 30)),
+      [RETRY_STATES.recordFailure]: (input) => deliver(input, lambdaContext('deliver', 30)),
+    },
+  });
+  const sfnEndpoint = await stepFunctions.listen();
+
+  Object.assign(process.env, emulatorEnvironment(endpoints), {
+    POWERTOOLS_METRICS_DISABLED: 'false',
+    POWERTOOLS_METRICS_NAMESPACE: namespace,
+    POWERTOOLS_SERVICE_NAME: service,
+    WEBHOOKS_CONFIG: 'webhooks.config.json',
+    WEBHOOKS_CONFIG_TARGET: 'local',
+    WEBHOOKS_TABLE: resources.tableName,
+    PAYLOAD_BUCKET: resources.bucketName,
+    INBOUND_QUEUE_URL: resources.inbound.queueUrl,
+    INBOUND_DLQ_URL: resources.inbound.deadLetterQueueUrl,
+    INBOUND_QUEUE_ARN: resources.inbound.queueArn,
+    OUTBOUND_QUEUE_URL: resources.outbound.queueUrl,
+    OUTBOUND_DLQ_URL: resources.outbound.deadLetterQueueUrl,
+    OUTBOUND_QUEUE_ARN: resources.outbound.queueArn,
+    RETRY_STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
+    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    ENDPOINT_CACHE_SECONDS: '0',
+    DELIVERY_RETRY_SCHEDULE: '1',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    ...Object.fromEntries(Object.entries(secrets).map(([name, value]) => [secretEnvName(name), value])),
+  });
+  delete process.env.SOURCE_SECRET_IDS;
+
+  // Collect what the handlers print (EMF documents); let anything else through.
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const lines = text.split('\n').filter((line) => line.length);
+    const other = lines.filter((line) => {
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (parsed._aws) {
+          documents.push(parsed);
+          return false;
+        }
+      } catch {
+        // not JSON
+      }
+      return true;
+    });
+    return other.length ? write(`${other.join('\n')}\n`, ...(rest as [])) : true;
+  }) as typeof process.stdout.write;
+  restoreStdout = () => {
+    process.stdout.write = write;
+  };
+
+  // Ingress failing on a dependency (its queue does not exist): a fresh module, as a fresh container.
+  process.env.INBOUND_QUEUE_URL = `${endpoints.sqs}/000000000000/${resources.tableName}-no-such-queue`;
+  const failing = (await import('../../functions/ingress/handler')).handler as unknown as typeof ingress;
+  await path('ingress failure', async () => {
+    const sample = await sampleWebhook(config.sources.find((s) => s.name === 'github')!, secrets.github!, { url: `https://${DOMAIN}/webhooks/github` });
+    const response = await failing(webhookEvent('github', sample.headers, sample.body), lambdaContext('ingress', 10));
+    expect(response.statusCode).toBe(503);
+  });
+  process.env.INBOUND_QUEUE_URL = resources.inbound.queueUrl;
+  vi.resetModules();
+
+  ingress = (await import('../../functions/ingress/handler')).handler as unknown as typeof ingress;
+  processor = (await import('../../functions/processor/handler')).handler as unknown as typeof processor;
+  api = (await import('../../functions/api/handler')).handler as unknown as typeof api;
+  dispatcher = (await import('../../functions/dispatcher/handler')).handler as unknown as typeof dispatcher;
+  deliver = (await import('../../functions/deliver/handler')).handler as unknown as typeof deliver;
+
+  // Inbound: accepted, duplicate, bad signature; then processed, dead-lettered, handler failure.
+  const stripe = config.sources.find((s) => s.name === 'stripe')!;
+  const sample = await sampleWebhook(stripe, secrets.stripe!, { url: `https://${DOMAIN}/webhooks/stripe`, eventType: 'invoice.paid' });
+  await path('accepted', async () => {
+    expect((await ingress(webhookEvent('stripe', sample.headers, sample.body), lambdaContext('ingress', 10))).statusCode).toBe(200);
+  });
+  await path('duplicate', async () => {
+    const response = await ingress(webhookEvent('stripe', sample.headers, sample.body), lambdaContext('ingress', 10));
+    expect(JSON.parse(response.body!)).toMatchObject({ duplicate: true });
+  });
+  await path('bad signature', async () => {
+    const forged = { ...sample.headers, 'stripe-signature': sample.headers['stripe-signature']!.replace(/v1=\w+/, `v1=${'0'.repeat(64)}`) };
+    expect((await ingress(webhookEvent('stripe', forged, sample.body), lambdaContext('ingress', 10))).statusCode).toBe(401);
+  });
+  const poison = signedStripe({ id: `evt_poison_${randomBytes(4).toString('hex')}`, object: 'event', type: 'customer.subscription.updated', created: 1, data: { object: { id: 'sub_x' } } });
+  const largeId = `evt_large_${randomBytes(4).toString('hex')}`;
+  // Above claimCheckBytes: stored in the bucket, whose object then goes missing (a real fault).
+  const large = signedStripe({ id: largeId, object: 'event', type: 'invoice.paid', created: 1, data: { object: { id: 'in_large', padding: randomBytes(150_000).toString('hex') } } });
+  for (const event of [poison, large]) expect((await ingress(webhookEvent('stripe', event.headers, event.body), lambdaContext('ingress', 10))).statusCode).toBe(200);
+  await clients.s3.send(new DeleteObjectCommand({ Bucket: resources.bucketName, Key: `inbound/stripe/${createHash('sha256').update(largeId).digest('hex')}` }));
+
+  const queued = await receive(resources.inbound.queueUrl, 3);
+  const largeMessage = queued.filter((message) => message.Body?.includes(largeId));
+  await path('processed, dead-lettered, handler failure', async () => {
+    const response = await processor(sqsEvent(queued, resources.inbound.queueArn), lambdaContext('processor', config.inbound.processorTimeoutSeconds));
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(largeMessage.map((message) => message.MessageId));
+  });
+  await path('handler failure on the last receive', async () => {
+    const response = await processor(sqsEvent(largeMessage, resources.inbound.queueArn, config.inbound.maxReceiveCount), lambdaContext('processor', 30));
+    expect(response.batchItemFailures).toHaveLength(1);
+  });
+
+  // Outbound: succeeded, failed with the endpoint disabled (410), exhausted (500 through the retry schedule), abandoned.
+  receiver.script('/gone', 410).script('/down', 500);
+  const endpointFor = async (path: string, eventType: string) => {
+    const created = await callApi('POST', '/api/v1/endpoints', { url: receiver.url(path), eventTypes: [eventType] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return created.body.id as string;
+  };
+  const down = await endpointFor('/down', 'metrics.down');
+  await endpointFor('/ok', 'metrics.ok');
+  await endpointFor('/gone', 'metrics.gone');
+  const published: Record<string, string> = {};
+  for (const eventType of ['metrics.ok', 'metrics.gone', 'metrics.down']) {
+    const response = await callApi('POST', '/api/v1/messages', { eventType, payload: { eventType } });
+    expect(response.status).toBe(202);
+    published[eventType] = response.body.id;
+  }
+  const work = await receive(resources.outbound.queueUrl, 3);
+  await path('delivery succeeded, failed, endpoint disabled, first attempt failed', async () => {
+    const response = await dispatcher(sqsEvent(work, resources.outbound.queueArn), lambdaContext('dispatcher', 60));
+    expect(response.batchItemFailures).toEqual([]);
+  });
+  const messages = new MessageStore(clients.documents, resources.tableName);
+  await path('exhausted (the retry schedule through Step Functions)', async () => {
+    await eventually(async () => (await messages.getDelivery(published['metrics.down']!, down))?.status === 'exhausted', 20_000, 'the delivery to /down to be exhausted');
+  });
+  await path('abandoned (RecordFailure)', async () => {
+    const now = new Date().toISOString();
+    await messages.ensureDelivery({ messageId: published['metrics.down']!, endpointId: 'ep_stuck', eventType: 'metrics.down', status: 'retrying', attempts: 1, createdAt: now, updatedAt: now }, Math.floor(Date.now() / 1000) + 3600);
+    const result = await deliver({ kind: 'abandon', messageId: published['metrics.down'], endpointId: 'ep_stuck', failure: { Error: 'States.Timeout' } }, lambdaContext('deliver', 30));
+    expect(result).toEqual({ outcome: 'done', status: 'failed' });
+  });
+}, 120_000);
+
+afterAll(async () => {
+  restoreStdout?.();
+  await stepFunctions?.stop();
+  await receiver.stop();
+});
+
+/** The metrics of our namespace that alarms watch: [alarm id, metric]. */
+function alarmMetrics(): Array<[string, MetricKey]> {
+  const found: Array<[string, MetricKey]> = [];
+  const toKey = (metric: { Namespace: string; MetricName: string; Dimensions?: Array<{ Name: string; Value: unknown }> }): MetricKey => ({
+    namespace: metric.Namespace,
+    name: metric.MetricName,
+    dimensions: Object.fromEntries((metric.Dimensions ?? []).map((dimension) => [dimension.Name, String(dimension.Value)])),
+  });
+  for (const [id, alarm] of Object.entries(template.findResources('AWS::CloudWatch::Alarm'))) {
+    const properties = alarm.Properties;
+    if (properties.MetricName) found.push([id, toKey(properties)]);
+    for (const query of properties.Metrics ?? []) if (query.MetricStat) found.push([id, toKey(query.MetricStat.Metric)]);
+  }
+  return found.filter(([, metric]) => metric.namespace === namespace);
+}
+
+interface DashboardMetrics {
+  readonly explicit: Array<[string, MetricKey]>;
+  /** SEARCH expressions: the namespace, the exact dimension keys, and the metric names they match. */
+  readonly searches: Array<{ widget: string; namespace: string; keys: string[]; names: string[] }>;
+}
+
+function dashboardMetrics(): DashboardMetrics {
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const body = dashboard!.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+  // Tokens (a Ref to a queue, the region) become placeholders; every one sits inside a JSON string.
+  const json = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  const widgets = (JSON.parse(json) as { widgets: Array<{ properties: { title?: string; metrics?: unknown[][] } }> }).widgets;
+  const explicit: DashboardMetrics['explicit'] = [];
+  const searches: DashboardMetrics['searches'] = [];
+  for (const widget of widgets) {
+    const title = widget.properties.title ?? '(untitled)';
+    for (const line of widget.properties.metrics ?? []) {
+      const [first] = line;
+      if (first && typeof first === 'object') {
+        const expression = String((first as { expression?: string }).expression ?? '');
+        const search = /^SEARCH\('\{([^}]*)\}(.*)',\s*'[^']+',\s*\d+\)$/.exec(expression);
+        if (search) {
+          const [searchNamespace, ...keys] = search[1]!.split(',');
+          searches.push({ widget: title, namespace: searchNamespace!, keys, names: [...search[2]!.matchAll(/MetricName="([^"]+)"/g)].map((match) => match[1]!) });
+        }
+        continue;
+      }
+      const parts = line.filter((part) => typeof part === 'string') as string[];
+      const [metricNamespace, name, ...pairs] = parts;
+      const dimensions: Record<string, string> = {};
+      for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i]!] = pairs[i + 1]!;
+      if (metricNamespace === namespace) explicit.push([title, { namespace: metricNamespace, name: name!, dimensions }]);
+    }
+  }
+  return { explicit, searches };
+}
+
+describe('metrics: what the handlers emit against what the stack watches', () => {
+  it('emits, on every path, under {service} and the drill-down sets of the model', () => {
+    const has = (pathName: string, ...keys: string[]) => {
+      for (const key of keys) expect(byPath[pathName], `${pathName}: ${key}`).toContain(key);
+    };
+    const s = `service=${service}`;
+    has('ingress failure', `${namespace} received {${s}, source=github}`, `${namespace} ingressErrors {${s}}`, `${namespace} ingressErrors {${s}, source=github}`);
+    has('accepted', `${namespace} received {${s}}`, `${namespace} received {${s}, source=stripe}`, `${namespace} queued {${s}}`, `${namespace} queued {${s}, source=stripe}`);
+    has('duplicate', `${namespace} duplicates {${s}}`, `${namespace} duplicates {${s}, source=stripe}`);
+    has('bad signature', `${namespace} verificationFailures {${s}}`, `${namespace} verificationFailures {reason=mismatch, ${s}}`, `${namespace} verificationFailures {${s}, source=stripe}`);
+    has('processed, dead-lettered, handler failure', `${namespace} processed {${s}}`, `${namespace} processingLatency {${s}, source=stripe}`, `${namespace} deadLettered {${s}}`, `${namespace} processingFailures {${s}, source=stripe}`);
+    has('handler failure on the last receive', `${namespace} processingFailures {${s}}`, `${namespace} deadLettered {${s}, source=stripe}`);
+    has(
+      'delivery succeeded, failed, endpoint disabled, first attempt failed',
+      `${namespace} deliveryAttempts {outcome=succeeded, ${s}}`,
+      `${namespace} deliveryAttempts {outcome=failed, ${s}}`,
+      `${namespace} deliveriesSucceeded {${s}}`,
+      `${namespace} deliveriesFailed {${s}}`,
+      `${namespace} endpointsDisabled {${s}}`,
+    );
+    has('exhausted (the retry schedule through Step Functions)', `${namespace} deliveriesExhausted {${s}}`, `${namespace} deliveryLatency {outcome=failed, ${s}}`);
+    has('abandoned (RecordFailure)', `${namespace} deliveriesAbandoned {${s}}`, `${namespace} deliveriesFailed {${s}}`);
+    // Nothing outside the model: one namespace, and only the drill-down keys it names.
+    for (const { key } of emittedSince()) {
+      expect(key.namespace).toBe(namespace);
+      expect(key.dimensions.service).toBe(service);
+      for (const dimension of Object.keys(key.dimensions)) expect(['service', 'source', 'reason', 'outcome']).toContain(dimension);
+      expect(Object.keys(key.dimensions).length).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('emits every metric an alarm watches, with that exact dimension set and values', () => {
+    const emitted = new Set(emittedSince().map(({ key }) => keyOf(key)));
+    const watched = alarmMetrics();
+    expect(watched.map(([id]) => id)).toEqual(expect.arrayContaining([expect.stringMatching(/VerificationFailures/), expect.stringMatching(/DeliverySuccessRate/)]));
+    for (const [id, metric] of watched) expect(emitted.has(keyOf(metric)), `alarm ${id} watches ${keyOf(metric)}, which nothing emits`).toBe(true);
+  });
+
+  it('emits every metric a dashboard line shows, with that exact dimension set and values', () => {
+    const emitted = new Set(emittedSince().map(({ key }) => keyOf(key)));
+    const { explicit, searches } = dashboardMetrics();
+    expect(explicit.length).toBeGreaterThan(15);
+    for (const [widget, metric] of explicit) expect(emitted.has(keyOf(metric)), `widget "${widget}" shows ${keyOf(metric)}, which nothing emits`).toBe(true);
+    for (const search of searches) {
+      const hits = emittedSince().filter(({ key }) => key.namespace === search.namespace && sameKeys(key, search.keys) && (!search.names.length || search.names.includes(key.name)));
+      expect(hits.length, `widget "${search.widget}" searches {${search.namespace},${search.keys.join(',')}} for ${search.names.join(', ')}, which nothing emits`).toBeGreaterThan(0);
+    }
+  });
+
+  it('graphs or alarms on every metric emitted: {service} ones by name, drill-down ones by a search of their dimension set', () => {
+    const watched = new Set([...alarmMetrics(), ...dashboardMetrics().explicit].map(([, metric]) => keyOf(metric)));
+    const { searches } = dashboardMetrics();
+    const unwatched = new Set<string>();
+    for (const { key } of emittedSince()) {
+      if (watched.has(keyOf(key))) continue;
+      const searched = searches.some((search) => search.namespace === key.namespace && sameKeys(key, search.keys) && (!search.names.length || search.names.includes(key.name)));
+      if (!searched) unwatched.add(keyOf(key));
+    }
+    expect([...unwatched]).toEqual([]);
+  });
+});
+
+function sameKeys(key: MetricKey, keys: readonly string[]): boolean {
+  const mine = Object.keys(key.dimensions).sort();
+  const theirs = [...keys].sort();
+  return mine.length === theirs.length && mine.every((name, index) => name === theirs[index]);
+}
