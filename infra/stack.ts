@@ -71,7 +71,12 @@ export class WebhookGatewayStack extends Stack {
         PAYLOAD_BUCKET: payloadBucket.bucketName,
         INBOUND_QUEUE_URL: this.inbound.queue.queueUrl,
         INBOUND_DLQ_URL: this.inbound.deadLetterQueue.queueUrl,
+        INBOUND_DLQ_ARN: this.inbound.deadLetterQueue.queueArn,
+        INBOUND_QUEUE_ARN: this.inbound.queue.queueArn,
         OUTBOUND_QUEUE_URL: this.outbound.queue.queueUrl,
+        OUTBOUND_DLQ_URL: this.outbound.deadLetterQueue.queueUrl,
+        OUTBOUND_DLQ_ARN: this.outbound.deadLetterQueue.queueArn,
+        OUTBOUND_QUEUE_ARN: this.outbound.queue.queueArn,
       },
     });
     this.api.role.addToPrincipalPolicy(
@@ -84,14 +89,17 @@ export class WebhookGatewayStack extends Stack {
       new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }),
     );
     this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.outbound.queue.queueArn] }));
-    // Dead-letter view and redrive: move messages from the DLQ back to the queue.
+    // Dead-letter depth and redrive, by SQS's own message move task: starting one needs the
+    // move's permissions on the source (the DLQ) and SendMessage on the destination, as SQS
+    // moves the messages on the caller's behalf.
+    const deadLetterQueues = [this.inbound.deadLetterQueue.queueArn, this.outbound.deadLetterQueue.queueArn];
     this.api.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-        resources: [this.inbound.deadLetterQueue.queueArn],
+        actions: ['sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: deadLetterQueues,
       }),
     );
-    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.inbound.queue.queueArn] }));
+    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.inbound.queue.queueArn, this.outbound.queue.queueArn] }));
 
     // The live status stream: Server-Sent Events need response streaming, which API Gateway
     // HTTP APIs do not offer; a function URL (IAM auth) does.

@@ -1,50 +1,134 @@
 /**
- * `npm run redrive`: moves the inbound dead-letter queue's messages back to the queue.
+ * `npm run redrive`: moves a dead-letter queue's messages back to its queue, by SQS's own
+ * server-side move (StartMessageMoveTask), through the management API, and follows the move to
+ * its end (ListMessageMoveTasks).
  *
- *   npm run redrive                                   # the local runtime (http://127.0.0.1:$PORT)
- *   npm run redrive -- --url http://127.0.0.1:4000
- *   npm run redrive -- --dlq-url <url> --queue-url <url>   # directly with the AWS SDK (your AWS credentials)
+ *   npm run redrive                                      # inbound, the local runtime (http://127.0.0.1:$PORT)
+ *   npm run redrive -- --queue outbound
+ *   npm run redrive -- --queue inbound --url http://127.0.0.1:4000
+ *   npm run redrive -- --queue inbound --stack WebhooksGateway [--region eu-west-1]   # a deployed stack (SigV4, your AWS credentials)
+ *   options: --rate N (messages per second, at most 500), --no-wait, --timeout SECONDS (default 900)
+ *
+ * Exit code: 0 when the move completed; 1 when it failed, was refused (one already running)
+ * or did not finish in time; 2 for a usage error.
  */
 import { parseArgs } from 'node:util';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { redriveDeadLetters } from '../shared/inbound/redrive';
+import { DEAD_LETTER_QUEUES, type RedriveTask } from '../shared/inbound/redrive';
 import { isEntryPoint } from './cli';
+import { deployedGateway, localGateway, regionFrom, type GatewayClient } from './gateway-client';
 
-export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { url: { type: 'string' }, 'dlq-url': { type: 'string' }, 'queue-url': { type: 'string' }, max: { type: 'string' } },
-  });
-  const max = values.max ? Number(values.max) : undefined;
-  if (values['dlq-url'] || values['queue-url']) {
-    if (!values['dlq-url'] || !values['queue-url']) {
-      process.stderr.write('--dlq-url and --queue-url go together\n');
-      return 2;
-    }
-    const sqs = new SQSClient({});
-    const { moved } = await redriveDeadLetters(sqs, { deadLetterQueueUrl: values['dlq-url'], queueUrl: values['queue-url'] }, max ? { max } : {});
-    process.stdout.write(`moved ${moved} message(s) back to the queue\n`);
+const USAGE = 'usage: npm run redrive -- [--queue inbound|outbound] [--url URL | --stack NAME [--region REGION]] [--rate N] [--no-wait] [--timeout SECONDS]';
+
+export interface RedriveSettings {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly pollIntervalMs?: number;
+  /** For tests: the gateway to use instead of the one the flags name. */
+  readonly gateway?: GatewayClient;
+}
+
+export async function main(argv: string[], print: (line: string) => void = (line) => process.stdout.write(`${line}\n`), settings: RedriveSettings = {}): Promise<number> {
+  const env = settings.env ?? process.env;
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        queue: { type: 'string', default: 'inbound' },
+        url: { type: 'string' },
+        stack: { type: 'string' },
+        region: { type: 'string' },
+        rate: { type: 'string' },
+        'no-wait': { type: 'boolean' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    print(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    print(USAGE);
     return 0;
   }
-  const base = values.url ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-  let response: Response;
+  const queue = values.queue!;
+  if (!(DEAD_LETTER_QUEUES as readonly string[]).includes(queue)) {
+    print(`--queue must be ${DEAD_LETTER_QUEUES.join(' or ')}, not "${queue}"\n${USAGE}`);
+    return 2;
+  }
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(Number.isInteger(rate) && rate >= 1 && rate <= 500)) {
+    print('--rate must be a whole number of messages per second from 1 to 500');
+    return 2;
+  }
+  if (values.stack && values.url) {
+    print(`--stack and --url name two gateways; give one\n${USAGE}`);
+    return 2;
+  }
+
+  let gateway: GatewayClient;
+  let where: string;
+  if (settings.gateway) {
+    gateway = settings.gateway;
+    where = gateway.apiUrl;
+  } else if (values.stack) {
+    const region = regionFrom(values.region, env);
+    if (!region) {
+      print('--region (or AWS_REGION) is needed with --stack');
+      return 2;
+    }
+    try {
+      gateway = await deployedGateway(values.stack, region);
+    } catch (error) {
+      print(`cannot read stack ${values.stack} in ${region}: ${(error as Error).message}`);
+      return 1;
+    }
+    where = `stack ${values.stack} (${region})`;
+  } else {
+    const base = values.url ?? `http://127.0.0.1:${env.PORT ?? 3000}`;
+    gateway = localGateway(base);
+    where = base;
+  }
+
+  let started;
   try {
-    response = await fetch(`${base}/api/v1/dlq/redrive`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(max ? { max } : {}),
-    });
+    started = await gateway.api('POST', `dlq/${queue}/redrive`, rate ? { maxMessagesPerSecond: rate } : {});
   } catch {
-    process.stderr.write(`cannot reach the local runtime at ${base}: is \`npm start\` running?\n`);
+    print(`cannot reach the gateway at ${where}${values.stack ? '' : ': is `npm start` running?'}`);
     return 1;
   }
-  const body = (await response.json()) as { moved?: number; error?: { message: string } };
-  if (!response.ok) {
-    process.stderr.write(`redrive failed (${response.status}): ${body.error?.message ?? 'unknown error'}\n`);
+  if (started.status !== 202) {
+    print(`redrive refused (${started.status}): ${started.body?.error?.message ?? started.body?.message ?? 'unknown error'}`);
     return 1;
   }
-  process.stdout.write(`moved ${body.moved ?? 0} message(s) back to the queue\n`);
-  return 0;
+  const task = started.body as RedriveTask;
+  print(
+    `redrive of the ${queue} dead-letter queue started by SQS${task.taskHandle ? ` (task ${task.taskHandle})` : ''}` +
+      (task.approximateNumberOfMessagesToMove !== undefined ? `: ${task.approximateNumberOfMessagesToMove} message(s) to move` : ''),
+  );
+  if (values['no-wait']) {
+    print(`follow it with GET ${gateway.apiUrl}dlq/${queue}/redrive`);
+    return 0;
+  }
+
+  const deadline = Date.now() + Number(values.timeout ?? 900) * 1000;
+  for (;;) {
+    const { status, body } = await gateway.api('GET', `dlq/${queue}/redrive`);
+    const latest = status === 200 ? (body.tasks as RedriveTask[])[0] : undefined;
+    if (latest && latest.status !== 'RUNNING' && latest.status !== 'CANCELLING') {
+      if (latest.status === 'COMPLETED') {
+        print(`moved ${latest.approximateNumberOfMessagesMoved} message(s) back to the queue`);
+        return 0;
+      }
+      print(`redrive ${latest.status.toLowerCase()} after moving ${latest.approximateNumberOfMessagesMoved} message(s)${latest.failureReason ? `: ${latest.failureReason}` : ''}`);
+      return 1;
+    }
+    if (Date.now() > deadline) {
+      print(`the redrive is still running (${latest?.approximateNumberOfMessagesMoved ?? 0} moved so far); follow it with GET ${gateway.apiUrl}dlq/${queue}/redrive`);
+      return 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, settings.pollIntervalMs ?? 500));
+  }
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -10,7 +10,12 @@ import type { GatewayConfig } from '../shared/config/schema';
 import { inboundQueueSettings, outboundQueueSettings, type QueueSettings } from '../shared/queue/settings';
 import { TABLE } from '../shared/store/table';
 
-export type QueueWithUrls = QueueSettings & { readonly queueUrl: string; readonly deadLetterQueueUrl: string; readonly queueArn: string };
+export type QueueWithUrls = QueueSettings & {
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly queueArn: string;
+  readonly deadLetterQueueArn: string;
+};
 
 export interface LocalResources {
   readonly tableName: string;
@@ -71,7 +76,7 @@ export async function createQueues(sqs: SQSClient, settings: QueueSettings): Pro
     }),
   );
   const queueAttributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
-  return { ...settings, queueUrl: queue.QueueUrl!, deadLetterQueueUrl, queueArn: queueAttributes.Attributes!.QueueArn! };
+  return { ...settings, queueUrl: queue.QueueUrl!, deadLetterQueueUrl, queueArn: queueAttributes.Attributes!.QueueArn!, deadLetterQueueArn: Attributes!.QueueArn! };
 }
 
 export async function createLocalResources(

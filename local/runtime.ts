@@ -19,6 +19,7 @@ import { createLocalResources, type LocalResources } from './resources';
 import { anySourceAnswersGet } from '../shared/signatures';
 import { ensureSecrets } from './secrets-bootstrap';
 import { SqsEventSource } from './sqs-event-source';
+import { MessageMoveProxy } from './message-move';
 import { LocalStepFunctions } from './step-functions';
 import { installLambdaStreaming, responseStream } from './lambda-streaming';
 import { toEvent } from './gateway';
@@ -75,6 +76,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const clients = localClients(endpoints);
   const resources = await createLocalResources(clients, config);
 
+  // fauxqs has no dead-letter redrive API (StartMessageMoveTask, ListMessageMoveTasks): the
+  // functions' SQS clients go through a proxy that serves those with its own move.
+  const messageMove = new MessageMoveProxy({
+    upstream: sqsServer.endpoint,
+    sqs: clients.sqs,
+    queues: [resources.inbound, resources.outbound].map((pair) => ({
+      deadLetterQueueArn: pair.deadLetterQueueArn,
+      deadLetterQueueUrl: pair.deadLetterQueueUrl,
+      queueArn: pair.queueArn,
+      queueUrl: pair.queueUrl,
+    })),
+  });
+  const functionSqsEndpoint = await messageMove.listen();
+  log('dead-letter redrive: fauxqs lacks StartMessageMoveTask/ListMessageMoveTasks, so the local runtime serves them with its own move');
+
   // Step Functions: the real retry definition, its Attempt task bound to the deliver handler.
   let deliverHandler: ((input: unknown) => Promise<unknown>) | undefined;
   const stepFunctions = new LocalStepFunctions({
@@ -92,15 +108,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const executionsFile = dataDir ? path.join(dataDir, 'executions.json') : undefined;
 
   // The functions read these, exactly as they read their Lambda environment in AWS.
-  Object.assign(process.env, emulatorEnvironment(endpoints), secretEnv, {
+  Object.assign(process.env, emulatorEnvironment(endpoints), { AWS_ENDPOINT_URL_SQS: functionSqsEndpoint }, secretEnv, {
     WEBHOOKS_CONFIG: path.resolve(options.configPath),
     WEBHOOKS_CONFIG_TARGET: 'local',
     WEBHOOKS_TABLE: resources.tableName,
     PAYLOAD_BUCKET: resources.bucketName,
     INBOUND_QUEUE_URL: resources.inbound.queueUrl,
     INBOUND_DLQ_URL: resources.inbound.deadLetterQueueUrl,
+    INBOUND_DLQ_ARN: resources.inbound.deadLetterQueueArn,
+    INBOUND_QUEUE_ARN: resources.inbound.queueArn,
     OUTBOUND_QUEUE_URL: resources.outbound.queueUrl,
     OUTBOUND_DLQ_URL: resources.outbound.deadLetterQueueUrl,
+    OUTBOUND_DLQ_ARN: resources.outbound.deadLetterQueueArn,
+    OUTBOUND_QUEUE_ARN: resources.outbound.queueArn,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     RETRY_STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
     POWERTOOLS_SERVICE_NAME: config.service,
@@ -176,6 +196,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   } catch (error) {
     await Promise.all(eventSources.map((source) => source.stop()));
     await stepFunctions.stop();
+    await messageMove.stop();
     await Promise.allSettled([sqsServer.stop(), dynamo.stop()]);
     removePages();
     throw error;
@@ -189,6 +210,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       await Promise.all(eventSources.map((source) => source.stop()));
       const paused = await stepFunctions.stop(executionsFile);
       if (executionsFile && paused) log(`saved ${paused} running retry execution(s) to ${executionsFile}`);
+      await messageMove.stop();
       clients.sqs.destroy();
       clients.dynamodb.destroy();
       clients.s3.destroy();

@@ -44,7 +44,13 @@ export function apiRouter(): Router {
     const store = new EventStore(documents, table);
     router = new Router((error) => logger.error('request failed', { error: error as Error }));
     registerInboundEventRoutes(router, { config, store, queue: new SqsEventQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')) });
-    registerDeadLetterRoutes(router, { sqs, queueUrl: requiredEnv('INBOUND_QUEUE_URL'), deadLetterQueueUrl: requiredEnv('INBOUND_DLQ_URL') });
+    registerDeadLetterRoutes(router, {
+      sqs,
+      queues: {
+        inbound: { deadLetterQueueUrl: requiredEnv('INBOUND_DLQ_URL'), deadLetterQueueArn: requiredEnv('INBOUND_DLQ_ARN'), queueArn: requiredEnv('INBOUND_QUEUE_ARN') },
+        outbound: { deadLetterQueueUrl: requiredEnv('OUTBOUND_DLQ_URL'), deadLetterQueueArn: requiredEnv('OUTBOUND_DLQ_ARN'), queueArn: requiredEnv('OUTBOUND_QUEUE_ARN') },
+      },
+    });
     registerOutboundRoutes(router, {
       endpoints: new EndpointStore(documents, table),
       messages: new MessageStore(documents, table),

@@ -159,6 +159,8 @@ describe('functions', () => {
         'dynamodb:DeleteItem',
         's3:GetObject',
         's3:PutObject',
+        'sqs:StartMessageMoveTask',
+        'sqs:ListMessageMoveTasks',
         'sqs:ReceiveMessage',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',
@@ -177,6 +179,26 @@ describe('functions', () => {
         if (!actions.every((action) => action.startsWith('xray:'))) expect(statement.Resource).not.toBe('*');
       }
     }
+  });
+});
+
+describe('dead-letter redrive', () => {
+  it('lets the API start and follow SQS message move tasks on both dead-letter queues, sending only to their source queues', () => {
+    const statements = policyStatementsOf('api');
+    const move = statements.find((statement) => ([] as string[]).concat(statement.Action).includes('sqs:StartMessageMoveTask'))!;
+    expect([...new Set(([] as string[]).concat(move.Action))].sort()).toEqual(
+      ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ListMessageMoveTasks', 'sqs:ReceiveMessage', 'sqs:StartMessageMoveTask'].sort(),
+    );
+    expect(move.Resource).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^InboundQueuesDeadLetterQueue/), 'Arn'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^OutboundQueuesDeadLetterQueue/), 'Arn'] },
+    ]);
+    const send = statements.filter((statement) => statement.Action === 'sqs:SendMessage').flatMap((statement) => ([] as unknown[]).concat(statement.Resource));
+    expect(send).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/^InboundQueuesQueue/), 'Arn'] }, { 'Fn::GetAtt': [expect.stringMatching(/^OutboundQueuesQueue/), 'Arn'] }]));
+    const api = template.findResources('AWS::Lambda::Function')[functionLogicalId('api')]!;
+    expect(Object.keys(api.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['INBOUND_DLQ_URL', 'INBOUND_DLQ_ARN', 'INBOUND_QUEUE_ARN', 'OUTBOUND_DLQ_URL', 'OUTBOUND_DLQ_ARN', 'OUTBOUND_QUEUE_ARN']),
+    );
   });
 });
 

@@ -5,8 +5,11 @@
  * is validated against the spec's documented schema for its operation and status.
  */
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { handleIngress } from '../../functions/ingress/handler';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
+import { MessageMoveProxy } from '../../local/message-move';
 import { sampleWebhook } from '../../local/samples';
 import { registerDeadLetterRoutes } from '../../shared/api/dead-letters';
 import { registerInboundEventRoutes } from '../../shared/api/inbound-events';
@@ -28,6 +31,8 @@ const receiver = new Receiver();
 let h: Harness;
 let o: OutboundHarness;
 let router: Router;
+let messageMove: MessageMoveProxy;
+let redriveSqs: SQSClient;
 
 beforeAll(async () => {
   h = await createHarness();
@@ -36,7 +41,10 @@ beforeAll(async () => {
   // The management API exactly as functions/api/handler.ts wires it: one router, three route sets.
   router = new Router();
   registerInboundEventRoutes(router, { config: h.config, store: h.store, queue: new SqsEventQueue(h.clients.sqs, h.resources.inbound.queueUrl) });
-  registerDeadLetterRoutes(router, { sqs: h.clients.sqs, queueUrl: h.resources.inbound.queueUrl, deadLetterQueueUrl: h.resources.inbound.deadLetterQueueUrl });
+  // SQS's redrive API, served over the emulator by the local runtime's proxy (local/message-move.ts).
+  messageMove = new MessageMoveProxy({ upstream: inject('sqsEndpoint'), sqs: h.clients.sqs, queues: [h.resources.inbound, h.resources.outbound] });
+  redriveSqs = new SQSClient({ endpoint: await messageMove.listen(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  registerDeadLetterRoutes(router, { sqs: redriveSqs, queues: { inbound: h.resources.inbound, outbound: h.resources.outbound } });
   registerOutboundRoutes(router, {
     endpoints: o.endpoints,
     messages: o.messages,
@@ -50,6 +58,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await o?.stop();
   await receiver.stop();
+  redriveSqs?.destroy();
+  await messageMove?.stop();
 });
 
 interface Called {
@@ -210,16 +220,54 @@ describe('API contract (openapi.yaml)', () => {
       expect((await api('POST', '/api/v1/sources/{source}/events/{eventId}/replay', { params: { source: 'stripe', eventId: 'evt_missing' } })).status).toBe(404);
     });
 
-    it('reports the dead-letter depth and redrives', async () => {
+    it('reports the dead-letter depths, starts redrives and reports their progress', async () => {
       const depth = await api('GET', '/api/v1/dlq');
       expect(depth.status).toBe(200);
       expect(depth.body.depth).toBe(0);
-      const redrive = await api('POST', '/api/v1/dlq/redrive');
-      expect(redrive.status).toBe(200);
-      expect(redrive.body).toEqual({ moved: 0 });
-      expect((await api('POST', '/api/v1/dlq/redrive', { body: { max: 5 } })).status).toBe(200);
-      expect((await api('POST', '/api/v1/dlq/redrive', { body: { max: 0 } })).status).toBe(400);
+      for (const queue of ['inbound', 'outbound']) {
+        expect((await api('GET', '/api/v1/dlq/{queue}', { params: { queue } })).body).toEqual({ queue, depth: 0 });
+        const started = await api('POST', '/api/v1/dlq/{queue}/redrive', { params: { queue }, body: { maxMessagesPerSecond: 100 } });
+        expect(started.status).toBe(202);
+        expect(started.body).toMatchObject({ queue, status: 'RUNNING', sourceArn: h.resources[queue as 'inbound'].deadLetterQueueArn, destinationArn: h.resources[queue as 'inbound'].queueArn });
+        const finished = await eventually(async () => {
+          const { body } = await api('GET', '/api/v1/dlq/{queue}/redrive', { params: { queue } });
+          return body.tasks[0]?.status === 'COMPLETED' ? body : undefined;
+        });
+        expect(finished.tasks[0]).toMatchObject({ approximateNumberOfMessagesMoved: 0, maxNumberOfMessagesPerSecond: 100 });
+      }
+      // The route from when there was one queue: the inbound redrive, answered with its task.
+      const alias = await api('POST', '/api/v1/dlq/redrive');
+      expect(alias.status).toBe(202);
+      expect(alias.body).toMatchObject({ queue: 'inbound' });
+      await eventually(async () => (await api('GET', '/api/v1/dlq/{queue}/redrive', { params: { queue: 'inbound' } })).body.tasks[0]?.status === 'COMPLETED');
+      expect((await api('GET', '/api/v1/dlq/{queue}', { params: { queue: 'nope' } })).body.error.code).toBe('queue_not_found');
+      expect((await api('POST', '/api/v1/dlq/{queue}/redrive', { params: { queue: 'nope' } })).status).toBe(404);
+      expect((await api('GET', '/api/v1/dlq/{queue}/redrive', { params: { queue: 'nope' } })).status).toBe(404);
+      expect((await api('POST', '/api/v1/dlq/{queue}/redrive', { params: { queue: 'inbound' }, body: { maxMessagesPerSecond: 501 } })).status).toBe(400);
+      expect((await api('POST', '/api/v1/dlq/redrive', { body: { max: 5 } })).status).toBe(400);
       expect((await api('POST', '/api/v1/dlq/redrive', { rawBody: '{"max":' })).body.error.code).toBe('invalid_json');
+    });
+
+    it('refuses a second redrive of a queue while one runs (409, redrive_in_progress)', async () => {
+      const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
+      for (let batch = 0; batch < 3; batch++) {
+        await h.clients.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: h.resources.outbound.deadLetterQueueUrl,
+            Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ kind: 'dispatch', messageId: `msg_contract_${batch}_${i}` }) })),
+          }),
+        );
+      }
+      const first = await api('POST', '/api/v1/dlq/{queue}/redrive', { params: { queue: 'outbound' }, body: { maxMessagesPerSecond: 10 } });
+      expect(first.status).toBe(202);
+      const second = await api('POST', '/api/v1/dlq/{queue}/redrive', { params: { queue: 'outbound' } });
+      expect(second.status).toBe(409);
+      expect(second.body.error.code).toBe('redrive_in_progress');
+      const done = await eventually(async () => {
+        const { body } = await api('GET', '/api/v1/dlq/{queue}/redrive', { params: { queue: 'outbound' } });
+        return body.tasks[0]?.status === 'COMPLETED' ? body.tasks[0] : undefined;
+      }, 20_000);
+      expect(done).toMatchObject({ approximateNumberOfMessagesMoved: 30, approximateNumberOfMessagesToMove: 30 });
     });
   });
 
