@@ -78,7 +78,8 @@ describe('synth refuses insecure configuration', () => {
         requestContext: { http: { method: 'GET', path: '/console', sourceIp: '127.0.0.1' }, domainName: 'example.test', requestId: 'r1' } };
       const context = { functionName: 'api', functionVersion: '1', memoryLimitInMB: '512', awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:api', getRemainingTimeInMillis: () => 10000 };
       process.stdout.write(JSON.stringify(await handler(event, context)));`;
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1', WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', INBOUND_QUEUE_URL: 'q', INBOUND_DLQ_URL: 'd', OUTBOUND_QUEUE_URL: 'o', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1', WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', INBOUND_QUEUE_URL: 'q', INBOUND_DLQ_URL: 'd', OUTBOUND_QUEUE_URL: 'o', POWERTOOLS_LOG_LEVEL: 'SILENT',
+      INBOUND_QUEUE_ARN: 'qa', INBOUND_DLQ_ARN: 'da', OUTBOUND_DLQ_URL: 'od', OUTBOUND_DLQ_ARN: 'oda', OUTBOUND_QUEUE_ARN: 'oa' };
     delete env.CONSOLE_PAGES_FILE;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', invoke], { encoding: 'utf8', env, timeout: 60_000 });
     expect(result.status, result.stderr).toBe(0);
