@@ -73,9 +73,9 @@ export async function stackOutputs(stackName: string, region: string, credential
 export async function signedHeaders(
   url: URL,
   request: { method: string; headers: Record<string, string>; body?: string },
-  options: { region: string; service: 'execute-api' | 'lambda'; credentials: AwsCredentialIdentityProvider },
+  options: { region: string; service: string; credentials: AwsCredentialIdentityProvider; signingDate?: Date },
 ): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ service: options.service, region: options.region, credentials: options.credentials, sha256: Sha256 });
+  const signer = new SignatureV4({ service: options.service, region: options.region, credentials: options.credentials, sha256: Sha256, uriEscapePath: options.service !== 's3' });
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = value;
   const signed = await signer.sign({
@@ -87,7 +87,7 @@ export async function signedHeaders(
     query,
     headers: { host: url.host, ...request.headers },
     ...(request.body !== undefined ? { body: request.body } : {}),
-  });
+  }, options.signingDate ? { signingDate: options.signingDate } : {});
   return signed.headers as Record<string, string>;
 }
 
