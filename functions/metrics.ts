@@ -13,7 +13,8 @@
  * Why not one buffered document per invocation (Powertools' `logMetrics`): a document has one
  * value per dimension, and a batch holds events of several sources; and `addDimension` would
  * move every figure of the invocation out of the `{service}` set the alarms watch. Each
- * document here is a fresh `Metrics` instance, so nothing one figure adds leaks into another.
+ * document is built and published in one synchronous step, and publishing clears the figures,
+ * dimensions and sets it held, so nothing one figure adds leaks into another.
  *
  * Never a high-cardinality value (an event id, an endpoint URL, a free-text reason) as a dimension.
  */
@@ -33,6 +34,8 @@ export interface Figure {
 }
 
 export class GatewayMetrics {
+  private metrics?: Metrics;
+
   /**
    * Publishes `figures` now, in one document, under `{service}` and one `{service, key}` set
    * per defined key of `breakdown`.
@@ -41,7 +44,8 @@ export class GatewayMetrics {
    */
   record(figures: readonly Figure[], breakdown: Breakdown = {}): void {
     if (figures.length === 0) return;
-    const document = new Metrics();
+    // One instance, built on first use: namespace and service from POWERTOOLS_* as Lambda sets them.
+    const document = (this.metrics ??= new Metrics());
     const sets = Object.entries(breakdown).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].length > 0);
     if (sets.length) {
       // With any other set present, Powertools emits the default dimensions alone only when

@@ -31,7 +31,7 @@ export function reviewConfig(document: unknown, options: ReviewOptions): Securit
       errors.push(`${where}.verify: signature verification cannot be switched off; remove "verify" (every source is verified)`);
     }
     for (const path of secretLikeKeys(source)) {
-      errors.push(`${where}.${path}: secrets must not be in the config file; use Secrets Manager (<service>/sources/<name>) in AWS or WEBHOOK_SECRET_<NAME> locally`);
+      errors.push(`${where}.${path}: secrets must not be in the config file; use Secrets Manager in AWS (the secret the stack creates for the source, or one named in sources[].secretName) or WEBHOOK_SECRET_<NAME> locally`);
     }
     if ('toleranceSeconds' in source) {
       const tolerance = source.toleranceSeconds;
