@@ -105,13 +105,16 @@ export class MessageMoveProxy {
     request.pipe(proxied);
   }
 
-  private answer(response: ServerResponse, action: string, body: Record<string, unknown>): void {
-    const [status, payload] = this.call(action, body);
+  private async answer(response: ServerResponse, action: string, body: Record<string, unknown>): Promise<void> {
+    const [status, payload] = await this.call(action, body).catch((failure: unknown): [number, unknown] => [
+      500,
+      { __type: 'com.amazonaws.sqs#InternalError', message: (failure as Error).message },
+    ]);
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
     response.end(JSON.stringify(payload));
   }
 
-  private call(action: string, body: Record<string, unknown>): [number, unknown] {
+  private async call(action: string, body: Record<string, unknown>): Promise<[number, unknown]> {
     const error = (type: string, message: string): [number, unknown] => [400, { __type: `com.amazonaws.sqs#${type}`, message }];
     if (action === 'ListMessageMoveTasks') {
       const sourceArn = String(body.SourceArn ?? '');
@@ -149,6 +152,8 @@ export class MessageMoveProxy {
       status: 'RUNNING',
       moved: 0,
     };
+    // Counted before answering, as SQS reports the count of a task it has started.
+    task.toMove = await visible(this.options.sqs, task.sourceUrl);
     this.tasks.unshift(task);
     task.done = this.move(task).catch((failure: unknown) => {
       task.status = 'FAILED';
@@ -163,7 +168,6 @@ export class MessageMoveProxy {
 
   private async move(task: Task): Promise<void> {
     const { sqs } = this.options;
-    task.toMove = await visible(sqs, task.sourceUrl);
     const started = Date.now();
     while (task.status === 'RUNNING') {
       const { Messages = [] } = await sqs.send(

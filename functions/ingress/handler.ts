@@ -30,17 +30,20 @@ const sqs = createSqsClient();
 const s3 = createS3Client();
 
 /**
- * Secrets Manager (cached by Powertools Parameters) in AWS, each source's secret named or ARN'd
- * in `SOURCE_SECRET_IDS` (JSON, source → id); environment variables locally.
+ * Secrets Manager (cached by Powertools Parameters) in AWS: a created secret is
+ * `SECRET_ARN_PREFIX` + its entry in `SOURCE_SECRET_IDS` (JSON, source → the last segment of its
+ * ARN), an adopted one the name or ARN in `ADOPTED_SOURCE_SECRETS`; environment variables locally.
  */
 function createSecretSource(): SecretSource {
   const ids = process.env.SOURCE_SECRET_IDS;
   if (!ids) return new EnvSecretSource(process.env);
-  const secretIds = JSON.parse(ids) as Record<string, string>;
+  const created = JSON.parse(ids) as Record<string, string>;
+  const adopted = JSON.parse(process.env.ADOPTED_SOURCE_SECRETS ?? '{}') as Record<string, string>;
+  const prefix = process.env.SECRET_ARN_PREFIX ?? '';
   const maxAge = Number(process.env.SECRET_CACHE_SECONDS ?? 300);
   return new FetchedSecretSource(
     (name, { forceFetch }) => getSecret<string>(name, { maxAge, forceFetch }),
-    (source) => secretIds[source] ?? `unconfigured/${source}`,
+    (source) => adopted[source] ?? (created[source] ? `${prefix}${created[source]}` : `unconfigured/${source}`),
   );
 }
 

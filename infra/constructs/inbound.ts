@@ -2,7 +2,7 @@
  * The receive side: a secret per source, the ingress function, the queue and its DLQ (settings
  * from shared/inbound/queue-settings.ts), and the processor with partial batch responses.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -57,8 +57,18 @@ export class Inbound extends Construct {
       });
       return { source: source.name, secret, adopted: false, secretId: secret.secretArn };
     });
-    // What the ingress asks Secrets Manager for: the ARN of a created secret, the configured name or ARN of an adopted one.
-    const secretIds = Object.fromEntries(this.secrets.map(({ source, secretId }) => [source, secretId]));
+    // What the ingress asks Secrets Manager for. Lambda allows 4 KB of environment variables in
+    // all, and a full ARN per source (about 110 characters) would not fit 30 sources: a created
+    // secret is named by the last segment of its ARN (its generated name and suffix), joined at
+    // run time to the one ARN prefix they share; an adopted one by the name or ARN configured.
+    const stack = Stack.of(this);
+    const created = Object.fromEntries(this.secrets.filter((entry) => !entry.adopted).map(({ source, secretId }) => [source, Fn.select(6, Fn.split(':', secretId))]));
+    const adopted = Object.fromEntries(this.secrets.filter((entry) => entry.adopted).map(({ source, secretId }) => [source, secretId]));
+    const secretEnvironment: Record<string, string> = {
+      SOURCE_SECRET_IDS: stack.toJsonString(created),
+      SECRET_ARN_PREFIX: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ...(Object.keys(adopted).length ? { ADOPTED_SOURCE_SECRETS: stack.toJsonString(adopted) } : {}),
+    };
 
     const common = { configDocument: props.configDocument, service: config.service };
     this.ingress = new GatewayFunction(this, 'Ingress', {
@@ -71,7 +81,7 @@ export class Inbound extends Construct {
         WEBHOOKS_TABLE: table.tableName,
         INBOUND_QUEUE_URL: this.queue.queueUrl,
         PAYLOAD_BUCKET: payloadBucket.bucketName,
-        SOURCE_SECRET_IDS: Stack.of(this).toJsonString(secretIds),
+        ...secretEnvironment,
         SECRET_CACHE_SECONDS: '300',
       },
     });

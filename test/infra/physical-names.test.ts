@@ -95,7 +95,8 @@ describe('no fixed physical name remains', () => {
     const secretGrant = statements.find((statement) => statement.Action === 'secretsmanager:GetSecretValue')!;
     expect(JSON.stringify(secretGrant.Resource)).toContain(':secret:shared/stripe-signing-secret-??????');
     const ingress = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('InboundIngress'))![1];
-    expect(JSON.stringify(ingress.Properties.Environment.Variables.SOURCE_SECRET_IDS)).toContain('{\\"stripe\\":\\"shared/stripe-signing-secret\\"');
+    expect(JSON.stringify(ingress.Properties.Environment.Variables.ADOPTED_SOURCE_SECRETS)).toContain('{\\"stripe\\":\\"shared/stripe-signing-secret\\"');
+    expect(JSON.stringify(ingress.Properties.Environment.Variables.SOURCE_SECRET_IDS)).not.toContain('stripe');
   });
 
   it('refuses a stack name CloudFormation would not accept', () => {

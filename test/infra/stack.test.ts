@@ -267,17 +267,39 @@ describe('operations', () => {
 describe('secrets', () => {
   const sources = (JSON.parse(readFileSync('webhooks.config.json', 'utf8')) as { sources: Array<{ name: string }> }).sources.map((source) => source.name);
 
+  const secrets = () => template.findResources('AWS::SecretsManager::Secret');
+
   it('creates one Secrets Manager secret per configured source, with a generated name, and tells the ingress and the operator which is whose', () => {
     const secrets = template.findResources('AWS::SecretsManager::Secret');
     expect(Object.keys(secrets)).toHaveLength(sources.length);
     for (const secret of Object.values(secrets)) expect(secret.Properties.Name).toBeUndefined();
     const ingress = template.findResources('AWS::Lambda::Function')[functionLogicalId('ingress')]!;
     const ids = stack.resolve(ingress.Properties.Environment.Variables.SOURCE_SECRET_IDS) as unknown;
-    // A JSON map source → the secret's ARN (a Ref to the secret resource).
+    // A JSON map source → the last segment of the secret's ARN (a Ref to the secret resource).
     const rendered = JSON.stringify(ids);
     for (const source of sources) expect(rendered).toContain(`\\"${source}\\":\\"`);
     for (const id of Object.keys(secrets)) expect(rendered).toContain(id);
+    expect(ingress.Properties.Environment.Variables.SECRET_ARN_PREFIX).toBeDefined();
     expect(template.findOutputs('SourceSecrets')).toHaveProperty('SourceSecrets');
+  });
+
+  it("keeps the ingress environment within Lambda's 4 KB, every deploy-time value at its longest", () => {
+    // Lambda: "Total size of environment variables: 4 KB" (names and values). Deploy-time values
+    // are bounded by what CloudFormation generates: a secret's name is its logical id, "-" and 12
+    // characters, and its ARN adds "-" and 6; any other token (a queue URL, a table or bucket
+    // name, the ARN prefix) is counted at 160 characters, longer than any of them here.
+    const ingress = template.findResources('AWS::Lambda::Function')[functionLogicalId('ingress')]!;
+    const variables = ingress.Properties.Environment.Variables as Record<string, unknown>;
+    let bytes = 0;
+    for (const [name, value] of Object.entries(variables)) {
+      bytes += name.length;
+      if (typeof value === 'string') bytes += Buffer.byteLength(value);
+      else if (name === 'SOURCE_SECRET_IDS') {
+        bytes += Buffer.byteLength(JSON.stringify(Object.fromEntries(sources.map((source) => [source, '']))));
+        for (const id of Object.keys(secrets())) bytes += id.length + 13 + 7;
+      } else bytes += 160;
+    }
+    expect(bytes).toBeLessThan(4096);
   });
 });
 
