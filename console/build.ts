@@ -22,6 +22,7 @@ const CONSOLE_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** Each page: its HTML template and its script's entry point. */
 const PAGES = {
   console: { html: 'index.html', script: 'src/console.ts' },
+  portal: { html: 'portal.html', script: 'src/portal.ts' },
 } as const satisfies Record<string, { html: string; script: string }>;
 
 export type PageName = keyof typeof PAGES;

@@ -16,6 +16,8 @@ export function acknowledgeFindings(stack: WebhookGatewayStack): void {
     reason:
       'POST /webhooks/{source} is called by third-party providers that cannot sign AWS requests; each request is authenticated ' +
       'by the provider signature (HMAC over the raw body, constant-time, replay window) verified in the ingress function. ' +
+      'GET /portal and /portal/api/{proxy+} serve tenants, who cannot sign AWS requests either: every portal API call is ' +
+      'authenticated by an HMAC-signed, expiring portal token checked in the api function, scoped to one tenant. ' +
       'The management API routes use IAM authorization.',
   });
 
@@ -36,12 +38,20 @@ export function acknowledgeFindings(stack: WebhookGatewayStack): void {
     });
   }
 
+  Validations.of(stack.portalKey).acknowledge({
+    id: nag('SMG4'),
+    reason:
+      'The portal signing key only signs short-lived (at most 24 h) portal links. It is rotated by putting a new key before ' +
+      'the old one (comma-separated): the first signs, all verify, so links already handed out keep working until they expire.',
+  });
+
   // Object-level access is scoped to a key prefix: the only wildcard is the object key.
   for (const [fn, prefix] of [
     [stack.inbound.ingress, 'inbound'],
     [stack.inbound.processor, 'inbound'],
     [stack.inbound.processor, 'outbound'],
     [stack.api, 'outbound'],
+    [stack.api, 'inbound'],
     [stack.outbound.dispatcher, 'outbound'],
     [stack.outbound.deliver, 'outbound'],
   ] as const) {

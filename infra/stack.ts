@@ -9,6 +9,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { GatewayConfig } from '../shared/config/schema';
 import { anySourceAnswersGet } from '../shared/signatures';
@@ -35,6 +36,8 @@ export class WebhookGatewayStack extends Stack {
   readonly stream: GatewayFunction;
   readonly httpApi: HttpApi;
   readonly operations: Operations;
+  /** The tenant portal's signing key (HMAC of portal tokens), read by the api function only. */
+  readonly portalKey: Secret;
 
   constructor(scope: Construct, id: string, props: WebhookGatewayStackProps) {
     super(scope, id, props);
@@ -55,6 +58,12 @@ export class WebhookGatewayStack extends Stack {
     processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [table.tableArn] }));
     processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.outbound.queue.queueArn] }));
     processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
+
+    // No fixed name (a second stack, or a deploy after `cdk destroy`, cannot collide with it).
+    this.portalKey = new Secret(this, 'PortalKey', {
+      description: 'Signs tenant portal links (HMAC-SHA256); comma-separate a new key before the old one to rotate it without cutting off links',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+    });
 
     this.api = new GatewayFunction(this, 'Api', {
       name: 'api',
@@ -77,19 +86,26 @@ export class WebhookGatewayStack extends Stack {
         OUTBOUND_DLQ_URL: this.outbound.deadLetterQueue.queueUrl,
         OUTBOUND_DLQ_ARN: this.outbound.deadLetterQueue.queueArn,
         OUTBOUND_QUEUE_ARN: this.outbound.queue.queueArn,
+        PORTAL_KEY_SECRET: this.portalKey.secretArn,
       },
     });
     this.api.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        // BatchWriteItem: the stats' rollups of closed minutes (shared/status/rollup-store.ts).
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
         resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
       }),
     );
     this.api.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }),
     );
+    // The console's event detail reads claim-checked inbound bodies.
+    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [payloadBucket.arnForObjects('inbound/*')] }));
+    // Signing and checking portal tokens: this one secret, read only.
+    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.portalKey.secretArn] }));
     this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.outbound.queue.queueArn] }));
-    // Dead-letter depth and redrive, by SQS's own message move task: starting one needs the
+    // Dead-letter depth, the console's look into both (a receive with visibility 0), and redrive,
+    // by SQS's own message move task: starting one needs the
     // move's permissions on the source (the DLQ) and SendMessage on the destination, as SQS
     // moves the messages on the caller's behalf.
     const deadLetterQueues = [this.inbound.deadLetterQueue.queueArn, this.outbound.deadLetterQueue.queueArn];
@@ -155,6 +171,10 @@ export class WebhookGatewayStack extends Stack {
       integration: apiIntegration,
       authorizer: new HttpIamAuthorizer(),
     });
+    // The tenant portal: tenants cannot sign AWS requests. Its page carries no data, and every
+    // call of its API is checked by the portal token in the api function (shared/api/portal.ts).
+    this.httpApi.addRoutes({ path: '/portal', methods: [HttpMethod.GET], integration: apiIntegration });
+    this.httpApi.addRoutes({ path: '/portal/api/{proxy+}', methods: [HttpMethod.ANY], integration: apiIntegration });
 
     this.operations = new Operations(this, 'Operations', {
       config,
@@ -177,6 +197,7 @@ export class WebhookGatewayStack extends Stack {
     new CfnOutput(this, 'OnCallTopicArn', { value: this.operations.topic.topicArn, description: 'Alarms (and OK) notifications' });
     new CfnOutput(this, 'WebhooksUrl', { value: `${this.httpApi.apiEndpoint}/webhooks/`, description: 'POST /webhooks/{source}' });
     new CfnOutput(this, 'ApiUrl', { value: `${this.httpApi.apiEndpoint}/api/v1/`, description: 'Management API (IAM-authorized)' });
+    new CfnOutput(this, 'PortalUrl', { value: `${this.httpApi.apiEndpoint}/portal`, description: 'Tenant portal (links from POST /api/v1/tenants/{tenantId}/portal-link)' });
     new CfnOutput(this, 'StreamUrl', { value: streamUrl.url, description: 'Live status stream (SSE, IAM-authorized function URL)' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.inbound.deadLetterQueue.queueUrl, description: 'The inbound dead-letter queue' });

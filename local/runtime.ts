@@ -179,6 +179,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     .lambda('POST', '/webhooks/{source}', (event: APIGatewayProxyEventV2) => ingress.handler(event, lambdaContext('ingress', 10)))
     .lambda('ANY', '/api/v1/{proxy+}', (event: APIGatewayProxyEventV2) => api.handler(event, lambdaContext('api', 10)))
     .lambda('GET', '/console', (event: APIGatewayProxyEventV2) => api.handler(event, lambdaContext('api', 10)))
+    // The tenant portal: its page, and its API checked by the portal token (no IAM in AWS either).
+    .lambda('GET', '/portal', (event: APIGatewayProxyEventV2) => api.handler(event, lambdaContext('api', 10)))
+    .lambda('ANY', '/portal/api/{proxy+}', (event: APIGatewayProxyEventV2) => api.handler(event, lambdaContext('api', 10)))
     .raw('GET', '/health', async (_request, response) => {
       const checks = await healthChecks(clients, resources, eventSources);
       const healthy = Object.values(checks).every((value) => value === 'ok');

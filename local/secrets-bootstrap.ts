@@ -1,12 +1,17 @@
 /**
  * Secrets for the local runtime: `WEBHOOK_SECRET_<NAME>` from the environment, else from the
  * git-ignored `.env.local`; a source with neither gets a generated secret, printed once and
- * stored in `.env.local`, so `npm start` then `npm run send` works with no set-up.
+ * stored in `.env.local`, so `npm start` then `npm run send` works with no set-up. The tenant
+ * portal's signing key (`WEBHOOKS_PORTAL_KEY`, Secrets Manager in AWS) is found or generated the
+ * same way, and kept there without being printed.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { GatewayConfig } from '../shared/config/schema';
 import { secretEnvName, signingKeyEnvName } from '../shared/inbound/secrets';
 import { appendEnvFile, readEnvFile } from './env-file';
+
+/** The variable holding the tenant portal's signing key(s) locally. */
+export const PORTAL_KEY_ENV = 'WEBHOOKS_PORTAL_KEY';
 
 /** A new secret in the form the provider uses (Standard Webhooks: `whsec_` + base64 of 32 bytes). */
 export function generateSecret(provider: string): string {
@@ -60,6 +65,12 @@ export function ensureSecrets(
     generated.push({ source: source.name, name, secret });
     if (keys) signingKeys[signingKeyEnvName(source.name)] = keys.privateKey;
   }
-  if (generated.length) appendEnvFile(envFile, { ...Object.fromEntries(generated.map((g) => [g.name, g.secret])), ...signingKeys });
+  const portalKey = env[PORTAL_KEY_ENV] ?? stored[PORTAL_KEY_ENV];
+  entries[PORTAL_KEY_ENV] = portalKey ?? randomBytes(32).toString('base64url');
+  appendEnvFile(envFile, {
+    ...Object.fromEntries(generated.map((g) => [g.name, g.secret])),
+    ...signingKeys,
+    ...(portalKey ? {} : { [PORTAL_KEY_ENV]: entries[PORTAL_KEY_ENV] }),
+  });
   return { entries, generated };
 }

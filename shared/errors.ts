@@ -66,7 +66,18 @@ export class SignatureError extends GatewayError {
   }
 }
 
-/** The caller's address is not in the source's allow-list. */
+/** The request carries no valid credential of ours (a portal token missing, malformed, forged or expired). */
+export class UnauthorizedError extends GatewayError {
+  override readonly name: string = 'UnauthorizedError';
+  constructor(
+    message: string,
+    readonly code: string = 'unauthorized',
+  ) {
+    super(message);
+  }
+}
+
+/** The caller may not do this: its address is not in the source's allow-list, or the resource is not its own. */
 export class ForbiddenError extends GatewayError {
   override readonly name: string = 'ForbiddenError';
   readonly code = 'forbidden';

@@ -1,16 +1,16 @@
 /**
  * The management API (`/api/v1/...`) and the operator console page (`GET /console`):
- * IAM-authorized in AWS, on loopback locally.
+ * IAM-authorized in AWS, on loopback locally. Also the tenant portal (`GET /portal` and
+ * `/portal/api/...`), whose only credential is the portal token it checks itself.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
-import { registerDeadLetterRoutes } from '../../shared/api/dead-letters';
-import { registerInboundEventRoutes } from '../../shared/api/inbound-events';
-import { registerOutboundRoutes } from '../../shared/api/outbound';
-import { registerConsoleRoutes, type ConsolePages } from '../../shared/api/console';
+import type { ConsolePages } from '../../shared/api/console';
+import { portalKeys } from '../../shared/api/portal-token';
+import { registerApiRoutes } from '../../shared/api/routes';
 import { EndpointStore } from '../../shared/outbound/endpoint-store';
 import { MessageStore } from '../../shared/outbound/message-store';
 import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
@@ -19,6 +19,8 @@ import { SqsEventQueue } from '../../shared/inbound/event-queue';
 import { EventStore } from '../../shared/inbound/event-store';
 import type { HttpResponse } from '../../shared/http/responses';
 import { Router } from '../../shared/http/router';
+import { DynamoRollupStore } from '../../shared/status/rollup-store';
+import { StatusLog } from '../../shared/status/status-log';
 import { allowPrivateTargets, createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
 
 const logger = new Logger({ serviceName: 'api' });
@@ -35,6 +37,18 @@ function consolePages(): ConsolePages {
   return pages;
 }
 
+/**
+ * The portal signing key(s): the secret `PORTAL_KEY_SECRET` in AWS (read through Powertools
+ * Parameters, cached five minutes; its module is loaded on the first portal call only), the
+ * variable `WEBHOOKS_PORTAL_KEY` locally (from the env file, as source secrets are).
+ */
+async function readPortalKeys(): Promise<string[]> {
+  const secret = process.env.PORTAL_KEY_SECRET;
+  if (!secret) return portalKeys(process.env.WEBHOOKS_PORTAL_KEY);
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+  return portalKeys(await getSecret<string>(secret, { maxAge: 300 }));
+}
+
 let router: Router | undefined;
 
 export function apiRouter(): Router {
@@ -43,23 +57,32 @@ export function apiRouter(): Router {
     const table = requiredEnv('WEBHOOKS_TABLE');
     const store = new EventStore(documents, table);
     router = new Router((error) => logger.error('request failed', { error: error as Error }));
-    registerInboundEventRoutes(router, { config, store, queue: new SqsEventQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')) });
-    registerDeadLetterRoutes(router, {
-      sqs,
-      queues: {
-        inbound: { deadLetterQueueUrl: requiredEnv('INBOUND_DLQ_URL'), deadLetterQueueArn: requiredEnv('INBOUND_DLQ_ARN'), queueArn: requiredEnv('INBOUND_QUEUE_ARN') },
-        outbound: { deadLetterQueueUrl: requiredEnv('OUTBOUND_DLQ_URL'), deadLetterQueueArn: requiredEnv('OUTBOUND_DLQ_ARN'), queueArn: requiredEnv('OUTBOUND_QUEUE_ARN') },
+    const payloads = new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET'));
+    const log = new StatusLog(documents, table);
+    registerApiRoutes(router, {
+      config,
+      events: store,
+      eventQueue: new SqsEventQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')),
+      payloads,
+      deadLetters: {
+        sqs,
+        queues: {
+          inbound: { deadLetterQueueUrl: requiredEnv('INBOUND_DLQ_URL'), deadLetterQueueArn: requiredEnv('INBOUND_DLQ_ARN'), queueArn: requiredEnv('INBOUND_QUEUE_ARN') },
+          outbound: { deadLetterQueueUrl: requiredEnv('OUTBOUND_DLQ_URL'), deadLetterQueueArn: requiredEnv('OUTBOUND_DLQ_ARN'), queueArn: requiredEnv('OUTBOUND_QUEUE_ARN') },
+        },
       },
+      outbound: {
+        endpoints: new EndpointStore(documents, table),
+        messages: new MessageStore(documents, table),
+        payloads,
+        queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
+        settings: config.outbound,
+        allowPrivateTargets: allowPrivateTargets(),
+      },
+      stats: { readMinute: (minute) => log.readMinute(minute), rollups: new DynamoRollupStore(documents, table) },
+      portalKeys: readPortalKeys,
+      pages: consolePages,
     });
-    registerOutboundRoutes(router, {
-      endpoints: new EndpointStore(documents, table),
-      messages: new MessageStore(documents, table),
-      payloads: new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET')),
-      queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
-      settings: config.outbound,
-      allowPrivateTargets: allowPrivateTargets(),
-    });
-    registerConsoleRoutes(router, consolePages);
   }
   return router;
 }

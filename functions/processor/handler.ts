@@ -116,9 +116,8 @@ export async function processRecord(record: SQSRecord, dependencies: ProcessDeps
         receiveCount,
       });
       metrics.record(finalAttempt ? [count('processingFailures'), count('deadLettered')] : [count('processingFailures')], bySource);
-      if (finalAttempt) {
-        await report?.(eventStatusChange('event.failed', { ...message, eventType: 'unknown' }, { reason: (error as Error).message, deadLettered: true }));
-      }
+      // Every failed attempt is a status change (the console's overview counts them); the last one dead-letters.
+      await report?.(eventStatusChange('event.failed', { ...message, eventType: 'unknown' }, { reason: (error as Error).message, deadLettered: finalAttempt }));
     }
     throw error;
   } finally {

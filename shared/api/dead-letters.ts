@@ -1,5 +1,6 @@
 /**
- * Management API routes for the dead-letter queues (inbound and outbound): their depth, and a
+ * Management API routes for the dead-letter queues (inbound and outbound): a look into either
+ * (depth, oldest age and a sample of what it holds, read without taking anything from it), and a
  * redrive that SQS performs itself (a message move task): `POST` starts it and answers at once
  * with the task, `GET` reports its progress.
  *
@@ -13,10 +14,14 @@ import { NotFoundError } from '../errors';
 import { jsonResponse } from '../http/responses';
 import type { ApiRequest, Router } from '../http/router';
 import { DEAD_LETTER_QUEUES, listRedrives, queueDepth, startRedrive, type DeadLetterQueueName, type QueuePairRef } from '../inbound/redrive';
+import { peekQueue } from '../queue/peek';
+
+export { DEAD_LETTER_QUEUES } from '../inbound/redrive';
 
 export interface DeadLetterRoutesDeps {
   readonly sqs: SQSClient;
   readonly queues: Readonly<Record<DeadLetterQueueName, QueuePairRef>>;
+  readonly now?: () => Date;
 }
 
 /** SQS's message move rate: at most 500 messages per second. */
@@ -41,7 +46,8 @@ export function registerDeadLetterRoutes(router: Router, deps: DeadLetterRoutesD
     .add('POST', '/api/v1/dlq/redrive', (request) => redrive(request, 'inbound'))
     .add('GET', '/api/v1/dlq/:queue', async ({ params }) => {
       const [queue, pair] = queueNamed(deps, params.queue);
-      return jsonResponse(200, { queue, depth: await queueDepth(deps.sqs, pair.deadLetterQueueUrl) });
+      const peek = await peekQueue(deps.sqs, pair.deadLetterQueueUrl, { sample: 10, ...(deps.now ? { now: deps.now() } : {}) });
+      return jsonResponse(200, { queue, ...peek });
     })
     .add('POST', '/api/v1/dlq/:queue/redrive', (request) => redrive(request, request.params.queue))
     .add('GET', '/api/v1/dlq/:queue/redrive', async ({ params }) => {

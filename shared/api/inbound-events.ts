@@ -1,5 +1,6 @@
 /**
- * Management API routes for inbound events: status lookup and listing.
+ * Management API routes for inbound events: status lookup, listing, the body as received, and
+ * replay.
  */
 import * as z from 'zod';
 import type { GatewayConfig } from '../config/schema';
@@ -7,6 +8,8 @@ import { NotFoundError, ValidationError } from '../errors';
 import type { EventQueue } from '../inbound/event-queue';
 import type { EventStore, InboundEvent } from '../inbound/event-store';
 import { findSource } from '../inbound/receive';
+import { loadBody } from '../inbound/webhook-event';
+import type { PayloadStore } from '../store/payload-store';
 import { jsonResponse } from '../http/responses';
 import type { Router } from '../http/router';
 
@@ -15,6 +18,27 @@ export interface InboundEventRoutesDeps {
   readonly store: EventStore;
   /** Where a replayed event is queued for processing. */
   readonly queue: EventQueue;
+  /** Where claim-checked bodies are (the payload bucket). */
+  readonly payloads: PayloadStore;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as received: UTF-8 text when it is that, else base64. */
+export function bodyView(event: InboundEvent, body: Buffer): Record<string, unknown> {
+  let text: string | undefined;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    text = undefined;
+  }
+  return {
+    source: event.source,
+    id: event.eventId,
+    ...(event.headers['content-type'] ? { contentType: event.headers['content-type'] } : {}),
+    bytes: body.length,
+    ...(text === undefined ? { encoding: 'base64', body: body.toString('base64') } : { encoding: 'utf8', body: text }),
+  };
 }
 
 /** The public view of an event record: metadata, never the body or any secret. */
@@ -53,6 +77,12 @@ export function registerInboundEventRoutes(router: Router, deps: InboundEventRou
       const event = await deps.store.get(source.name, params.eventId!);
       if (!event) throw new NotFoundError('no event with this id was received from this source', 'event_not_found');
       return jsonResponse(200, eventView(event));
+    })
+    .add('GET', '/api/v1/sources/:source/events/:eventId/body', async ({ params }) => {
+      const source = findSource(deps.config, params.source!);
+      const event = await deps.store.get(source.name, params.eventId!);
+      if (!event) throw new NotFoundError('no event with this id was received from this source', 'event_not_found');
+      return jsonResponse(200, bodyView(event, await loadBody(event, deps.payloads)));
     })
     .add('POST', '/api/v1/sources/:source/events/:eventId/replay', async ({ params }) => {
       const source = findSource(deps.config, params.source!);

@@ -13,6 +13,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   SignatureError,
+  UnauthorizedError,
   ValidationError,
 } from '../errors';
 
@@ -38,6 +39,7 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => GatewayError, nu
   [ValidationError, 400],
   [MalformedEventError, 400],
   [SignatureError, 401],
+  [UnauthorizedError, 401],
   [ForbiddenError, 403],
   [NotFoundError, 404],
   [MethodNotAllowedError, 405],

@@ -58,6 +58,9 @@ export interface AttemptRequest {
   readonly preloaded?: { readonly delivery?: Delivery; readonly endpoint?: Endpoint; readonly message?: Message; readonly payload?: unknown };
 }
 
+/** What an attempt records in place of the value of a header the endpoint configured. */
+export const ENDPOINT_HEADER_NOT_RECORDED = '(endpoint header; value not recorded)';
+
 const ATTEMPT_HEADERS_KEPT = /^(content-type|user-agent|webhook-id|webhook-timestamp|x-webhook-id|x-wss-timestamp)$/;
 
 /** Loads a message's payload (inline JSON or claim-checked object). */
@@ -93,12 +96,16 @@ export async function attemptDelivery(deps: DeliveryDeps, request: AttemptReques
 
   const startedAt = now();
   const body = Buffer.from(JSON.stringify(shaped.payload ?? null), 'utf8');
-  const headers = signatureHeaders(endpoint.signatureScheme, {
-    messageId,
-    timestamp: Math.floor(startedAt.getTime() / 1000),
-    body,
-    secrets: liveSecrets(endpoint, startedAt),
-  });
+  const headers = {
+    // The endpoint's own headers first: none may be a signature header (refused when set).
+    ...endpoint.headers,
+    ...signatureHeaders(endpoint.signatureScheme, {
+      messageId,
+      timestamp: Math.floor(startedAt.getTime() / 1000),
+      body,
+      secrets: liveSecrets(endpoint, startedAt),
+    }),
+  };
   const response = await deps.sender.send({ url: endpoint.url, headers, body, timeoutMs: deps.settings.timeoutSeconds * 1000 });
   const verdict = judge(response.statusCode, deps.settings);
   const finishedAt = now();
@@ -126,7 +133,11 @@ export async function attemptDelivery(deps: DeliveryDeps, request: AttemptReques
     durationMs: response.durationMs,
     ...(response.error ? { error: response.error } : {}),
     ...(nextAttemptAt && request.trigger === 'scheduled' ? { nextAttemptAt } : {}),
-    requestHeaders: Object.fromEntries(Object.entries({ 'content-type': 'application/json', ...headers }).filter(([name]) => ATTEMPT_HEADERS_KEPT.test(name))),
+    requestHeaders: {
+      ...Object.fromEntries(Object.entries({ 'content-type': 'application/json', ...headers }).filter(([name]) => ATTEMPT_HEADERS_KEPT.test(name))),
+      // The endpoint's headers often carry a credential: their names only.
+      ...Object.fromEntries(Object.keys(endpoint.headers ?? {}).map((name) => [name, ENDPOINT_HEADER_NOT_RECORDED])),
+    },
     url: endpoint.url,
   };
   await deps.messages.recordAttempt(record, expiry(finishedAt, deps.settings.retentionDays));

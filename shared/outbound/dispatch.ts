@@ -38,7 +38,11 @@ export async function dispatchMessage(deps: DispatchDeps, messageOrId: string | 
   if (!message) return undefined;
   const messageId = message.id;
   const payload = await loadPayload(message, deps.payloads);
-  const candidates = matchingEndpoints(await deps.listEndpoints(), message);
+  // A message addressed to one endpoint (a test send) goes there only, read afresh rather than
+  // from the cached list, so a test of an endpoint created a moment ago reaches it.
+  const candidates = message.endpointId
+    ? [await deps.endpoints.get(message.endpointId)].filter((endpoint): endpoint is Endpoint => endpoint?.enabled === true)
+    : matchingEndpoints(await deps.listEndpoints(), message);
 
   const results = await mapLimited(candidates, deps.concurrency ?? 16, async (endpoint) => {
     if (endpoint.filter) {

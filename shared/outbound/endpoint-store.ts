@@ -22,6 +22,7 @@ export interface EndpointChanges {
   readonly filter?: string | null;
   readonly transform?: string | null;
   readonly signatureScheme?: Endpoint['signatureScheme'];
+  readonly headers?: Readonly<Record<string, string>> | null;
   readonly enabled?: boolean;
 }
 

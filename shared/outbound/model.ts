@@ -30,6 +30,8 @@ export interface Endpoint {
   /** JSONata over the payload: its result replaces the payload for this endpoint. */
   readonly transform?: string;
   readonly signatureScheme: SignatureScheme;
+  /** Extra request headers sent with every attempt (lower-case names; never a signature header). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly description?: string;
   readonly enabled: boolean;
   readonly disabledReason?: string;
@@ -51,6 +53,8 @@ export interface Message {
   readonly payload: MessagePayload;
   readonly createdAt: string;
   readonly idempotencyKey?: string;
+  /** Addressed to this endpoint only, whatever its subscriptions (a test send). */
+  readonly endpointId?: string;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface PublishInput {
   readonly idempotencyKey?: string;
   /** A caller-chosen id (the relay's deterministic one). */
   readonly id?: string;
+  /** Send to this endpoint only (a test send from the console). */
+  readonly endpointId?: string;
 }
 
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
@@ -70,6 +72,7 @@ export async function publishMessage(deps: PublishDeps, input: PublishInput): Pr
     createdAt: now.toISOString(),
     ...(input.tenantId ? { tenantId: input.tenantId } : {}),
     ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    ...(input.endpointId ? { endpointId: input.endpointId } : {}),
   };
   const created = await deps.messages.putMessage(message, Math.floor(now.getTime() / 1000) + deps.settings.retentionDays * 86_400);
   const stored = created ? message : ((await deps.messages.getMessage(id)) ?? message);

@@ -97,6 +97,28 @@ export class StatusLog {
     }
     return { entries, position };
   }
+
+  /** Every entry of one minute's partition (`2026-11-23T06:49`), oldest first. */
+  async readMinute(minute: string): Promise<StatusEntry[]> {
+    const entries: StatusEntry[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `STATUS#${minute}` },
+          ConsistentRead: true,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        entries.push({ id: `${minute}|${String(item.sk)}`, at: String(item.at), type: item.type as StatusChangeType, data: (item.data as StatusChange['data']) ?? {} });
+      }
+      cursor = result.LastEvaluatedKey;
+    } while (cursor);
+    return entries;
+  }
 }
 
 function parseId(id: string | undefined): { minute: string; sk: string } | undefined {

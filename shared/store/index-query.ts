@@ -37,7 +37,7 @@ export async function queryIndex(
 }
 
 /** The items for `keys`, in the same order (items deleted meanwhile are left out). */
-async function batchGet(db: DynamoDBDocumentClient, tableName: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+export async function batchGet(db: DynamoDBDocumentClient, tableName: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
   const found = new Map<string, Record<string, unknown>>();
   const id = (item: Record<string, unknown>) => `${String(item[TABLE.partitionKey])}\u0000${String(item[TABLE.sortKey])}`;
   for (let i = 0; i < keys.length; i += 100) {

@@ -68,8 +68,9 @@ describe('the local runtime', () => {
     expect((runtime as { readyMs?: number }).readyMs).toBeLessThan(15_000);
     for (const source of SOURCES) expect(runtime.output()).toContain(`${runtime.url}/webhooks/${source}`);
     const secrets = envEntries(runtime.envFile);
+    // One secret per source, the key pairs' private halves, and the tenant portal's signing key.
     expect(Object.keys(secrets).sort()).toEqual(
-      [...SOURCES.map((s) => `WEBHOOK_SECRET_${s.toUpperCase()}`), ...PUBLIC_KEY_SOURCES.map((s) => `WEBHOOK_SIGNING_KEY_${s.toUpperCase()}`)].sort(),
+      [...SOURCES.map((s) => `WEBHOOK_SECRET_${s.toUpperCase()}`), ...PUBLIC_KEY_SOURCES.map((s) => `WEBHOOK_SIGNING_KEY_${s.toUpperCase()}`), 'WEBHOOKS_PORTAL_KEY'].sort(),
     );
     expect(secrets.WEBHOOK_SECRET_STANDARD).toMatch(/^whsec_/);
     // The public key in the form each dashboard shows it.

@@ -153,12 +153,14 @@ describe('functions', () => {
         ...logs,
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
         'dynamodb:Query',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         's3:GetObject',
         's3:PutObject',
+        'secretsmanager:GetSecretValue',
         'sqs:StartMessageMoveTask',
         'sqs:ListMessageMoveTasks',
         'sqs:ReceiveMessage',
@@ -267,18 +269,18 @@ describe('operations', () => {
 describe('secrets', () => {
   const sources = (JSON.parse(readFileSync('webhooks.config.json', 'utf8')) as { sources: Array<{ name: string }> }).sources.map((source) => source.name);
 
-  const secrets = () => template.findResources('AWS::SecretsManager::Secret');
+  /** The sources' secrets (the portal signing key is the one other). */
+  const secrets = () => Object.fromEntries(Object.entries(template.findResources('AWS::SecretsManager::Secret')).filter(([id]) => !id.startsWith('PortalKey')));
 
   it('creates one Secrets Manager secret per configured source, with a generated name, and tells the ingress and the operator which is whose', () => {
-    const secrets = template.findResources('AWS::SecretsManager::Secret');
-    expect(Object.keys(secrets)).toHaveLength(sources.length);
-    for (const secret of Object.values(secrets)) expect(secret.Properties.Name).toBeUndefined();
+    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toHaveLength(sources.length + 1);
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) expect(secret.Properties.Name).toBeUndefined();
     const ingress = template.findResources('AWS::Lambda::Function')[functionLogicalId('ingress')]!;
     const ids = stack.resolve(ingress.Properties.Environment.Variables.SOURCE_SECRET_IDS) as unknown;
     // A JSON map source → the last segment of the secret's ARN (a Ref to the secret resource).
     const rendered = JSON.stringify(ids);
     for (const source of sources) expect(rendered).toContain(`\\"${source}\\":\\"`);
-    for (const id of Object.keys(secrets)) expect(rendered).toContain(id);
+    for (const id of Object.keys(secrets())) expect(rendered).toContain(id);
     expect(ingress.Properties.Environment.Variables.SECRET_ARN_PREFIX).toBeDefined();
     expect(template.findOutputs('SourceSecrets')).toHaveProperty('SourceSecrets');
   });
@@ -301,16 +303,33 @@ describe('secrets', () => {
     }
     expect(bytes).toBeLessThan(4096);
   });
+
+  it('lets the api function, and no other, read the portal signing key, and nothing else of Secrets Manager', () => {
+    const [keyId] = Object.entries(template.findResources('AWS::SecretsManager::Secret')).find(([id]) => id.startsWith('PortalKey'))!;
+    const readsOf = (name: FunctionName) =>
+      policyStatementsOf(name).filter((statement) => ([] as string[]).concat(statement.Action).some((action) => action.startsWith('secretsmanager:')));
+    expect(readsOf('api')).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: keyId } }]);
+    for (const name of Object.keys(FUNCTION_PREFIX) as FunctionName[]) {
+      if (name === 'api') continue;
+      expect(JSON.stringify(readsOf(name)), name).not.toContain(keyId);
+    }
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PORTAL_KEY_SECRET: { Ref: keyId }, OUTBOUND_DLQ_URL: Match.anyValue() }) },
+    });
+  });
 });
 
 describe('HTTP API', () => {
-  it('routes POST /webhooks/{source} without IAM (signatures authenticate), and /api/v1 and the console with IAM', () => {
+  it('routes POST /webhooks/{source} and the portal without IAM (signatures and portal tokens authenticate), and /api/v1 and the console with IAM', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{source}', AuthorizationType: 'NONE' });
     // The shipped config has sources that answer a GET challenge (X, Dropbox).
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /webhooks/{source}', AuthorizationType: 'NONE' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/v1/{proxy+}', AuthorizationType: 'AWS_IAM' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /console', AuthorizationType: 'AWS_IAM' });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
+    // The tenant portal: no IAM (tenants cannot sign AWS requests); its token is checked in the api function.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /portal', AuthorizationType: 'NONE' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /portal/api/{proxy+}', AuthorizationType: 'NONE' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 6);
   });
 
   it('throttles the default stage and writes access logs', () => {
