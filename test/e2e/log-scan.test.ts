@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readEnvFile } from '../../local/env-file';
 import { sampleWebhook } from '../../local/samples';
 import { generateSigningKeys } from '../../local/secrets-bootstrap';
 import { loadConfigFile } from '../../shared/config/load';
@@ -86,8 +87,26 @@ it('logs no secret, signature or payload body during a full run', async () => {
   for (const request of receiver.received('/in')) sentSignatures.push(String(request.headers['webhook-signature']));
   await eventually(async () => (await (await fetch(`${runtime.url}/api/v1/sources/stripe/events/evt_marker`)).json() as { status?: string }).status === 'failed', 15_000, 'poison event');
 
+  // The tenant portal: a link, the portal's calls with its token, a forged token, an endpoint header.
+  const portalKey = readEnvFile(runtime.envFile).WEBHOOKS_PORTAL_KEY!;
+  expect(portalKey.length).toBeGreaterThanOrEqual(32);
+  const link = (await (await fetch(`${runtime.url}/api/v1/tenants/acme/portal-link`, { method: 'POST' })).json()) as { url: string };
+  const token = link.url.slice(link.url.indexOf('#token=') + '#token='.length);
+  const headerSecret = `header-secret-${randomBytes(8).toString('hex')}`;
+  const portalCreated = await fetch(`${runtime.url}/portal/api/endpoints`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ url: receiver.url('/portal'), eventTypes: ['marker.*'], headers: { authorization: headerSecret } }),
+  });
+  expect(portalCreated.status).toBe(201);
+  const { id: portalEndpoint } = (await portalCreated.json()) as { id: string };
+  expect((await fetch(`${runtime.url}/portal/api/endpoints/${portalEndpoint}/test`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(202);
+  expect((await fetch(`${runtime.url}/portal/api/endpoints`, { headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } })).status).toBe(401);
+  await eventually(async () => receiver.received('/portal').length >= 1, 20_000, 'the portal test send');
+
   const output = runtime.output();
   expect(output.length).toBeGreaterThan(1000);
+  for (const value of [token, token.split('.')[2]!, headerSecret, portalKey]) expect(output).not.toContain(value);
   expect(output).toContain('"level":"DEBUG"');
   for (const secret of [...Object.values(secrets), ...Object.values(keyPairs).map((keys) => keys.privateKey), hookSecret, endpointSecret]) {
     expect(output).not.toContain(secret);
