@@ -38,12 +38,17 @@ let current: { view: string; reload: () => Promise<void> } = { view: 'home', rel
 let firstRender = true;
 
 /**
- * Moves a dead-letter queue's messages back. The inbound queue has `POST /dlq/redrive`; the
- * outbound queue has no redrive in this API yet (issue 12 adds `POST /dlq/{queue}/redrive`).
+ * Moves a dead-letter queue's messages back, and says how it went. The inbound queue has
+ * `POST /dlq/redrive`, which answers the count it moved (or, once redrive is an SQS message
+ * move task, the task it started: both are understood). The outbound queue has no redrive in
+ * this API yet.
  */
-async function redrive(queue: 'inbound' | 'outbound'): Promise<number> {
+async function redrive(queue: 'inbound' | 'outbound'): Promise<string> {
   if (queue === 'outbound') throw new Error('this API has no redrive of the outbound dead-letter queue yet');
-  return (await api.post<{ moved: number }>('/dlq/redrive')).moved;
+  const result = await api.post<{ moved?: number; status?: string; approximateNumberOfMessagesToMove?: number }>('/dlq/redrive');
+  if (typeof result.moved === 'number') return `Moved ${result.moved} message(s) back to the ${queue} queue.`;
+  const count = result.approximateNumberOfMessagesToMove;
+  return `Redrive of the ${queue} dead letters started${count === undefined ? '' : ` (${count} to move)`}: ${result.status ?? 'running'}.`;
 }
 
 async function render(): Promise<void> {

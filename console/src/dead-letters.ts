@@ -30,8 +30,8 @@ function content(body: unknown, href: DeadLetterHrefs): Node | string {
 }
 
 export interface Redrive {
-  /** Moves a queue's messages back (POST to the API); resolves to the count moved. */
-  readonly redrive: (queue: 'inbound' | 'outbound') => Promise<number>;
+  /** Moves a queue's messages back (POST to the API); resolves to what to announce. */
+  readonly redrive: (queue: 'inbound' | 'outbound') => Promise<string>;
   /** The queues the API can redrive. */
   readonly available: ReadonlyArray<'inbound' | 'outbound'>;
 }
@@ -76,8 +76,7 @@ export async function renderDeadLetters(container: HTMLElement, api: Api, href: 
         control.disabled = true;
         showError('');
         try {
-          const moved = await redrive.redrive(entry.queue);
-          announce(`Moved ${moved} message(s) back to ${entry.target}.`);
+          announce(await redrive.redrive(entry.queue));
           reload();
         } catch (error) {
           showError(`Redrive of the ${entry.queue} dead letters failed: ${(error as Error).message}`);
