@@ -38,15 +38,11 @@ let current: { view: string; reload: () => Promise<void> } = { view: 'home', rel
 let firstRender = true;
 
 /**
- * Moves a dead-letter queue's messages back, and says how it went. The inbound queue has
- * `POST /dlq/redrive`, which answers the count it moved (or, once redrive is an SQS message
- * move task, the task it started: both are understood). The outbound queue has no redrive in
- * this API yet.
+ * Moves a dead-letter queue's messages back (`POST /dlq/{queue}/redrive`: SQS's own message
+ * move task, started at once), and says how it went.
  */
 async function redrive(queue: 'inbound' | 'outbound'): Promise<string> {
-  if (queue === 'outbound') throw new Error('this API has no redrive of the outbound dead-letter queue yet');
-  const result = await api.post<{ moved?: number; status?: string; approximateNumberOfMessagesToMove?: number }>('/dlq/redrive');
-  if (typeof result.moved === 'number') return `Moved ${result.moved} message(s) back to the ${queue} queue.`;
+  const result = await api.post<{ status?: string; approximateNumberOfMessagesToMove?: number }>(`/dlq/${queue}/redrive`);
   const count = result.approximateNumberOfMessagesToMove;
   return `Redrive of the ${queue} dead letters started${count === undefined ? '' : ` (${count} to move)`}: ${result.status ?? 'running'}.`;
 }
@@ -89,7 +85,7 @@ async function render(): Promise<void> {
   }
   if (section === 'dead-letters') {
     showView('dead-letters', 'Dead letters · Webhook gateway console', quiet);
-    const reload = () => run(() => renderDeadLetters(byId('dead-letters'), api, href, { redrive, available: ['inbound'] }, () => followUp()), 'the dead-letter queues');
+    const reload = () => run(() => renderDeadLetters(byId('dead-letters'), api, href, { redrive, available: ['inbound', 'outbound'] }, () => followUp()), 'the dead-letter queues');
     current = { view: 'dead-letters', reload };
     return reload();
   }
