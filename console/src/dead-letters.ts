@@ -37,7 +37,7 @@ export interface Redrive {
 }
 
 export async function renderDeadLetters(container: HTMLElement, api: Api, href: DeadLetterHrefs, redrive: Redrive, reload: () => void): Promise<void> {
-  const views = await Promise.all(QUEUES.map((entry) => api.get<DeadLetterQueueView>(`/dlq/${entry.queue}`)));
+  const views = await Promise.all(QUEUES.map((entry) => api.get<DeadLetterQueueView>(`/dlq/${entry.queue}/messages`)));
   container.replaceChildren(
     ...QUEUES.map((entry, index) => {
       const view = views[index]!;

@@ -1,6 +1,7 @@
 /**
- * Management API routes for the dead-letter queues (inbound and outbound): a look into either
- * (depth, oldest age and a sample of what it holds, read without taking anything from it), and a
+ * Management API routes for the dead-letter queues (inbound and outbound): their depth, a look
+ * into either (`/messages`: depth, oldest age and a sample of what it holds, read without taking
+ * anything from it; each look is a receive, so it has a route of its own), and a
  * redrive that SQS performs itself (a message move task): `POST` starts it and answers at once
  * with the task, `GET` reports its progress.
  *
@@ -45,6 +46,10 @@ export function registerDeadLetterRoutes(router: Router, deps: DeadLetterRoutesD
     .add('GET', '/api/v1/dlq', async () => jsonResponse(200, { depth: await queueDepth(deps.sqs, deps.queues.inbound.deadLetterQueueUrl) }))
     .add('POST', '/api/v1/dlq/redrive', (request) => redrive(request, 'inbound'))
     .add('GET', '/api/v1/dlq/:queue', async ({ params }) => {
+      const [queue, pair] = queueNamed(deps, params.queue);
+      return jsonResponse(200, { queue, depth: await queueDepth(deps.sqs, pair.deadLetterQueueUrl) });
+    })
+    .add('GET', '/api/v1/dlq/:queue/messages', async ({ params }) => {
       const [queue, pair] = queueNamed(deps, params.queue);
       const peek = await peekQueue(deps.sqs, pair.deadLetterQueueUrl, { sample: 10, ...(deps.now ? { now: deps.now() } : {}) });
       return jsonResponse(200, { queue, ...peek });

@@ -367,17 +367,17 @@ describe('API contract (openapi.yaml)', () => {
     });
 
     it('looks into both dead-letter queues without taking anything out', async () => {
-      const inbound = await api('GET', '/api/v1/dlq/{queue}', { params: { queue: 'inbound' } });
+      const inbound = await api('GET', '/api/v1/dlq/{queue}/messages', { params: { queue: 'inbound' } });
       expect(inbound.body).toEqual({ queue: 'inbound', visible: 0, inFlight: 0, depth: 0, sample: [] });
       await h.clients.sqs.send(new SendMessageCommand({ QueueUrl: h.resources.outbound.deadLetterQueueUrl, MessageBody: JSON.stringify({ kind: 'dispatch', messageId: 'msg_dead' }) }));
-      const outbound = await api('GET', '/api/v1/dlq/{queue}', { params: { queue: 'outbound' } });
+      const outbound = await api('GET', '/api/v1/dlq/{queue}/messages', { params: { queue: 'outbound' } });
       expect(outbound.status).toBe(200);
       expect(outbound.body).toMatchObject({ queue: 'outbound', depth: 1, sample: [expect.objectContaining({ body: { kind: 'dispatch', messageId: 'msg_dead' }, receiveCount: 1 })] });
       expect(outbound.body.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
       // Still there, and visible again at once (a redrive could move it): a second look samples it again.
-      const again = await api('GET', '/api/v1/dlq/{queue}', { params: { queue: 'outbound' } });
+      const again = await api('GET', '/api/v1/dlq/{queue}/messages', { params: { queue: 'outbound' } });
       expect(again.body).toMatchObject({ depth: 1, sample: [expect.objectContaining({ messageId: outbound.body.sample[0].messageId, receiveCount: 2 })] });
-      expect((await api('GET', '/api/v1/dlq/{queue}', { params: { queue: 'elsewhere' } })).status).toBe(404);
+      expect((await api('GET', '/api/v1/dlq/{queue}/messages', { params: { queue: 'elsewhere' } })).status).toBe(404);
     });
 
     it('evaluates a filter and a transform against a sample payload, and reports their errors as results', async () => {
