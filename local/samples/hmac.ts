@@ -1,13 +1,15 @@
-/** A generic HMAC source: signed with `node:crypto` following the source's own options. */
-import { createHmac } from 'node:crypto';
+/** A generic HMAC source: signed with the gateway's own `hmacSignature` following the source's options. */
 import type { HmacOptions } from '../../shared/config/schema';
+import { isObject } from '../../shared/json';
+import { hmacSignature } from '../../shared/signatures/hmac';
 import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, randomText, iso, json } from './support';
 
 /**
  * A sample for a generic HMAC source, following its options: the id and type go where
  * `eventId` / `eventType` say (a header, or a JSON path of the body), the timestamp in its
- * header or as the `timestamp.key` entry of a `keyValue` signature header, and the HMAC is
- * computed over `signedContent` with `{timestamp}`, `{id}` and `{body}` substituted in one pass.
+ * header or as the `timestamp.key` entry of a `keyValue` signature header, and the signature is
+ * the one the gateway ships (`hmacSignature`: `signedContent` with `{timestamp}`, `{id}` and
+ * `{body}` filled in), not a second implementation of it. The tests check it independently.
  * Without an `eventType` location the body still carries a `type`, but the gateway reports
  * `unknown`, and so does the sample.
  */
@@ -24,11 +26,7 @@ function sign(options: HmacOptions, secret: string, sample: Sample): SampleWebho
   document.data ??= { object: 'order', id: `ord_${randomText(14)}`, amount: 4200, currency: 'usd', status: 'paid' };
   const body = json(document);
 
-  const mac = createHmac(options.algorithm, secret);
-  for (const part of options.signedContent.split(/(\{body\}|\{timestamp\}|\{id\})/)) {
-    mac.update(part === '{body}' ? body : part === '{timestamp}' ? timestamp : part === '{id}' ? eventId : part);
-  }
-  const signature = options.signaturePrefix + mac.digest(options.encoding);
+  const signature = hmacSignature(options, secret, { body, timestamp, id: eventId });
 
   if (options.signatureFormat === 'keyValue') {
     const entries = options.timestamp && 'key' in options.timestamp ? [`${options.timestamp.key}=${timestamp}`] : [];
@@ -64,7 +62,7 @@ function placeAt(path: string, value: unknown, document: Record<string, unknown>
   let node = document;
   for (const key of keys.slice(0, -1)) {
     const next = Object.hasOwn(node, key) ? node[key] : undefined;
-    if (next && typeof next === 'object' && !Array.isArray(next)) node = next as Record<string, unknown>;
+    if (isObject(next)) node = next;
     else {
       const created: Record<string, unknown> = {};
       define(node, key, created);

@@ -2,7 +2,9 @@
  * Realistic sample webhooks for every provider, signed exactly as the provider signs them: with
  * the provider's own library where it has a signer (Stripe, GitHub's Octokit, Standard Webhooks,
  * Twilio, WorkOS, HubSpot), with `node:crypto` per the provider's documentation otherwise (the
- * tests check those against the provider's verifier where it ships one). One file per provider,
+ * tests check those against the provider's verifier where it ships one), and with the gateway's
+ * own signer where it ships one (the generic HMAC's `hmacSignature`): no sample re-implements a
+ * signer of ours. One file per provider,
  * loaded only when used, so `npm run send` pays for one provider's library at most; used by
  * `npm run send` and by the tests.
  *

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import type { GatewayConfig } from '../config/schema';
-import { NotFoundError, ValidationError } from '../errors';
+import { NotFoundError } from '../errors';
 import type { EventQueue } from '../inbound/event-queue';
 import type { EventStore, InboundEvent } from '../inbound/event-store';
 import { findSource } from '../inbound/receive';
@@ -12,6 +12,7 @@ import { loadBody } from '../inbound/webhook-event';
 import type { PayloadStore } from '../store/payload-store';
 import { jsonResponse } from '../http/responses';
 import type { Router } from '../http/router';
+import { validated } from '../http/validation';
 
 export interface InboundEventRoutesDeps {
   readonly config: GatewayConfig;
@@ -93,12 +94,7 @@ export function registerInboundEventRoutes(router: Router, deps: InboundEventRou
     })
     .add('GET', '/api/v1/sources/:source/events', async ({ params, query }) => {
       const source = findSource(deps.config, params.source!);
-      const parsed = listQuery.safeParse(query);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ValidationError(`${issue?.path.join('.') || 'query'}: ${issue?.message ?? 'invalid'}`);
-      }
-      const { status, since, limit, cursor } = parsed.data;
+      const { status, since, limit, cursor } = validated(listQuery, query, 'query');
       const page = await deps.store.list(source.name, {
         limit,
         ...(status ? { status } : {}),

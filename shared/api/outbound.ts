@@ -11,10 +11,12 @@ import type { OutboundSettings } from '../config/schema';
 import { ForbiddenError, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors';
 import { jsonResponse, type HttpResponse } from '../http/responses';
 import type { ApiRequest, Router } from '../http/router';
+import { validated } from '../http/validation';
 import type { EndpointStore } from '../outbound/endpoint-store';
 import type { MessageStore } from '../outbound/message-store';
 import type { Delivery, Endpoint, Message } from '../outbound/model';
-import { EVENT_TYPE, publishRequestSchema, type OutboundQueue } from '../outbound/outbound-queue';
+import { EVENT_TYPE, isEventTypePattern } from '../event-types';
+import { publishRequestSchema, type OutboundQueue } from '../outbound/outbound-queue';
 import { publishMessage, type PublishDeps } from '../outbound/publish';
 import { liveSecrets, loadPayload } from '../outbound/deliver';
 import { checkExpression, ExpressionError, shapePayload } from '../outbound/routing';
@@ -40,9 +42,7 @@ export interface OutboundRoutesDeps {
 /** How long the previous secret keeps signing after a rotation. */
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-const eventTypePattern = z
-  .string()
-  .refine((value) => value === '*' || EVENT_TYPE.test(value.endsWith('.*') ? value.slice(0, -2) : value), 'an event type, a "prefix.*" wildcard, or "*"');
+const eventTypePattern = z.string().refine(isEventTypePattern, 'an event type, a "prefix.*" wildcard, or "*"');
 const expression = z.string().min(1).max(4096);
 const scheme = z.enum(['standard', 'x-webhook', 'x-wss']);
 
@@ -308,9 +308,7 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
       return jsonResponse(202, { ...messageView(message), duplicate: !created });
     }),
     route('GET', '/messages', true, async ({ query }, scope) => {
-      const parsed = listMessagesQuery.safeParse(query);
-      if (!parsed.success) throw new ValidationError(`${parsed.error.issues[0]?.path.join('.') || 'query'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      const { endpointId, status, since, limit, cursor } = parsed.data;
+      const { endpointId, status, since, limit, cursor } = validated(listMessagesQuery, query, 'query');
       if (endpointId) {
         if (scope.tenantId !== undefined) await requireEndpoint(endpointId, scope);
         const page = await deps.messages.listEndpointDeliveries(endpointId, {

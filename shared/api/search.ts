@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import type { GatewayConfig } from '../config/schema';
-import { ValidationError } from '../errors';
+import { validated } from '../http/validation';
 import type { EventStore } from '../inbound/event-store';
 import { jsonResponse } from '../http/responses';
 import type { EndpointStore } from '../outbound/endpoint-store';
@@ -32,9 +32,7 @@ export function searchRoutes(deps: SearchDeps): ScopedRoute[] {
       path: '/search',
       portal: true,
       handler: async ({ query }, scope) => {
-        const parsed = searchQuery.safeParse(query);
-        if (!parsed.success) throw new ValidationError(`${parsed.error.issues[0]?.path.join('.') || 'query'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-        const q = parsed.data.q;
+        const { q } = validated(searchQuery, query, 'query');
         const needle = q.toLowerCase();
         const [events, message, endpoints] = await Promise.all([
           scope.tenantId === undefined ? Promise.all(deps.config.sources.map((source) => deps.events.get(source.name, q))) : Promise.resolve([]),

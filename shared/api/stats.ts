@@ -4,7 +4,7 @@
  * logged, and the answer says so (`statusLog: false`) with empty series.
  */
 import * as z from 'zod';
-import { ValidationError } from '../errors';
+import { validated } from '../http/validation';
 import { jsonResponse } from '../http/responses';
 import type { Router } from '../http/router';
 import { buildStats, emptyRollup, trafficStats, windowBuckets, WINDOWS, type TrafficStatsDeps } from '../status/stats';
@@ -22,10 +22,8 @@ const statsQuery = z.strictObject({ window: z.enum(Object.keys(WINDOWS) as [keyo
 
 export function registerStatsRoutes(router: Router, deps: StatsRoutesDeps): Router {
   return router.add('GET', '/api/v1/stats', async ({ query }) => {
-    const parsed = statsQuery.safeParse(query);
-    if (!parsed.success) throw new ValidationError(`${parsed.error.issues[0]?.path.join('.') || 'query'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const { window } = validated(statsQuery, query, 'query');
     const now = deps.now?.() ?? new Date();
-    const { window } = parsed.data;
     const stats = deps.statusLog
       ? await trafficStats(deps.stats, window, now, deps.sources)
       : buildStats(window, now, windowBuckets(window, now).map(() => emptyRollup()), deps.sources);

@@ -91,19 +91,39 @@ export const hmacOptionsSchema = z.strictObject({
   eventType: valueLocation.optional(),
 }).superRefine((options, ctx) => {
   // Inconsistent options would only fail at the first request; refuse them at load.
-  if (options.signedContent.includes('{timestamp}') && !options.timestamp) {
-    ctx.addIssue({ code: 'custom', path: ['signedContent'], message: '{timestamp} is signed but no timestamp is configured' });
+  for (const problem of hmacOptionProblems(options)) ctx.addIssue({ code: 'custom', ...problem });
+});
+
+/** The parts of the hmac options that must agree with each other. */
+interface HmacConsistency {
+  readonly signedContent: string;
+  readonly signatureFormat: string;
+  readonly timestamp?: { readonly header: string } | { readonly key: string } | { readonly jsonPath: string } | undefined;
+  readonly eventId: object;
+}
+
+/**
+ * What makes hmac options inconsistent: `{timestamp}` signed without a timestamp, `{id}` signed
+ * without an id header, a timestamp `key` outside a `keyValue` header, a timestamp read from the
+ * body signed again. Checked when the config is loaded and again when a provider is built.
+ */
+export function hmacOptionProblems(options: HmacConsistency): Array<{ path: string[]; message: string }> {
+  const problems: Array<{ path: string[]; message: string }> = [];
+  const { timestamp } = options;
+  if (options.signedContent.includes('{timestamp}') && !timestamp) {
+    problems.push({ path: ['signedContent'], message: '{timestamp} is signed but no timestamp is configured' });
   }
   if (options.signedContent.includes('{id}') && !('header' in options.eventId)) {
-    ctx.addIssue({ code: 'custom', path: ['signedContent'], message: '{id} is signed, so eventId must come from a header' });
+    problems.push({ path: ['signedContent'], message: '{id} is signed, so eventId must come from a header' });
   }
-  if (options.timestamp && 'key' in options.timestamp && options.signatureFormat !== 'keyValue') {
-    ctx.addIssue({ code: 'custom', path: ['timestamp', 'key'], message: 'a timestamp key needs signatureFormat "keyValue"' });
+  if (timestamp && 'key' in timestamp && options.signatureFormat !== 'keyValue') {
+    problems.push({ path: ['timestamp', 'key'], message: 'a timestamp key needs signatureFormat "keyValue"' });
   }
-  if (options.timestamp && 'jsonPath' in options.timestamp && options.signedContent.includes('{timestamp}')) {
-    ctx.addIssue({ code: 'custom', path: ['signedContent'], message: 'a timestamp read from the body is signed with it; {timestamp} cannot be signed separately' });
+  if (timestamp && 'jsonPath' in timestamp && options.signedContent.includes('{timestamp}')) {
+    problems.push({ path: ['signedContent'], message: 'a timestamp read from the body is signed with it; {timestamp} cannot be signed separately' });
   }
-});
+  return problems;
+}
 
 export type HmacOptions = z.infer<typeof hmacOptionsSchema>;
 /** A preset or config value before defaults are applied. */

@@ -3,6 +3,7 @@
  * Runs on the raw document before the schema, at synth, at local start and at cold start, so a
  * config that would switch verification off never deploys.
  */
+import { isObject } from '../json';
 
 export interface SecurityReview {
   /** Refusals: the config must not be used. */
@@ -70,8 +71,4 @@ function secretLikeKeys(value: Record<string, unknown>, prefix = ''): string[] {
     else if (isObject(child)) found.push(...secretLikeKeys(child, path));
   }
   return found;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,6 +8,7 @@ import type * as z from 'zod';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from '../errors';
 import { lowerCaseHeaders, rawBody } from './api-gateway';
 import { errorResponse, type HttpResponse } from './responses';
+import { validated } from './validation';
 
 export interface ApiRequest {
   readonly method: string;
@@ -101,13 +102,7 @@ function toApiRequest(event: APIGatewayProxyEventV2, method: string, path: strin
       } catch {
         throw new ValidationError('the body is not valid JSON', 'invalid_json');
       }
-      const result = schema.safeParse(document);
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        const where = issue?.path.length ? issue.path.join('.') : 'body';
-        throw new ValidationError(`${where}: ${issue?.message ?? 'invalid'}`);
-      }
-      return result.data;
+      return validated(schema, document, 'body');
     },
   };
 }

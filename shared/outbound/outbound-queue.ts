@@ -8,8 +8,7 @@
  */
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-
-export const EVENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
+import { EVENT_TYPE } from '../event-types';
 
 export const publishRequestSchema = z.strictObject({
   kind: z.literal('publish').optional(),

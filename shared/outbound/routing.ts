@@ -5,12 +5,13 @@
  */
 import jsonata from 'jsonata';
 import { ValidationError } from '../errors';
+import { matchesEventType } from '../event-types';
 import type { Endpoint } from './model';
 
 /** `eventTypes` empty means every type; `a.*` matches `a.b` and `a.b.c`; `*` matches all. */
 export function subscribesTo(eventTypes: readonly string[], eventType: string): boolean {
   if (eventTypes.length === 0) return true;
-  return eventTypes.some((pattern) => pattern === eventType || pattern === '*' || (pattern.endsWith('.*') && eventType.startsWith(pattern.slice(0, -1))));
+  return eventTypes.some((pattern) => matchesEventType(pattern, eventType));
 }
 
 /** Enabled endpoints of the message's tenant (or of no tenant, for a message without one) subscribed to its type. */

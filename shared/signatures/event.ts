@@ -4,14 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { MalformedEventError } from '../errors';
+import { isObject, type JsonObject } from '../json';
 import type { Identified, SignedRequest } from './types';
+
+export { isObject, type JsonObject };
 
 /** Longest event id accepted as a dedupe key. */
 export const MAX_EVENT_ID_LENGTH = 512;
 /** The type of an event whose provider names none where expected (never a reason to refuse it). */
 export const UNKNOWN_EVENT_TYPE = 'unknown';
-
-export type JsonObject = Readonly<Record<string, unknown>>;
 
 /** The body as a JSON object, or `undefined` when it is not one. */
 export function tryJsonObject(body: Buffer): JsonObject | undefined {
@@ -42,10 +43,6 @@ export function jsonArrayBody(request: SignedRequest, provider: string): JsonObj
   const events = objectArray(parsed);
   if (!events) throw new MalformedEventError(`${provider} event body is not a JSON array of events`);
   return events;
-}
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The value at a dot-separated path of own properties (`data.object.id`), or `undefined`. */

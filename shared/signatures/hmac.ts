@@ -26,7 +26,7 @@
  * (`eventId`, `eventType`; joined values may be numbers); a missing type is `unknown`.
  * Shipped presets over this engine: shared/signatures/presets.ts.
  */
-import type { HmacOptions } from '../config/schema';
+import { hmacOptionProblems, type HmacOptions } from '../config/schema';
 import { SignatureError } from '../errors';
 import { hmac, requireMatch, requireSecrets, requireWithinTolerance } from './compare';
 import { eventType, identified, jsonBody, requireEventId, tryJsonObject, valueAt, type JsonObject } from './event';
@@ -36,21 +36,24 @@ import type { Provider } from './types';
 type Location = HmacOptions['eventId'];
 type Segment = '{body}' | '{timestamp}' | '{id}' | { readonly literal: string };
 
+/** What `signedContent` is filled with: the raw body, the timestamp exactly as sent, the event id. */
+export interface SignedValues {
+  readonly body: Uint8Array;
+  readonly timestamp?: string;
+  readonly id?: string;
+}
+
 /**
- * A provider for `options`. Throws (at configuration time, not per request) when
- * `signedContent` names `{timestamp}` without a timestamp or `{id}` without an id header, or
- * when the timestamp is a `key` of a header that is not `keyValue`.
+ * A provider for `options`. Throws (at configuration time, not per request) when the options
+ * are inconsistent (`hmacOptionProblems`: `{timestamp}` signed without a timestamp or with one
+ * read from the body, `{id}` without an id header, a timestamp `key` outside a `keyValue` header).
  */
 export function createHmacProvider(options: HmacOptions): Provider {
+  const [problem] = hmacOptionProblems(options);
+  if (problem) throw new Error(`hmac.${problem.path.join('.')}: ${problem.message}`);
   const segments = parseTemplate(options.signedContent);
   const idHeader = 'header' in options.eventId ? options.eventId.header : undefined;
   const stamp = options.timestamp;
-  if (segments.includes('{timestamp}') && !stamp) throw new Error('hmac.signedContent uses {timestamp} but hmac.timestamp is not set');
-  if (segments.includes('{id}') && !idHeader) throw new Error('hmac.signedContent uses {id}, which needs hmac.eventId to be a header');
-  if (stamp && 'key' in stamp && options.signatureFormat !== 'keyValue') {
-    throw new Error('hmac.timestamp.key needs hmac.signatureFormat "keyValue"');
-  }
-  if (stamp && 'jsonPath' in stamp && segments.includes('{timestamp}')) throw new Error('hmac.timestamp.jsonPath is signed with the body; {timestamp} cannot be signed');
 
   return {
     verify(request, context) {
@@ -69,10 +72,8 @@ export function createHmacProvider(options: HmacOptions): Provider {
       if (segments.includes('{id}') && id === undefined) throw new SignatureError('malformed_signature');
 
       const signatures = decodeSignatures(items, options.signaturePrefix, options.encoding);
-      const parts = segments.map((segment) =>
-        segment === '{body}' ? request.body : segment === '{timestamp}' ? (ts ?? '') : segment === '{id}' ? (id ?? '') : segment.literal,
-      );
-      requireMatch(signatures, secrets.map((secret) => hmac(options.algorithm, secret, ...parts)));
+      const values = { body: request.body, ...(ts === undefined ? {} : { timestamp: ts }), ...(id === undefined ? {} : { id }) };
+      requireMatch(signatures, secrets.map((secret) => macOf(segments, options.algorithm, secret, values)));
       if (timestamp !== undefined) requireWithinTolerance(timestamp, context);
     },
 
@@ -102,6 +103,24 @@ function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return undefined;
+}
+
+/**
+ * The signature a sender puts in the header for one secret: `signaturePrefix` + the encoded
+ * HMAC of `signedContent` filled with `values`. The verifier computes the same MAC.
+ *
+ * @example
+ * hmacSignature(options, secret, { body, timestamp: '1700000000' }); // 'sha256=…' with signaturePrefix 'sha256='
+ */
+export function hmacSignature(options: Pick<HmacOptions, 'algorithm' | 'encoding' | 'signaturePrefix' | 'signedContent'>, secret: string, values: SignedValues): string {
+  return options.signaturePrefix + macOf(parseTemplate(options.signedContent), options.algorithm, secret, values).toString(options.encoding);
+}
+
+function macOf(segments: readonly Segment[], algorithm: HmacOptions['algorithm'], secret: string, values: SignedValues): Buffer {
+  const parts = segments.map((segment) =>
+    segment === '{body}' ? values.body : segment === '{timestamp}' ? (values.timestamp ?? '') : segment === '{id}' ? (values.id ?? '') : segment.literal,
+  );
+  return hmac(algorithm, secret, ...parts);
 }
 
 /** `'{timestamp}.{body}'` → `['{timestamp}', { literal: '.' }, '{body}']`. */

@@ -1,5 +1,6 @@
 /** Opaque pagination cursors: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. */
 import { ValidationError } from '../errors';
+import { isObject } from '../json';
 
 export function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
@@ -8,7 +9,7 @@ export function encodeCursor(key: Record<string, unknown>): string {
 export function decodeCursor(cursor: string): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+    if (isObject(key)) return key;
   } catch {
     // fall through
   }

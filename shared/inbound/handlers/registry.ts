@@ -3,6 +3,7 @@
  * once per event (a crash mid-handler means a retry), so they must be idempotent and must not
  * assume order: use `context.entities.applyIfNewer` for state that events overwrite.
  */
+import { matchSpecificity } from '../../event-types';
 import type { EntityStateStore } from '../entity-state';
 import type { WebhookEvent } from '../webhook-event';
 
@@ -44,16 +45,9 @@ export class HandlerRegistry {
     let best: { score: number; handler: EventHandler } | undefined;
     for (const registration of this.registrations) {
       if (registration.source !== source) continue;
-      const score = matchScore(registration.type, eventType);
+      const score = matchSpecificity(registration.type, eventType);
       if (score > (best?.score ?? -1)) best = { score, handler: registration.handler };
     }
     return best?.handler;
   }
-}
-
-function matchScore(pattern: string, eventType: string): number {
-  if (pattern === eventType) return Number.MAX_SAFE_INTEGER;
-  if (pattern === '*') return 0;
-  if (pattern.endsWith('.*') && eventType.startsWith(pattern.slice(0, -1))) return pattern.length;
-  return -1;
 }
