@@ -17,7 +17,6 @@ import { SqsEventSource } from '../local/sqs-event-source';
 import { EndpointStore } from '../shared/outbound/endpoint-store';
 import { UndiciSender } from '../shared/outbound/http-sender';
 import { MessageStore } from '../shared/outbound/message-store';
-import { SqsOutboundQueue } from '../shared/outbound/outbound-queue';
 import { relayInboundEvent } from '../shared/outbound/relay';
 import { generateEndpointSecret } from '../shared/outbound/signing';
 import { deliveryStatusChange } from '../shared/status/changes';
@@ -27,6 +26,7 @@ import type { BenchEnvironment } from './environment';
 import { githubEvent } from './http-sample';
 import type { MeterReading } from './meter';
 import { round } from './stats';
+import { SqsQueue } from '../shared/queue/sqs-queue';
 
 export interface FlowCount {
   /** AWS calls per unit (event or delivery), by service.operation. */
@@ -96,7 +96,7 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
   const endpoints = new EndpointStore(clients.documents, resources.tableName);
   const messages = new MessageStore(clients.documents, resources.tableName);
   const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
-  const outboundQueue = new SqsOutboundQueue(clients.sqs, resources.outbound.queueUrl);
+  const outboundQueue = new SqsQueue(clients.sqs, resources.outbound.queueUrl);
   const relay = { messages, payloads, queue: outboundQueue, settings: config.outbound, listEndpoints: cachedEndpoints(() => endpoints.listAll(), 5) };
   const process = { ...env.processDeps(resources), afterHandled: async (event: Parameters<typeof relayInboundEvent>[1]) => void (await relayInboundEvent(relay, event)) };
   let invocations = 0;

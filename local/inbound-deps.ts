@@ -5,7 +5,6 @@
  */
 import type { GatewayConfig } from '../shared/config/schema';
 import { EntityStateStore } from '../shared/inbound/entity-state';
-import { SqsEventQueue } from '../shared/inbound/event-queue';
 import { EventStore } from '../shared/inbound/event-store';
 import { DynamoHandshakeSecretStore } from '../shared/inbound/handshake-secrets';
 import { createHandlerRegistry } from '../shared/inbound/handlers';
@@ -15,6 +14,7 @@ import { EnvSecretSource, secretEnvName } from '../shared/inbound/secrets';
 import { S3PayloadStore } from '../shared/store/payload-store';
 import type { LocalClients } from './clients';
 import type { LocalResources } from './resources';
+import { SqsQueue } from '../shared/queue/sqs-queue';
 
 export function inboundDeps(
   clients: LocalClients,
@@ -30,7 +30,7 @@ export function inboundDeps(
       config,
       secrets: new EnvSecretSource(env),
       store,
-      queue: new SqsEventQueue(clients.sqs, resources.inbound.queueUrl),
+      queue: new SqsQueue(clients.sqs, resources.inbound.queueUrl),
       payloads,
       handshakeSecrets: new DynamoHandshakeSecretStore(clients.documents, resources.tableName),
     },
@@ -39,7 +39,7 @@ export function inboundDeps(
       payloads,
       entities: new EntityStateStore(clients.documents, resources.tableName),
       handlers: createHandlerRegistry(),
-      deadLetters: new SqsEventQueue(clients.sqs, resources.inbound.deadLetterQueueUrl),
+      deadLetters: new SqsQueue(clients.sqs, resources.inbound.deadLetterQueueUrl),
       maxReceiveCount: config.inbound.maxReceiveCount,
       leaseMs: processingLeaseMs(config.inbound.processorTimeoutSeconds),
     },

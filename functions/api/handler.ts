@@ -13,15 +13,14 @@ import { portalKeys } from '../../shared/api/portal-token';
 import { registerApiRoutes } from '../../shared/api/routes';
 import { EndpointStore } from '../../shared/outbound/endpoint-store';
 import { MessageStore } from '../../shared/outbound/message-store';
-import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
 import { S3PayloadStore } from '../../shared/store/payload-store';
-import { SqsEventQueue } from '../../shared/inbound/event-queue';
 import { EventStore } from '../../shared/inbound/event-store';
 import type { HttpResponse } from '../../shared/http/responses';
 import { Router } from '../../shared/http/router';
 import { DynamoRollupStore } from '../../shared/status/rollup-store';
 import { StatusLog } from '../../shared/status/status-log';
 import { allowPrivateTargets, createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
+import { SqsQueue } from '../../shared/queue/sqs-queue';
 
 const logger = new Logger({ serviceName: 'api' });
 const documents = createDocumentClient();
@@ -62,7 +61,7 @@ export function apiRouter(): Router {
     registerApiRoutes(router, {
       config,
       events: store,
-      eventQueue: new SqsEventQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')),
+      eventQueue: new SqsQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')),
       payloads,
       deadLetters: {
         sqs,
@@ -75,7 +74,7 @@ export function apiRouter(): Router {
         endpoints: new EndpointStore(documents, table),
         messages: new MessageStore(documents, table),
         payloads,
-        queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
+        queue: new SqsQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
         settings: config.outbound,
         allowPrivateTargets: allowPrivateTargets(),
       },

@@ -12,7 +12,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { attemptDelivery } from '../../shared/outbound/deliver';
 import { dispatchMessage, type DispatchDeps } from '../../shared/outbound/dispatch';
 import type { Message } from '../../shared/outbound/model';
-import { outboundWorkSchema, SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
+import { outboundWorkSchema } from '../../shared/outbound/outbound-queue';
 import { publishMessage, type PublishDeps } from '../../shared/outbound/publish';
 import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
 import { outboundQueueSettings } from '../../shared/queue/settings';
@@ -23,6 +23,7 @@ import { createStatusReporter } from '../status-reporter';
 import { createDeliveryDeps } from '../delivery-environment';
 import { cachedEndpoints } from '../endpoint-cache';
 import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
+import { SqsQueue } from '../../shared/queue/sqs-queue';
 
 const logger = new Logger({ serviceName: 'dispatcher' });
 // Every figure under {service} (alarms, dashboard), attempts also by outcome: functions/metrics.ts.
@@ -54,7 +55,7 @@ export function dispatcherDeps(): DispatcherDeps {
       publish: {
         messages: delivery.messages,
         payloads: delivery.payloads,
-        queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
+        queue: new SqsQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
         settings: config.outbound,
       },
     };

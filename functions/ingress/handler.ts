@@ -10,7 +10,6 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { DependencyError, SignatureError } from '../../shared/errors';
 import { signedRequest } from '../../shared/http/api-gateway';
 import { errorResponse, jsonResponse, statusFor, type HttpResponse } from '../../shared/http/responses';
-import { SqsEventQueue } from '../../shared/inbound/event-queue';
 import { EventStore } from '../../shared/inbound/event-store';
 import { DynamoHandshakeSecretStore } from '../../shared/inbound/handshake-secrets';
 import { findSource, receiveWebhook, type ReceiveDeps } from '../../shared/inbound/receive';
@@ -21,6 +20,7 @@ import { eventStatusChange } from '../../shared/status/changes';
 import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
 import { GatewayMetrics } from '../metrics';
 import { createStatusReporter, type StatusReporter } from '../status-reporter';
+import { SqsQueue } from '../../shared/queue/sqs-queue';
 
 const logger = new Logger({ serviceName: 'ingress' });
 // Every figure under {service} (alarms, dashboard) and {service, source} (drill-down): functions/metrics.ts.
@@ -56,7 +56,7 @@ export function ingressDeps(): ReceiveDeps {
     config: gatewayConfig(),
     secrets: createSecretSource(),
     store: new EventStore(documents, requiredEnv('WEBHOOKS_TABLE')),
-    queue: new SqsEventQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')),
+    queue: new SqsQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')),
     payloads: new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET')),
     handshakeSecrets: new DynamoHandshakeSecretStore(documents, requiredEnv('WEBHOOKS_TABLE')),
   };

@@ -8,12 +8,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { EntityStateStore } from '../../shared/inbound/entity-state';
-import { queuedEventSchema, SqsEventQueue } from '../../shared/inbound/event-queue';
+import { queuedEventSchema } from '../../shared/inbound/event-queue';
 import { EventStore } from '../../shared/inbound/event-store';
 import { createHandlerRegistry } from '../../shared/inbound/handlers';
 import { EventBusyError, HandlerFailedError, processingLeaseMs, processQueuedEvent, type ProcessDeps } from '../../shared/inbound/process';
 import { MessageStore } from '../../shared/outbound/message-store';
-import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
 import { EndpointStore } from '../../shared/outbound/endpoint-store';
 import { relayInboundEvent, type RelayDeps } from '../../shared/outbound/relay';
 import { cachedEndpoints } from '../endpoint-cache';
@@ -23,6 +22,7 @@ import { eventStatusChange } from '../../shared/status/changes';
 import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
 import { count, GatewayMetrics, milliseconds } from '../metrics';
 import { createStatusReporter, type StatusReporter } from '../status-reporter';
+import { SqsQueue } from '../../shared/queue/sqs-queue';
 
 const logger = new Logger({ serviceName: 'processor' });
 // Every figure under {service} (alarms, dashboard) and {service, source} (drill-down): functions/metrics.ts.
@@ -50,7 +50,7 @@ export function processorDeps(): ProcessDeps {
       ? {
           messages: new MessageStore(documents, table),
           payloads,
-          queue: new SqsOutboundQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
+          queue: new SqsQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
           settings: config.outbound,
           listEndpoints: cachedEndpoints(() => endpoints.listAll(), Number(process.env.ENDPOINT_CACHE_SECONDS ?? 0)),
         }
@@ -60,7 +60,7 @@ export function processorDeps(): ProcessDeps {
       payloads,
       entities: new EntityStateStore(documents, table),
       handlers: createHandlerRegistry(),
-      deadLetters: new SqsEventQueue(sqs, requiredEnv('INBOUND_DLQ_URL')),
+      deadLetters: new SqsQueue(sqs, requiredEnv('INBOUND_DLQ_URL')),
       maxReceiveCount: config.inbound.maxReceiveCount,
       leaseMs: processingLeaseMs(config.inbound.processorTimeoutSeconds),
       ...(relay ? { afterHandled: async (event: WebhookEvent) => void (await relayInboundEvent(relay, event)) } : {}),

@@ -2,8 +2,8 @@
  * The queue between ingress and processor. A queued message is only a reference to the event
  * record (which holds the body), so it stays far below SQS's size limit whatever the body size.
  */
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
+import type { Queue } from '../queue/queue';
 
 /** The message body on the inbound queue. */
 export const queuedEventSchema = z.strictObject({
@@ -14,18 +14,5 @@ export const queuedEventSchema = z.strictObject({
 });
 export type QueuedEvent = z.infer<typeof queuedEventSchema>;
 
-export interface EventQueue {
-  send(message: QueuedEvent): Promise<void>;
-}
-
-/** Sends to an SQS queue. */
-export class SqsEventQueue implements EventQueue {
-  constructor(
-    private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  async send(message: QueuedEvent): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
-  }
-}
+/** Where ingress sends a reference to each recorded event (and the processor its dead letters). */
+export type EventQueue = Queue<QueuedEvent>;

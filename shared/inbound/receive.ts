@@ -12,6 +12,7 @@ import { DependencyError, EventInFlightError, ForbiddenError, MethodNotAllowedEr
 import { providerFor } from '../signatures';
 import type { HandshakeResponse, HandshakeSecretStore, Provider, SignedRequest } from '../signatures/types';
 import type { PayloadStore } from '../store/payload-store';
+import { epochSeconds, expiresAfter } from '../store/ttl';
 import type { EventQueue } from './event-queue';
 import type { EventStore, InboundEvent, StoredBody } from './event-store';
 import type { SecretSource } from './secrets';
@@ -126,7 +127,7 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
       body,
       ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
     },
-    { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS, expiresAt: Math.floor(nowMs / 1000) + deps.config.inbound.retentionDays * 86_400 },
+    { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS, expiresAt: expiresAfter(now, { days: deps.config.inbound.retentionDays }) },
   ));
 
   const accepted = { kind: 'accepted', source, eventId, eventType, ...acknowledgement } as const;
@@ -188,7 +189,7 @@ async function answerHandshake(deps: ReceiveDeps, provider: Provider, source: So
   return provider.handshake(request, {
     secrets,
     sourceName: source.name,
-    nowSeconds: Math.floor(now.getTime() / 1000),
+    nowSeconds: epochSeconds(now),
     toleranceSeconds: source.toleranceSeconds,
     now,
     ...(deps.handshakeSecrets ? { handshakeSecrets: wrapStore(deps.handshakeSecrets) } : {}),
@@ -206,7 +207,7 @@ function wrapStore(store: HandshakeSecretStore): HandshakeSecretStore {
 /** Verifies the request and returns the context it verified under (identify needs it too). */
 async function verifySignature(deps: ReceiveDeps, provider: Provider, source: SourceConfig, request: SignedRequest, now: Date) {
   const secretSource = deps.secrets;
-  const context = { nowSeconds: Math.floor(now.getTime() / 1000), toleranceSeconds: source.toleranceSeconds };
+  const context = { nowSeconds: epochSeconds(now), toleranceSeconds: source.toleranceSeconds };
   const handshakeSecrets = async () =>
     provider.verifiesWithHandshakeSecrets && deps.handshakeSecrets ? await wrapStore(deps.handshakeSecrets).secretsFor(source.name) : [];
   const secrets = [...(await secretSource.secretsFor(source.name)), ...(await handshakeSecrets())];

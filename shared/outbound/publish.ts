@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { OutboundSettings } from '../config/schema';
 import { DependencyError } from '../errors';
 import type { PayloadStore } from '../store/payload-store';
+import { expiresAfter } from '../store/ttl';
 import type { MessageStore } from './message-store';
 import type { Message } from './model';
 import type { OutboundQueue } from './outbound-queue';
@@ -74,7 +75,7 @@ export async function publishMessage(deps: PublishDeps, input: PublishInput): Pr
     ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     ...(input.endpointId ? { endpointId: input.endpointId } : {}),
   };
-  const created = await deps.messages.putMessage(message, Math.floor(now.getTime() / 1000) + deps.settings.retentionDays * 86_400);
+  const created = await deps.messages.putMessage(message, expiresAfter(now, { days: deps.settings.retentionDays }));
   const stored = created ? message : ((await deps.messages.getMessage(id)) ?? message);
   await enqueue(deps, stored);
   return { message: stored, created };

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../store/table';
+import { expiresAfter } from '../store/ttl';
 import type { StatusChangeType } from './change-types';
 
 export type { StatusChangeType } from './change-types';
@@ -51,7 +52,7 @@ export class StatusLog {
           type: change.type,
           data: change.data,
           at,
-          [TABLE.timeToLiveAttribute]: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
+          [TABLE.timeToLiveAttribute]: expiresAfter(now, { seconds: RETENTION_SECONDS }),
         },
       }),
     );

@@ -10,7 +10,7 @@ import type { ConsolePages } from '../../shared/api/console';
 import type { ApiDeps } from '../../shared/api/routes';
 import { registerApiRoutes } from '../../shared/api/routes';
 import { Router } from '../../shared/http/router';
-import { SqsEventQueue } from '../../shared/inbound/event-queue';
+import { SqsQueue } from '../../shared/queue/sqs-queue';
 import { DynamoRollupStore } from '../../shared/status/rollup-store';
 import { StatusLog } from '../../shared/status/status-log';
 import type { Harness } from './harness';
@@ -33,7 +33,7 @@ export function createApiRouter(h: Harness, o: OutboundHarness, overrides: Parti
   const deps: ApiDeps = {
     config,
     events: h.store,
-    eventQueue: new SqsEventQueue(clients.sqs, resources.inbound.queueUrl),
+    eventQueue: new SqsQueue(clients.sqs, resources.inbound.queueUrl),
     payloads: o.publish.payloads,
     deadLetters: { sqs: clients.sqs, queues: { inbound: resources.inbound, outbound: resources.outbound } },
     outbound: {

@@ -18,12 +18,12 @@ import type { DeliveryEvent } from '../../shared/outbound/deliver';
 import { EndpointStore } from '../../shared/outbound/endpoint-store';
 import { UndiciSender } from '../../shared/outbound/http-sender';
 import { MessageStore } from '../../shared/outbound/message-store';
-import { SqsOutboundQueue } from '../../shared/outbound/outbound-queue';
 import type { PublishDeps } from '../../shared/outbound/publish';
 import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
 import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
 import { S3PayloadStore } from '../../shared/store/payload-store';
 import type { Harness } from './harness';
+import { SqsQueue } from '../../shared/queue/sqs-queue';
 
 export interface OutboundHarness {
   readonly deps: DispatcherDeps;
@@ -44,7 +44,7 @@ export async function createOutboundHarness(
   const endpoints = new EndpointStore(clients.documents, resources.tableName);
   const messages = new MessageStore(clients.documents, resources.tableName);
   const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
-  const queue = new SqsOutboundQueue(clients.sqs, resources.outbound.queueUrl);
+  const queue = new SqsQueue(clients.sqs, resources.outbound.queueUrl);
   const events: DeliveryEvent[] = [];
   const allowPrivateTargets = options.allowPrivateTargets ?? true;
   const sender = new UndiciSender({ allowPrivateTargets });
