@@ -27,6 +27,7 @@ export interface BenchEnvironment {
   resources(): Promise<LocalResources>;
   receiveDeps(resources: LocalResources): ReceiveDeps;
   processDeps(resources: LocalResources): ProcessDeps;
+  stores(resources: LocalResources): ReturnType<typeof inboundDeps>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +58,7 @@ export async function benchEnvironment(): Promise<BenchEnvironment> {
     resources: () => createLocalResources(clients, config, { prefix: `b${randomBytes(4).toString('hex')}` }),
     receiveDeps: (resources) => inboundDeps(clients, resources, config, secrets).receive,
     processDeps: (resources) => inboundDeps(clients, resources, config, secrets).process,
+    stores: (resources) => inboundDeps(clients, resources, config, secrets),
     async stop() {
       dynamodb.destroy();
       sqsClient.destroy();

@@ -14,14 +14,18 @@ import { handleBatch } from '../functions/processor/handler';
 import { cachedEndpoints } from '../functions/endpoint-cache';
 import { lambdaContext } from '../local/lambda-context';
 import { SqsEventSource } from '../local/sqs-event-source';
-import { EndpointStore } from '../shared/outbound/endpoint-store';
 import { UndiciSender } from '../shared/outbound/http-sender';
-import { MessageStore } from '../shared/outbound/message-store';
 import { relayInboundEvent } from '../shared/outbound/relay';
 import { generateEndpointSecret } from '../shared/outbound/signing';
 import { deliveryStatusChange } from '../shared/status/changes';
-import { StatusLog, type StatusChange } from '../shared/status/status-log';
+import type { StatusChange } from '../shared/status/status-log';
+import { DynamoDbStatusLog } from '../shared/store/dynamodb/status-log';
+import { DynamoDbDeliveryStore } from '../shared/store/dynamodb/delivery-store';
+import { DynamoDbEndpointStore } from '../shared/store/dynamodb/endpoint-store';
+import { DynamoDbMessageStore } from '../shared/store/dynamodb/message-store';
 import { S3PayloadStore } from '../shared/store/payload-store';
+import { dispatchMessage } from '../shared/outbound/dispatch';
+import { publishMessage } from '../shared/outbound/publish';
 import type { BenchEnvironment } from './environment';
 import { githubEvent } from './http-sample';
 import type { MeterReading } from './meter';
@@ -75,7 +79,7 @@ async function drain(source: SqsEventSource, done: () => Promise<boolean>, timeo
 export async function benchMetered(env: BenchEnvironment, options = { events: 200, duplicateRate: 0.05, bodyBytes: 2048, deliveries: 100 }): Promise<MeteredResult> {
   const resources = await env.resources();
   const { clients, meter, config } = env;
-  const log = new StatusLog(clients.documents, resources.tableName);
+  const log = new DynamoDbStatusLog(clients.documents, resources.tableName);
   const report = async (change: StatusChange) => void (await log.append(change).catch(() => undefined));
   const source = config.sources.find((s) => s.provider === 'github')!;
   const events = await Promise.all(Array.from({ length: options.events }, () => githubEvent(source, env.secrets[source.name]!, options.bodyBytes)));
@@ -93,8 +97,9 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
   const ingress = perUnit(meter.reset(), events.length);
 
   // Inbound: the processor, through the event source mapping as configured (with relay on, no subscribers).
-  const endpoints = new EndpointStore(clients.documents, resources.tableName);
-  const messages = new MessageStore(clients.documents, resources.tableName);
+  const endpoints = new DynamoDbEndpointStore(clients.documents, resources.tableName);
+  const messages = new DynamoDbMessageStore(clients.documents, resources.tableName);
+  const deliveries = new DynamoDbDeliveryStore(clients.documents, resources.tableName);
   const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
   const outboundQueue = new SqsQueue(clients.sqs, resources.outbound.queueUrl);
   const relay = { messages, payloads, queue: outboundQueue, settings: config.outbound, listEndpoints: cachedEndpoints(() => endpoints.listAll(), 5) };
@@ -102,7 +107,7 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
   let invocations = 0;
   let processorMs = 0;
   let processed = 0;
-  const store = process.store;
+  const store = env.stores(resources).store;
   meter.reset();
   await drain(
     new SqsEventSource({
@@ -144,10 +149,10 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
   const deliveryDeps = {
     endpoints,
     messages,
+    deliveries,
     payloads,
     sender,
     settings: config.outbound,
-    schedule: config.outbound.retrySchedule,
     onEvent: async (event: Parameters<typeof deliveryStatusChange>[0]) => {
       const change = deliveryStatusChange(event);
       if (change) await report(change);
@@ -200,9 +205,14 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
   await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', () => resolve()));
   const failingAddress = failing.address();
   await endpoints.update('ep_bench', { url: `http://127.0.0.1:${typeof failingAddress === 'object' && failingAddress ? failingAddress.port : 0}/hook` }, new Date());
-  const page = await messages.listMessages({ limit: 20 });
-  const retryIds = page.messages.slice(0, 10).map((message) => message.id);
-  for (const id of retryIds) await messages.setDeliveryStatus(id, 'ep_bench', 'retrying', { now: new Date() });
+  // Ten deliveries whose first attempt failed (not metered), each waiting for its first scheduled retry.
+  const retries: Array<{ messageId: string; endpointId: string }> = [];
+  const failingFirst: DispatcherDeps = { ...dispatcher, scheduler: { start: async (_name, input) => void retries.push(input) } };
+  for (let i = 0; i < 10; i++) {
+    const { message } = await publishMessage({ ...dispatcher.publish, dispatch: async (m) => void (await dispatchMessage(failingFirst, m)) }, { eventType: 'invoice.overdue', payload: { id: `in_retry_${i}` } });
+    if (!retries.some((retry) => retry.messageId === message.id)) throw new Error('the first attempt was expected to fail and schedule a retry');
+  }
+  const retryIds = retries.map((retry) => retry.messageId);
   meter.reset();
   started = performance.now();
   for (const id of retryIds) await handleDeliver({ messageId: id, endpointId: 'ep_bench', waitSeconds: 0 }, deliveryDeps);

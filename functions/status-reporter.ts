@@ -5,14 +5,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GatewayConfig } from '../shared/config/schema';
-import { StatusLog, type StatusChange } from '../shared/status/status-log';
+import type { StatusChange } from '../shared/status/status-log';
+import { DynamoDbStatusLog } from '../shared/store/dynamodb/status-log';
 import { requiredEnv } from './environment';
 
 export type StatusReporter = (change: StatusChange) => Promise<void>;
 
 export function createStatusReporter(config: GatewayConfig, documents: DynamoDBDocumentClient, logger: Logger): StatusReporter {
   if (!config.operations.statusStream) return async () => undefined;
-  const log = new StatusLog(documents, requiredEnv('WEBHOOKS_TABLE'));
+  const log = new DynamoDbStatusLog(documents, requiredEnv('WEBHOOKS_TABLE'));
   return async (change) => {
     try {
       await log.append(change);

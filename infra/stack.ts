@@ -91,7 +91,7 @@ export class WebhookGatewayStack extends Stack {
     });
     this.api.role.addToPrincipalPolicy(
       new PolicyStatement({
-        // BatchWriteItem: the stats' rollups of closed minutes (shared/status/rollup-store.ts).
+        // BatchWriteItem: the stats' rollups of closed minutes (shared/store/dynamodb/rollup-store.ts).
         actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
         resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
       }),

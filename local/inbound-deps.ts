@@ -4,9 +4,11 @@
  * Lambda environment.
  */
 import type { GatewayConfig } from '../shared/config/schema';
-import { EntityStateStore } from '../shared/inbound/entity-state';
-import { EventStore } from '../shared/inbound/event-store';
-import { DynamoHandshakeSecretStore } from '../shared/inbound/handshake-secrets';
+import type { EntityStateStore } from '../shared/inbound/entity-state';
+import type { EventStore } from '../shared/inbound/event-store';
+import { DynamoDbEntityStateStore } from '../shared/store/dynamodb/entity-state-store';
+import { DynamoDbEventStore } from '../shared/store/dynamodb/event-store';
+import { DynamoDbHandshakeSecretStore } from '../shared/store/dynamodb/handshake-secret-store';
 import { createHandlerRegistry } from '../shared/inbound/handlers';
 import { processingLeaseMs, type ProcessDeps } from '../shared/inbound/process';
 import type { ReceiveDeps } from '../shared/inbound/receive';
@@ -21,23 +23,26 @@ export function inboundDeps(
   resources: LocalResources,
   config: GatewayConfig,
   secrets: Readonly<Record<string, string>>,
-): { receive: ReceiveDeps; process: ProcessDeps } {
-  const store = new EventStore(clients.documents, resources.tableName);
+): { store: EventStore; entities: EntityStateStore; receive: ReceiveDeps; process: ProcessDeps } {
+  const store = new DynamoDbEventStore(clients.documents, resources.tableName);
   const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
   const env = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [secretEnvName(name), value]));
+  const entities = new DynamoDbEntityStateStore(clients.documents, resources.tableName);
   return {
+    store,
+    entities,
     receive: {
       config,
       secrets: new EnvSecretSource(env),
       store,
       queue: new SqsQueue(clients.sqs, resources.inbound.queueUrl),
       payloads,
-      handshakeSecrets: new DynamoHandshakeSecretStore(clients.documents, resources.tableName),
+      handshakeSecrets: new DynamoDbHandshakeSecretStore(clients.documents, resources.tableName),
     },
     process: {
       store,
       payloads,
-      entities: new EntityStateStore(clients.documents, resources.tableName),
+      entities,
       handlers: createHandlerRegistry(),
       deadLetters: new SqsQueue(clients.sqs, resources.inbound.deadLetterQueueUrl),
       maxReceiveCount: config.inbound.maxReceiveCount,

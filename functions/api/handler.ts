@@ -11,14 +11,15 @@ import { readFileSync } from 'node:fs';
 import type { ConsolePages } from '../../shared/api/console';
 import { portalKeys } from '../../shared/api/portal-token';
 import { registerApiRoutes } from '../../shared/api/routes';
-import { EndpointStore } from '../../shared/outbound/endpoint-store';
-import { MessageStore } from '../../shared/outbound/message-store';
 import { S3PayloadStore } from '../../shared/store/payload-store';
-import { EventStore } from '../../shared/inbound/event-store';
+import { DynamoDbDeliveryStore } from '../../shared/store/dynamodb/delivery-store';
+import { DynamoDbEndpointStore } from '../../shared/store/dynamodb/endpoint-store';
+import { DynamoDbEventStore } from '../../shared/store/dynamodb/event-store';
+import { DynamoDbMessageStore } from '../../shared/store/dynamodb/message-store';
 import type { HttpResponse } from '../../shared/http/responses';
 import { Router } from '../../shared/http/router';
-import { DynamoRollupStore } from '../../shared/status/rollup-store';
-import { StatusLog } from '../../shared/status/status-log';
+import { DynamoDbRollupStore } from '../../shared/store/dynamodb/rollup-store';
+import { DynamoDbStatusLog } from '../../shared/store/dynamodb/status-log';
 import { allowPrivateTargets, createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
 import { SqsQueue } from '../../shared/queue/sqs-queue';
 
@@ -54,10 +55,10 @@ export function apiRouter(): Router {
   if (!router) {
     const config = gatewayConfig();
     const table = requiredEnv('WEBHOOKS_TABLE');
-    const store = new EventStore(documents, table);
+    const store = new DynamoDbEventStore(documents, table);
     router = new Router((error) => logger.error('request failed', { error: error as Error }));
     const payloads = new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET'));
-    const log = new StatusLog(documents, table);
+    const log = new DynamoDbStatusLog(documents, table);
     registerApiRoutes(router, {
       config,
       events: store,
@@ -71,14 +72,15 @@ export function apiRouter(): Router {
         },
       },
       outbound: {
-        endpoints: new EndpointStore(documents, table),
-        messages: new MessageStore(documents, table),
+        endpoints: new DynamoDbEndpointStore(documents, table),
+        messages: new DynamoDbMessageStore(documents, table),
+        deliveries: new DynamoDbDeliveryStore(documents, table),
         payloads,
         queue: new SqsQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
         settings: config.outbound,
         allowPrivateTargets: allowPrivateTargets(),
       },
-      stats: { readMinute: (minute) => log.readMinute(minute), rollups: new DynamoRollupStore(documents, table) },
+      stats: { readMinute: (minute) => log.readMinute(minute), rollups: new DynamoDbRollupStore(documents, table) },
       portalKeys: readPortalKeys,
       pages: consolePages,
     });

@@ -10,8 +10,8 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { DependencyError, SignatureError } from '../../shared/errors';
 import { signedRequest } from '../../shared/http/api-gateway';
 import { errorResponse, jsonResponse, statusFor, type HttpResponse } from '../../shared/http/responses';
-import { EventStore } from '../../shared/inbound/event-store';
-import { DynamoHandshakeSecretStore } from '../../shared/inbound/handshake-secrets';
+import { DynamoDbEventStore } from '../../shared/store/dynamodb/event-store';
+import { DynamoDbHandshakeSecretStore } from '../../shared/store/dynamodb/handshake-secret-store';
 import { findSource, receiveWebhook, type ReceiveDeps } from '../../shared/inbound/receive';
 import { EnvSecretSource, FetchedSecretSource, type SecretSource } from '../../shared/inbound/secrets';
 import type { HandshakeResponse } from '../../shared/signatures/types';
@@ -55,10 +55,10 @@ export function ingressDeps(): ReceiveDeps {
   deps ??= {
     config: gatewayConfig(),
     secrets: createSecretSource(),
-    store: new EventStore(documents, requiredEnv('WEBHOOKS_TABLE')),
+    store: new DynamoDbEventStore(documents, requiredEnv('WEBHOOKS_TABLE')),
     queue: new SqsQueue(sqs, requiredEnv('INBOUND_QUEUE_URL')),
     payloads: new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET')),
-    handshakeSecrets: new DynamoHandshakeSecretStore(documents, requiredEnv('WEBHOOKS_TABLE')),
+    handshakeSecrets: new DynamoDbHandshakeSecretStore(documents, requiredEnv('WEBHOOKS_TABLE')),
   };
   return deps;
 }

@@ -7,13 +7,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { EntityStateStore } from '../../shared/inbound/entity-state';
+import { DynamoDbEntityStateStore } from '../../shared/store/dynamodb/entity-state-store';
 import { queuedEventSchema } from '../../shared/inbound/event-queue';
-import { EventStore } from '../../shared/inbound/event-store';
+import { DynamoDbEndpointStore } from '../../shared/store/dynamodb/endpoint-store';
+import { DynamoDbEventStore } from '../../shared/store/dynamodb/event-store';
+import { DynamoDbMessageStore } from '../../shared/store/dynamodb/message-store';
 import { createHandlerRegistry } from '../../shared/inbound/handlers';
 import { EventBusyError, HandlerFailedError, processingLeaseMs, processQueuedEvent, type ProcessDeps } from '../../shared/inbound/process';
-import { MessageStore } from '../../shared/outbound/message-store';
-import { EndpointStore } from '../../shared/outbound/endpoint-store';
 import { relayInboundEvent, type RelayDeps } from '../../shared/outbound/relay';
 import { cachedEndpoints } from '../endpoint-cache';
 import type { WebhookEvent } from '../../shared/inbound/webhook-event';
@@ -45,10 +45,10 @@ export function processorDeps(): ProcessDeps {
     const config = gatewayConfig();
     const table = requiredEnv('WEBHOOKS_TABLE');
     const payloads = new S3PayloadStore(s3, requiredEnv('PAYLOAD_BUCKET'));
-    const endpoints = new EndpointStore(documents, table);
+    const endpoints = new DynamoDbEndpointStore(documents, table);
     const relay: RelayDeps | undefined = config.outbound.relayInbound
       ? {
-          messages: new MessageStore(documents, table),
+          messages: new DynamoDbMessageStore(documents, table),
           payloads,
           queue: new SqsQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
           settings: config.outbound,
@@ -56,9 +56,9 @@ export function processorDeps(): ProcessDeps {
         }
       : undefined;
     deps = {
-      store: new EventStore(documents, table),
+      store: new DynamoDbEventStore(documents, table),
       payloads,
-      entities: new EntityStateStore(documents, table),
+      entities: new DynamoDbEntityStateStore(documents, table),
       handlers: createHandlerRegistry(),
       deadLetters: new SqsQueue(sqs, requiredEnv('INBOUND_DLQ_URL')),
       maxReceiveCount: config.inbound.maxReceiveCount,

@@ -6,7 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Writable } from 'node:stream';
-import { StatusLog } from '../../shared/status/status-log';
+import { DynamoDbStatusLog } from '../../shared/store/dynamodb/status-log';
 import { SSE_HEADERS, streamStatus } from '../../shared/status/stream';
 import { createDocumentClient, requiredEnv } from '../environment';
 
@@ -18,10 +18,10 @@ declare const awslambda: {
 
 const logger = new Logger({ serviceName: 'stream' });
 const documents = createDocumentClient();
-let log: StatusLog | undefined;
+let log: DynamoDbStatusLog | undefined;
 
 export async function handleStream(event: APIGatewayProxyEventV2, output: Writable, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> {
-  log ??= new StatusLog(documents, requiredEnv('WEBHOOKS_TABLE'));
+  log ??= new DynamoDbStatusLog(documents, requiredEnv('WEBHOOKS_TABLE'));
   const stream = awslambda.HttpResponseStream.from(output, { statusCode: 200, headers: { ...SSE_HEADERS } });
   const controller = new AbortController();
   stream.on('close', () => controller.abort());

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { GatewayConfig } from '../config/schema';
 import { NotFoundError } from '../errors';
 import type { EventQueue } from '../inbound/event-queue';
-import type { EventStore, InboundEvent } from '../inbound/event-store';
+import type { EventQueries, InboundEvent } from '../inbound/event-store';
 import { findSource } from '../inbound/receive';
 import { loadBody } from '../inbound/webhook-event';
 import type { PayloadStore } from '../store/payload-store';
@@ -16,7 +16,7 @@ import { validated } from '../http/validation';
 
 export interface InboundEventRoutesDeps {
   readonly config: GatewayConfig;
-  readonly store: EventStore;
+  readonly store: EventQueries;
   /** Where a replayed event is queued for processing. */
   readonly queue: EventQueue;
   /** Where claim-checked bodies are (the payload bucket). */

@@ -13,14 +13,15 @@ import { jsonResponse, type HttpResponse } from '../http/responses';
 import type { ApiRequest, Router } from '../http/router';
 import { validated } from '../http/validation';
 import type { EndpointStore } from '../outbound/endpoint-store';
+import type { DeliveryStore } from '../outbound/delivery-store';
 import type { MessageStore } from '../outbound/message-store';
 import type { Delivery, Endpoint, Message } from '../outbound/model';
 import { EVENT_TYPE, isEventTypePattern } from '../event-types';
 import { publishRequestSchema, type OutboundQueue } from '../outbound/outbound-queue';
 import { publishMessage, type PublishDeps } from '../outbound/publish';
-import { liveSecrets, loadPayload } from '../outbound/deliver';
+import { loadPayload } from '../outbound/prepare';
 import { checkExpression, ExpressionError, shapePayload } from '../outbound/routing';
-import { generateEndpointSecret } from '../outbound/signing';
+import { generateEndpointSecret, liveSecrets } from '../outbound/signing';
 import { resolvePublicAddresses, validateTargetUrl } from '../outbound/ssrf';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import type { PayloadStore } from '../store/payload-store';
@@ -29,6 +30,7 @@ import { EVERY_TENANT, inScope, mountRoutes, type ScopedRoute, type TenantScope 
 export interface OutboundRoutesDeps {
   readonly endpoints: EndpointStore;
   readonly messages: MessageStore;
+  readonly deliveries: DeliveryStore;
   readonly payloads: PayloadStore;
   readonly queue: OutboundQueue;
   readonly settings: OutboundSettings;
@@ -279,7 +281,7 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
       const work: Array<{ kind: 'retry'; messageId: string; endpointId: string }> = [];
       let cursor: Record<string, unknown> | undefined;
       do {
-        const page = await deps.messages.listEndpointDeliveries(endpoint.id, { since: new Date(since).toISOString(), ...(cursor ? { cursor } : {}) });
+        const page = await deps.deliveries.listEndpointDeliveries(endpoint.id, { since: new Date(since).toISOString(), ...(cursor ? { cursor } : {}) });
         for (const delivery of page.deliveries) {
           if (delivery.status === 'failed' || delivery.status === 'exhausted') work.push({ kind: 'retry', messageId: delivery.messageId, endpointId: endpoint.id });
         }
@@ -311,7 +313,7 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
       const { endpointId, status, since, limit, cursor } = validated(listMessagesQuery, query, 'query');
       if (endpointId) {
         if (scope.tenantId !== undefined) await requireEndpoint(endpointId, scope);
-        const page = await deps.messages.listEndpointDeliveries(endpointId, {
+        const page = await deps.deliveries.listEndpointDeliveries(endpointId, {
           limit,
           ...(status ? { status } : {}),
           ...(since ? { since: new Date(since).toISOString() } : {}),
@@ -326,7 +328,7 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
     }),
     route('GET', '/messages/:id', true, async ({ params }, scope) => {
       const message = await requireScopedMessage(params.id!, scope);
-      const deliveries = (await deps.messages.listDeliveries(message.id)).filter((delivery) => inScope(scope, delivery.tenantId));
+      const deliveries = (await deps.deliveries.listDeliveries(message.id)).filter((delivery) => inScope(scope, delivery.tenantId));
       return jsonResponse(200, messageView(message, deliveries));
     }),
     route('GET', '/messages/:id/payload', true, async ({ params }, scope) => {
@@ -335,13 +337,13 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
     }),
     route('GET', '/messages/:id/attempts', true, async ({ params, query }, scope) => {
       const message = await requireScopedMessage(params.id!, scope);
-      const attempts = await deps.messages.listAttempts(message.id, query.endpointId);
+      const attempts = await deps.deliveries.listAttempts(message.id, query.endpointId);
       return jsonResponse(200, { attempts });
     }),
     route('POST', '/messages/:id/retry', true, async (request, scope) => {
       const body = request.json(retryBody);
       const message = await requireScopedMessage(request.params.id!, scope);
-      const deliveries = (await deps.messages.listDeliveries(message.id)).filter((delivery) => inScope(scope, delivery.tenantId));
+      const deliveries = (await deps.deliveries.listDeliveries(message.id)).filter((delivery) => inScope(scope, delivery.tenantId));
       const chosen = body?.endpointId ? deliveries.filter((d) => d.endpointId === body.endpointId) : deliveries.filter((d) => d.status !== 'succeeded');
       if (body?.endpointId && chosen.length === 0) throw new NotFoundError('this message has no delivery to that endpoint', 'delivery_not_found');
       await deps.queue.sendAll(chosen.map((d) => ({ kind: 'retry' as const, messageId: message.id, endpointId: d.endpointId })));
@@ -353,6 +355,12 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
 /** The operator's routes under `/api/v1`. */
 export function registerOutboundRoutes(router: Router, deps: OutboundRoutesDeps): Router {
   return mountRoutes(router, '/api/v1', outboundRoutes(deps), () => EVERY_TENANT);
+}
+
+async function requireEndpoint(endpoints: EndpointStore, id: string): Promise<Endpoint> {
+  const endpoint = await endpoints.get(id);
+  if (!endpoint) throw new NotFoundError('no endpoint with this id', 'endpoint_not_found');
+  return endpoint;
 }
 
 async function requireMessage(messages: MessageStore, id: string): Promise<Message> {

@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { GatewayError, MalformedEventError } from '../errors';
 import type { EntityStateStore } from './entity-state';
 import type { EventQueue, QueuedEvent } from './event-queue';
-import type { EventStore, InboundEvent } from './event-store';
+import type { EventProcessing, InboundEvent } from './event-store';
 import type { HandlerRegistry } from './handlers/registry';
 import { toWebhookEvent, type WebhookEvent } from './webhook-event';
 import type { PayloadStore } from '../store/payload-store';
 
 export interface ProcessDeps {
-  readonly store: EventStore;
+  readonly store: EventProcessing;
   readonly payloads: PayloadStore;
   readonly entities: EntityStateStore;
   readonly handlers: HandlerRegistry;

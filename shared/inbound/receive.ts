@@ -14,13 +14,13 @@ import type { HandshakeResponse, HandshakeSecretStore, Provider, SignedRequest }
 import type { PayloadStore } from '../store/payload-store';
 import { epochSeconds, expiresAfter } from '../store/ttl';
 import type { EventQueue } from './event-queue';
-import type { EventStore, InboundEvent, StoredBody } from './event-store';
+import type { EventIntake, InboundEvent, StoredBody } from './event-store';
 import type { SecretSource } from './secrets';
 
 export interface ReceiveDeps {
   readonly config: GatewayConfig;
   readonly secrets: SecretSource;
-  readonly store: EventStore;
+  readonly store: EventIntake;
   readonly queue: EventQueue;
   readonly payloads: PayloadStore;
   readonly now?: () => Date;

@@ -1,13 +1,16 @@
 /**
- * Fan-out: a message goes to every enabled endpoint of its tenant subscribed to its type (and
- * passing the endpoint's filter). Each delivery gets its first attempt at once; only a delivery
- * whose first attempt fails starts a Step Functions retry execution. Safe to repeat: a delivery
- * is created (with its first attempt claimed) by one dispatch only, and an execution name can be
- * started once.
+ * Fan-out: a message goes to every enabled endpoint of its tenant subscribed to its type and
+ * passing the endpoint's filter. The message is read and its payload loaded once; each
+ * endpoint's filter and transform are evaluated once; each delivery is created with its first
+ * attempt claimed and that attempt is made at once; only a delivery whose first attempt fails
+ * starts a Step Functions retry execution. Safe to repeat: a delivery is created by one dispatch
+ * only, and an execution name can be started once.
  */
-import type { DeliveryDeps } from './deliver';
-import { attemptDelivery, loadPayload, type AttemptResult } from './deliver';
+import { expiresAfter } from '../store/ttl';
+import { sendAttempt, type DeliveryDeps } from './deliver';
 import type { Delivery, Endpoint, Message } from './model';
+import { loadPayload, type PreparedAttempt } from './prepare';
+import { recordRefusal, type AttemptResult } from './record';
 import type { RetryScheduler } from './retry-scheduler';
 import { retryExecutionName } from './retry-state-machine';
 import { ExpressionError, matchingEndpoints, shapePayload } from './routing';
@@ -32,33 +35,41 @@ export interface DispatchSummary {
   readonly results: ReadonlyArray<{ readonly endpointId: string; readonly result: DispatchResult }>;
 }
 
+/** What an endpoint receives of a message: its shaped payload, or why it cannot be shaped. */
+type Shaped = { readonly kind: 'payload'; readonly payload: unknown } | { readonly kind: 'error'; readonly reason: string };
+
+const FIRST_ATTEMPT_FROM = ['pending'] as const;
+
 /** Dispatches a message by id, or one the caller has just stored (no read back). */
 export async function dispatchMessage(deps: DispatchDeps, messageOrId: string | Message): Promise<DispatchSummary | undefined> {
   const message = typeof messageOrId === 'string' ? await deps.messages.getMessage(messageOrId) : messageOrId;
   if (!message) return undefined;
-  const messageId = message.id;
   const payload = await loadPayload(message, deps.payloads);
   // A message addressed to one endpoint (a test send) goes there only, read afresh rather than
   // from the cached list, so a test of an endpoint created a moment ago reaches it.
   const candidates = message.endpointId
     ? [await deps.endpoints.get(message.endpointId)].filter((endpoint): endpoint is Endpoint => endpoint?.enabled === true)
     : matchingEndpoints(await deps.listEndpoints(), message);
-
   const results = await mapLimited(candidates, deps.concurrency ?? 16, async (endpoint) => {
-    if (endpoint.filter) {
-      try {
-        if (!(await shapePayload({ filter: endpoint.filter }, payload))) return { endpointId: endpoint.id, result: { outcome: 'filtered' as const } };
-      } catch (error) {
-        // A filter failing at run time is recorded on the delivery by the attempt below.
-        if (!(error instanceof ExpressionError)) throw error;
-      }
-    }
-    return { endpointId: endpoint.id, result: await deliverFirst(deps, message, endpoint, payload) };
+    const shaped = await shape(endpoint, payload);
+    return { endpointId: endpoint.id, result: shaped ? await deliverFirst(deps, message, endpoint, shaped) : ({ outcome: 'filtered' } as const) };
   });
-  return { messageId, results };
+  return { messageId: message.id, results };
 }
 
-async function deliverFirst(deps: DispatchDeps, message: Message, endpoint: Endpoint, payload: unknown): Promise<AttemptResult> {
+/** The endpoint's filter and transform, evaluated once: `undefined` when the filter excludes the message. */
+async function shape(endpoint: Endpoint, payload: unknown): Promise<Shaped | undefined> {
+  try {
+    const shaped = await shapePayload(endpoint, payload);
+    return shaped && { kind: 'payload', payload: shaped.payload };
+  } catch (error) {
+    // A filter or transform failing at run time fails the delivery (recorded on it), without retries.
+    if (error instanceof ExpressionError) return { kind: 'error', reason: error.message };
+    throw error;
+  }
+}
+
+async function deliverFirst(deps: DispatchDeps, message: Message, endpoint: Endpoint, shaped: Shaped): Promise<AttemptResult> {
   const now = deps.now?.() ?? new Date();
   const fresh: Delivery = {
     messageId: message.id,
@@ -70,26 +81,39 @@ async function deliverFirst(deps: DispatchDeps, message: Message, endpoint: Endp
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  const { delivery, created } = await deps.messages.ensureDelivery(fresh, Math.floor(now.getTime() / 1000) + deps.settings.retentionDays * 86_400);
-  const preloaded = { delivery, endpoint, message, payload };
-  let result: AttemptResult;
-  if (created) {
-    result = await attemptDelivery(deps, { messageId: message.id, endpointId: endpoint.id, trigger: 'scheduled', from: ['pending'], claimed: 1, preloaded });
-  } else if (delivery.status === 'retrying' && delivery.attempts === 1) {
-    // An earlier dispatch made the first attempt but may have died before starting the schedule.
-    const waitSeconds = delivery.nextAttemptAt ? Math.max(0, Math.ceil((Date.parse(delivery.nextAttemptAt) - now.getTime()) / 1000)) : 0;
-    result = { outcome: 'retry', attempt: 1, waitSeconds };
-  } else if (delivery.status === 'pending' && Date.parse(delivery.updatedAt) < now.getTime() - deps.staleAttemptSeconds * 1000) {
-    const attempt = await deps.messages.beginAttempt(message.id, endpoint.id, ['pending'], now, { onlyIfUpdatedAt: delivery.updatedAt });
-    if (attempt === undefined) return { outcome: 'skipped', status: delivery.status };
-    result = await attemptDelivery(deps, { messageId: message.id, endpointId: endpoint.id, trigger: 'scheduled', from: ['pending'], claimed: attempt, preloaded });
-  } else {
-    return { outcome: 'skipped', status: delivery.status };
-  }
-  if (result.outcome === 'retry') {
-    await deps.scheduler.start(retryExecutionName(message.id, endpoint.id), { messageId: message.id, endpointId: endpoint.id, waitSeconds: result.waitSeconds });
-  }
+  const { delivery, created } = await deps.deliveries.createDelivery(fresh, expiresAfter(now, { days: deps.settings.retentionDays }));
+  const attempt = created ? 1 : await resumableAttempt(deps, delivery, now);
+  if (typeof attempt !== 'number') return attempt;
+  const ref = { messageId: message.id, endpointId: endpoint.id };
+  const result =
+    shaped.kind === 'error'
+      ? await recordRefusal(deps, ref, { attempt, from: FIRST_ATTEMPT_FROM }, shaped.reason, now)
+      : await sendAttempt(deps, { delivery: ref, endpoint, trigger: 'scheduled', from: FIRST_ATTEMPT_FROM, payload: shaped.payload } satisfies PreparedAttempt, attempt);
+  if (result.outcome === 'retry') await startSchedule(deps, ref, result.waitSeconds);
   return result;
+}
+
+/**
+ * A delivery an earlier dispatch created: the number of a first attempt to make again (it was
+ * cut off), or the result to report without sending.
+ */
+async function resumableAttempt(deps: DispatchDeps, delivery: Delivery, now: Date): Promise<number | AttemptResult> {
+  const ref = { messageId: delivery.messageId, endpointId: delivery.endpointId };
+  if (delivery.status === 'retrying' && delivery.attempts === 1) {
+    // The first attempt was made, but the dispatcher may have died before starting the schedule.
+    const waitSeconds = delivery.nextAttemptAt ? Math.max(0, Math.ceil((Date.parse(delivery.nextAttemptAt) - now.getTime()) / 1000)) : 0;
+    await startSchedule(deps, ref, waitSeconds);
+    return { outcome: 'retry', attempt: 1, waitSeconds };
+  }
+  if (delivery.status === 'pending' && Date.parse(delivery.updatedAt) < now.getTime() - deps.staleAttemptSeconds * 1000) {
+    const attempt = await deps.deliveries.beginAttempt(ref, FIRST_ATTEMPT_FROM, now, { onlyIfUpdatedAt: delivery.updatedAt });
+    if (attempt !== undefined) return attempt;
+  }
+  return { outcome: 'skipped', status: delivery.status };
+}
+
+async function startSchedule(deps: DispatchDeps, ref: { messageId: string; endpointId: string }, waitSeconds: number): Promise<void> {
+  await deps.scheduler.start(retryExecutionName(ref.messageId, ref.endpointId), { ...ref, waitSeconds });
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {

@@ -37,16 +37,22 @@ export class ExpressionError extends Error {
 }
 
 /**
- * Applies the endpoint's filter and transform. Returns `undefined` when the filter excludes the
- * payload, else the payload to send.
+ * Applies the endpoint's filter, then its transform: `undefined` when the filter excludes the
+ * payload, else the payload to send. Throws `ExpressionError` when either fails at run time.
+ * The filter decides whether a delivery exists, so the fan-out calls this once per endpoint;
+ * later attempts of the delivery only transform (`transformPayload`).
  */
 export async function shapePayload(endpoint: Pick<Endpoint, 'filter' | 'transform'>, payload: unknown): Promise<{ payload: unknown } | undefined> {
   if (endpoint.filter) {
     const passes = await evaluate('filter', endpoint.filter, payload);
     if (!passes) return undefined;
   }
-  if (endpoint.transform) return { payload: await evaluate('transform', endpoint.transform, payload) };
-  return { payload };
+  return { payload: await transformPayload(endpoint, payload) };
+}
+
+/** The endpoint's transform of the payload (the payload itself without one). Throws `ExpressionError`. */
+export async function transformPayload(endpoint: Pick<Endpoint, 'transform'>, payload: unknown): Promise<unknown> {
+  return endpoint.transform ? evaluate('transform', endpoint.transform, payload) : payload;
 }
 
 async function evaluate(field: string, expression: string, payload: unknown): Promise<unknown> {

@@ -103,3 +103,44 @@ export function signatureHeaders(scheme: SignatureScheme, input: SignatureInput)
       };
   }
 }
+
+/** The current secret and any previous one still inside its rotation window. */
+export function liveSecrets(endpoint: { readonly secrets: ReadonlyArray<{ readonly secret: string; readonly expiresAt?: string }> }, at: Date): string[] {
+  return endpoint.secrets.filter((secret) => !secret.expiresAt || Date.parse(secret.expiresAt) > at.getTime()).map((secret) => secret.secret);
+}
+
+/** The exact request one attempt sends: the body's bytes and the headers that sign them. */
+export interface SignedDelivery {
+  readonly url: string;
+  readonly body: Buffer;
+  readonly headers: Record<string, string>;
+  /** When it was signed (the signed timestamp). */
+  readonly at: Date;
+}
+
+/**
+ * The sign stage: the payload as JSON bytes, signed under the endpoint's scheme with every live
+ * secret, at `at`; the endpoint's own headers first (none may be a signature header: refused
+ * when set).
+ *
+ * @example
+ * const request = signDelivery({ url, signatureScheme: 'standard', secrets }, 'msg_1', { id: 'in_1' }, new Date());
+ */
+export function signDelivery(
+  endpoint: {
+    readonly url: string;
+    readonly signatureScheme: SignatureScheme;
+    readonly secrets: ReadonlyArray<{ readonly secret: string; readonly expiresAt?: string }>;
+    readonly headers?: Readonly<Record<string, string>>;
+  },
+  messageId: string,
+  payload: unknown,
+  at: Date,
+): SignedDelivery {
+  const body = Buffer.from(JSON.stringify(payload ?? null), 'utf8');
+  const headers = {
+    ...endpoint.headers,
+    ...signatureHeaders(endpoint.signatureScheme, { messageId, timestamp: Math.floor(at.getTime() / 1000), body, secrets: liveSecrets(endpoint, at) }),
+  };
+  return { url: endpoint.url, body, headers, at };
+}

@@ -316,7 +316,7 @@ describe('API contract (openapi.yaml)', () => {
       expect(repeated.body).toMatchObject({ id: messageId, duplicate: true });
       expect((await api('POST', '/api/v1/messages', { body: { eventType: 'contract.created' } })).status).toBe(400);
 
-      await eventually(async () => (await o.messages.getDelivery(messageId, endpointId))?.status === 'succeeded', 20_000, 'the delivery to succeed');
+      await eventually(async () => (await o.deliveries.getDelivery(messageId, endpointId))?.status === 'succeeded', 20_000, 'the delivery to succeed');
     });
 
     it('lists messages, and one endpoint’s deliveries', async () => {

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleIngress } from '../../functions/ingress/handler';
-import { DynamoHandshakeSecretStore } from '../../shared/inbound/handshake-secrets';
+import { DynamoDbHandshakeSecretStore } from '../../shared/store/dynamodb/handshake-secret-store';
 import { createHarness, type Harness } from '../support/harness';
 import { httpEvent } from '../support/http-event';
 
@@ -16,9 +16,9 @@ beforeAll(async () => {
 });
 afterAll(() => h?.clients.dynamodb.destroy());
 
-const store = () => new DynamoHandshakeSecretStore(h.clients.documents, h.resources.tableName);
+const store = () => new DynamoDbHandshakeSecretStore(h.clients.documents, h.resources.tableName);
 
-describe('DynamoHandshakeSecretStore', () => {
+describe('DynamoDbHandshakeSecretStore', () => {
   it('keeps the first secret of a source, answers it again, and refuses another', async () => {
     expect(await store().establish('asana-a', 'first-secret', new Date())).toBe('established');
     expect(await store().establish('asana-a', 'first-secret', new Date())).toBe('unchanged');

@@ -27,7 +27,7 @@ import { LocalStepFunctions } from '../../local/step-functions';
 import { loadConfigFile } from '../../shared/config/load';
 import type { GatewayConfig } from '../../shared/config/schema';
 import { secretEnvName } from '../../shared/inbound/secrets';
-import { MessageStore } from '../../shared/outbound/message-store';
+import { DynamoDbDeliveryStore } from '../../shared/store/dynamodb/delivery-store';
 import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
 import { httpEvent } from '../support/http-event';
 import { eventually, Receiver } from '../support/receiver';
@@ -288,13 +288,13 @@ beforeAll(async () => {
     const response = await dispatcher(sqsEvent(work, resources.outbound.queueArn), lambdaContext('dispatcher', 60));
     expect(response.batchItemFailures).toEqual([]);
   });
-  const messages = new MessageStore(clients.documents, resources.tableName);
+  const deliveries = new DynamoDbDeliveryStore(clients.documents, resources.tableName);
   await path('exhausted (the retry schedule through Step Functions)', async () => {
-    await eventually(async () => (await messages.getDelivery(published['metrics.down']!, down))?.status === 'exhausted', 20_000, 'the delivery to /down to be exhausted');
+    await eventually(async () => (await deliveries.getDelivery(published['metrics.down']!, down))?.status === 'exhausted', 20_000, 'the delivery to /down to be exhausted');
   });
   await path('abandoned (RecordFailure)', async () => {
     const now = new Date().toISOString();
-    await messages.ensureDelivery({ messageId: published['metrics.down']!, endpointId: 'ep_stuck', eventType: 'metrics.down', status: 'retrying', attempts: 1, createdAt: now, updatedAt: now }, Math.floor(Date.now() / 1000) + 3600);
+    await deliveries.createDelivery({ messageId: published['metrics.down']!, endpointId: 'ep_stuck', eventType: 'metrics.down', status: 'retrying', attempts: 1, createdAt: now, updatedAt: now }, Math.floor(Date.now() / 1000) + 3600);
     const result = await deliver({ kind: 'abandon', messageId: published['metrics.down'], endpointId: 'ep_stuck', failure: { Error: 'States.Timeout' } }, lambdaContext('deliver', 30));
     expect(result).toEqual({ outcome: 'done', status: 'failed' });
   });

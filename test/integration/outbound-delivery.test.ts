@@ -53,7 +53,7 @@ async function publish(eventType: string, payload: unknown, extra: Record<string
 }
 
 async function delivery(messageId: string, endpointId: string): Promise<Delivery | undefined> {
-  return o.messages.getDelivery(messageId, endpointId);
+  return o.deliveries.getDelivery(messageId, endpointId);
 }
 
 async function settled(messageId: string, endpointId: string, timeoutMs = 20_000): Promise<Delivery> {

@@ -74,7 +74,7 @@ beforeAll(async () => {
   ids.messageA = (await operator('POST', '/api/v1/messages', { eventType: 'order.created', tenantId: 'tenant-a', payload: { order: 'A-1' } })).id;
   ids.messageB = (await operator('POST', '/api/v1/messages', { eventType: 'order.created', tenantId: 'tenant-b', payload: { order: 'B-1' } })).id;
   await eventually(async () => receiver.received('/tenant-a').length === 1 && receiver.received('/tenant-b').length === 1, 20_000, 'both deliveries');
-  await eventually(async () => (await o.messages.listAttempts(ids.messageB)).length === 1, 10_000, "B's attempt record");
+  await eventually(async () => (await o.deliveries.listAttempts(ids.messageB)).length === 1, 10_000, "B's attempt record");
 
   const link = await router.handle(httpEvent({ method: 'POST', path: '/api/v1/tenants/tenant-a/portal-link', headers: { 'content-type': 'application/json' }, body: '{"expiresInSeconds":3600}' }));
   tokenA = /#token=(.+)$/.exec(JSON.parse(link.body).url)![1]!;

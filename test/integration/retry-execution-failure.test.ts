@@ -53,7 +53,7 @@ async function retryingDelivery(): Promise<{ messageId: string; endpointId: stri
   const expires = Math.floor(Date.now() / 1000) + 3600;
   await o.endpoints.create(endpoint);
   await o.messages.putMessage(message, expires);
-  await o.messages.ensureDelivery(delivery, expires);
+  await o.deliveries.createDelivery(delivery, expires);
   return { messageId: message.id, endpointId: endpoint.id };
 }
 
@@ -80,7 +80,7 @@ describe('a retry execution that cannot go on', () => {
       }),
     ).rejects.toMatchObject({ cause: { name: 'DeliveryAbandoned' } });
 
-    const delivery = await o.messages.getDelivery(messageId, endpointId);
+    const delivery = await o.deliveries.getDelivery(messageId, endpointId);
     expect(delivery).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^retry execution gave up: TypeError.*the deliver function crashed/) });
     expect(delivery).not.toHaveProperty('nextAttemptAt');
     expect(o.events.slice(eventsBefore)).toContainEqual({ type: 'delivery.failed', messageId, endpointId, reason: delivery!.lastError });
@@ -91,17 +91,18 @@ describe('a retry execution that cannot go on', () => {
     await expect(execute({ messageId, endpointId, waitSeconds: 0 }, () => new Promise(() => undefined), 1)).rejects.toMatchObject({
       cause: { name: 'DeliveryAbandoned' },
     });
-    expect(await o.messages.getDelivery(messageId, endpointId)).toMatchObject({ status: 'failed', lastError: 'retry execution gave up: States.Timeout' });
+    expect(await o.deliveries.getDelivery(messageId, endpointId)).toMatchObject({ status: 'failed', lastError: 'retry execution gave up: States.Timeout' });
   }, 20_000);
 
   it('leaves alone a delivery that succeeded meanwhile (a manual retry)', async () => {
     const { messageId, endpointId } = await retryingDelivery();
-    await o.messages.setDeliveryStatus(messageId, endpointId, 'succeeded', { now: new Date(), lastStatusCode: 200 });
+    const attempt = await o.deliveries.beginAttempt({ messageId, endpointId }, ['retrying'], new Date());
+    await o.deliveries.succeed({ messageId, endpointId }, { attempt: attempt!, from: ['retrying'] }, { now: new Date(), statusCode: 200 });
     await expect(
       execute({ messageId, endpointId, waitSeconds: 0 }, async () => {
         throw new Error('boom');
       }),
     ).rejects.toMatchObject({ cause: { name: 'DeliveryAbandoned' } });
-    expect(await o.messages.getDelivery(messageId, endpointId)).toMatchObject({ status: 'succeeded' });
+    expect(await o.deliveries.getDelivery(messageId, endpointId)).toMatchObject({ status: 'succeeded' });
   });
 });

@@ -6,7 +6,8 @@
 import { createServer, request, type ClientRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatusLog, type StatusChange } from '../../shared/status/status-log';
+import type { StatusChange } from '../../shared/status/status-log';
+import { DynamoDbStatusLog } from '../../shared/store/dynamodb/status-log';
 import { SSE_HEADERS, streamStatus } from '../../shared/status/stream';
 import { createHarness } from '../support/harness';
 import { eventually } from '../support/receiver';
@@ -66,7 +67,7 @@ class SseConnection {
 }
 
 const harness = await createHarness();
-const log = new StatusLog(harness.clients.documents, harness.resources.tableName);
+const log = new DynamoDbStatusLog(harness.clients.documents, harness.resources.tableName);
 let server: Server;
 let url: string;
 /** Streams the server is serving right now; a disconnect must end its stream. */

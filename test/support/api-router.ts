@@ -11,8 +11,9 @@ import type { ApiDeps } from '../../shared/api/routes';
 import { registerApiRoutes } from '../../shared/api/routes';
 import { Router } from '../../shared/http/router';
 import { SqsQueue } from '../../shared/queue/sqs-queue';
-import { DynamoRollupStore } from '../../shared/status/rollup-store';
-import { StatusLog } from '../../shared/status/status-log';
+import { DynamoDbRollupStore } from '../../shared/store/dynamodb/rollup-store';
+import type { StatusLog } from '../../shared/status/status-log';
+import { DynamoDbStatusLog } from '../../shared/store/dynamodb/status-log';
 import type { Harness } from './harness';
 import type { OutboundHarness } from './outbound-harness';
 
@@ -28,7 +29,7 @@ let pages: ConsolePages | undefined;
 export function createApiRouter(h: Harness, o: OutboundHarness, overrides: Partial<ApiDeps> & { portalKey?: string } = {}): ApiUnderTest {
   const { clients, resources, config } = h;
   const portalKey = overrides.portalKey ?? randomBytes(32).toString('base64url');
-  const statusLog = new StatusLog(clients.documents, resources.tableName);
+  const statusLog = new DynamoDbStatusLog(clients.documents, resources.tableName);
   const { portalKey: _key, ...rest } = overrides;
   const deps: ApiDeps = {
     config,
@@ -39,12 +40,13 @@ export function createApiRouter(h: Harness, o: OutboundHarness, overrides: Parti
     outbound: {
       endpoints: o.endpoints,
       messages: o.messages,
+      deliveries: o.deliveries,
       payloads: o.publish.payloads,
       queue: o.publish.queue,
       settings: config.outbound,
       allowPrivateTargets: true,
     },
-    stats: { readMinute: (minute) => statusLog.readMinute(minute), rollups: new DynamoRollupStore(clients.documents, resources.tableName) },
+    stats: { readMinute: (minute) => statusLog.readMinute(minute), rollups: new DynamoDbRollupStore(clients.documents, resources.tableName) },
     portalKeys: async () => [portalKey],
     pages: () => (pages ??= buildConsolePages()),
     ...rest,

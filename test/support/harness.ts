@@ -7,8 +7,8 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '
 import { inject } from 'vitest';
 import { loadConfigFile } from '../../shared/config/load';
 import type { GatewayConfig } from '../../shared/config/schema';
-import { EntityStateStore } from '../../shared/inbound/entity-state';
-import { EventStore } from '../../shared/inbound/event-store';
+import type { EntityStateStore } from '../../shared/inbound/entity-state';
+import type { EventStore } from '../../shared/inbound/event-store';
 import type { HandlerRegistry } from '../../shared/inbound/handlers/registry';
 import type { ProcessDeps } from '../../shared/inbound/process';
 import type { ReceiveDeps } from '../../shared/inbound/receive';
@@ -52,7 +52,7 @@ export async function createHarness(options: { config?: GatewayConfig; secrets?:
   for (const [name, keys] of Object.entries(keyPairs)) signingKeys[name] = keys.privateKey;
   const secrets = options.secrets ?? Object.fromEntries(config.sources.map((source) => [source.name, keyPairs[source.name]?.publicKey ?? testSecretFor(source.provider)]));
   const deps = inboundDeps(clients, resources, config, secrets);
-  const { store, entities } = deps.process;
+  const { store, entities } = deps;
 
   return {
     config,

@@ -15,12 +15,16 @@ import { LocalStepFunctions } from '../../local/step-functions';
 import { registerOutboundRoutes } from '../../shared/api/outbound';
 import { Router } from '../../shared/http/router';
 import type { DeliveryEvent } from '../../shared/outbound/deliver';
-import { EndpointStore } from '../../shared/outbound/endpoint-store';
+import type { DeliveryStore } from '../../shared/outbound/delivery-store';
+import type { EndpointStore } from '../../shared/outbound/endpoint-store';
 import { UndiciSender } from '../../shared/outbound/http-sender';
-import { MessageStore } from '../../shared/outbound/message-store';
+import type { MessageStore } from '../../shared/outbound/message-store';
 import type { PublishDeps } from '../../shared/outbound/publish';
 import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
 import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
+import { DynamoDbDeliveryStore } from '../../shared/store/dynamodb/delivery-store';
+import { DynamoDbEndpointStore } from '../../shared/store/dynamodb/endpoint-store';
+import { DynamoDbMessageStore } from '../../shared/store/dynamodb/message-store';
 import { S3PayloadStore } from '../../shared/store/payload-store';
 import type { Harness } from './harness';
 import { SqsQueue } from '../../shared/queue/sqs-queue';
@@ -31,6 +35,7 @@ export interface OutboundHarness {
   readonly publish: PublishDeps;
   readonly endpoints: EndpointStore;
   readonly messages: MessageStore;
+  readonly deliveries: DeliveryStore;
   readonly stepFunctions: LocalStepFunctions;
   readonly events: DeliveryEvent[];
   stop(): Promise<void>;
@@ -41,8 +46,9 @@ export async function createOutboundHarness(
   options: { schedule?: number[]; allowPrivateTargets?: boolean; resolve?: Parameters<typeof registerOutboundRoutes>[1]['resolve'] } = {},
 ): Promise<OutboundHarness> {
   const { clients, resources, config } = h;
-  const endpoints = new EndpointStore(clients.documents, resources.tableName);
-  const messages = new MessageStore(clients.documents, resources.tableName);
+  const endpoints = new DynamoDbEndpointStore(clients.documents, resources.tableName);
+  const messages = new DynamoDbMessageStore(clients.documents, resources.tableName);
+  const deliveries = new DynamoDbDeliveryStore(clients.documents, resources.tableName);
   const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
   const queue = new SqsQueue(clients.sqs, resources.outbound.queueUrl);
   const events: DeliveryEvent[] = [];
@@ -61,10 +67,10 @@ export async function createOutboundHarness(
   deps = {
     endpoints,
     messages,
+    deliveries,
     payloads,
     sender,
-    settings: config.outbound,
-    schedule: options.schedule ?? [1, 1, 1],
+    settings: { ...config.outbound, retrySchedule: options.schedule ?? [1, 1, 1] },
     onEvent: (event) => {
       events.push(event);
     },
@@ -76,6 +82,7 @@ export async function createOutboundHarness(
   const router = registerOutboundRoutes(new Router(), {
     endpoints,
     messages,
+    deliveries,
     payloads,
     queue,
     settings: config.outbound,
@@ -98,6 +105,7 @@ export async function createOutboundHarness(
     publish,
     endpoints,
     messages,
+    deliveries,
     stepFunctions,
     events,
     async stop() {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judge, liveSecrets } from '../../../shared/outbound/deliver';
+import { judge } from '../../../shared/outbound/judge';
+import { liveSecrets } from '../../../shared/outbound/signing';
 import type { Endpoint } from '../../../shared/outbound/model';
 import { checkExpression, matchingEndpoints, shapePayload, subscribesTo } from '../../../shared/outbound/routing';
 

@@ -4,7 +4,7 @@
  * items are then read with one BatchGetItem; a status filter applies to the items of the page.
  */
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE } from './table';
+import { TABLE } from '../table';
 
 export interface IndexPage {
   readonly items: Record<string, unknown>[];

@@ -1,20 +1,21 @@
 /**
  * Secrets a provider hands over in a handshake (Asana's `X-Hook-Secret`), kept in the gateway's
- * table: item `HANDSHAKE#<source>` / `SECRET`, with no TTL (a lost secret would leave every later
- * event of the source unverifiable), encrypted at rest like the rest of the table. It is written
- * once, with a condition, so the first handshake of a source wins and nothing overwrites it; an
- * operator deletes the item to let a new webhook register (see the README).
+ * table: the DynamoDB adapter behind `HandshakeSecretStore` (shared/signatures/types.ts). Item
+ * `HANDSHAKE#<source>` / `SECRET`, with no TTL (a lost secret would leave every later event of the
+ * source unverifiable), encrypted at rest like the rest of the table. It is written once, with a
+ * condition, so the first handshake of a source wins and nothing overwrites it; an operator
+ * deletes the item to let a new webhook register (see the README).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { safeEqual, sha256 } from '../signatures/compare';
-import type { HandshakeSecretStore } from '../signatures/types';
+import { safeEqual, sha256 } from '../../signatures/compare';
+import type { HandshakeSecretStore } from '../../signatures/types';
+import { conditionalWrite } from './conditional-write';
 
 export function handshakeSecretKey(source: string): { pk: string; sk: string } {
   return { pk: `HANDSHAKE#${source}`, sk: 'SECRET' };
 }
 
-export class DynamoHandshakeSecretStore implements HandshakeSecretStore {
+export class DynamoDbHandshakeSecretStore implements HandshakeSecretStore {
   /** Found secrets, per source (a kept secret never changes, so it is safe to remember). */
   private readonly found = new Map<string, string>();
 
@@ -34,21 +35,20 @@ export class DynamoHandshakeSecretStore implements HandshakeSecretStore {
   }
 
   async establish(sourceName: string, secret: string, at: Date): Promise<'established' | 'unchanged' | 'conflict'> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...handshakeSecretKey(sourceName), secret, establishedAt: at.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+    const result = await conditionalWrite(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...handshakeSecretKey(sourceName), secret, establishedAt: at.toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (result.written) {
       this.found.set(sourceName, secret);
       return 'established';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      this.found.delete(sourceName);
-      const [kept] = await this.secretsFor(sourceName);
-      return kept !== undefined && safeEqual(sha256(kept), sha256(secret)) ? 'unchanged' : 'conflict';
     }
+    this.found.delete(sourceName);
+    const [kept] = await this.secretsFor(sourceName);
+    return kept !== undefined && safeEqual(sha256(kept), sha256(secret)) ? 'unchanged' : 'conflict';
   }
 }

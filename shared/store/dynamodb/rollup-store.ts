@@ -1,12 +1,13 @@
 /**
- * Rollups of the status log (shared/status/stats.ts) in the table: pk `STATS#<minute>` or
+ * Rollups of the status log in the table, the adapter behind `RollupStore` (shared/status/stats.ts): pk `STATS#<minute>` or
  * `STATS#<quarter start>+15`, sk `ROLLUP`, written (25 to a BatchWriteItem) once their span is
  * closed, and kept a little longer than the log itself.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGet } from '../store/index-query';
-import { TABLE } from '../store/table';
-import type { MinuteRollup, RollupStore } from './stats';
+import type { MinuteRollup, RollupStore } from '../../status/stats';
+import { TABLE } from '../table';
+import { expiresAfter } from '../ttl';
+import { batchGet } from './index-query';
 
 const KEEP_SECONDS = 25 * 3600;
 const SK = 'ROLLUP';
@@ -15,7 +16,7 @@ function rollupKey(minute: string): { pk: string; sk: string } {
   return { pk: `STATS#${minute}`, sk: SK };
 }
 
-export class DynamoRollupStore implements RollupStore {
+export class DynamoDbRollupStore implements RollupStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -40,7 +41,7 @@ export class DynamoRollupStore implements RollupStore {
             ...rollupKey(key),
             kind: 'status-rollup',
             rollup,
-            [TABLE.timeToLiveAttribute]: Math.floor(Date.parse(`${key.slice(0, 16)}:00Z`) / 1000) + KEEP_SECONDS,
+            [TABLE.timeToLiveAttribute]: expiresAfter(Date.parse(`${key.slice(0, 16)}:00Z`), { seconds: KEEP_SECONDS }),
           },
         },
       }));

@@ -1,0 +1,195 @@
+/**
+ * Inbound event records in DynamoDB: the adapter behind the `EventStore` port
+ * (shared/inbound/event-store.ts). Each transition is one conditional write; a refused condition
+ * is the transition's answer ("not now", "already done"), never an error.
+ *
+ * Item: pk `EVENT#<source>#<eventId>`, sk `EVENT`; index gsi1 `SOURCE#<source>` / `<receivedAt>#<eventId>`.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { EnqueueLease, EventStatus, EventStore, InboundEvent, LeaseResult, NewInboundEvent, PutResult, StoredBody } from '../../inbound/event-store';
+import { MAX_ERROR_LENGTH } from '../../inbound/event-store';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { TABLE } from '../table';
+import { conditionalWrite } from './conditional-write';
+import { queryIndex } from './index-query';
+
+function eventKey(source: string, eventId: string): { pk: string; sk: string } {
+  return { pk: `EVENT#${source}#${eventId}`, sk: 'EVENT' };
+}
+
+/**
+ * @example
+ * const store = new DynamoDbEventStore(documentClient, 'webhooks-table');
+ * const result = await store.putNew(event, { owner: requestId, nowMs, enqueueLeaseMs: 15_000, expiresAt });
+ */
+export class DynamoDbEventStore implements EventStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async putNew(event: NewInboundEvent, options: EnqueueLease & { readonly expiresAt: number }): Promise<PutResult> {
+    const item = {
+      ...eventKey(event.source, event.eventId),
+      gsi1pk: `SOURCE#${event.source}`,
+      gsi1sk: `${event.receivedAt}#${event.eventId}`,
+      kind: 'inbound-event',
+      source: event.source,
+      eventId: event.eventId,
+      eventType: event.eventType,
+      status: 'received' satisfies EventStatus,
+      receivedAt: event.receivedAt,
+      updatedAt: event.receivedAt,
+      headers: event.headers,
+      bodyBytes: event.bodyBytes,
+      ...bodyAttributes(event.body),
+      ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
+      attempts: 0,
+      enqueueOwner: options.owner,
+      enqueueLeaseUntil: options.nowMs + options.enqueueLeaseMs,
+      [TABLE.timeToLiveAttribute]: options.expiresAt,
+    };
+    const result = await conditionalWrite(
+      this.db,
+      new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+    );
+    if (result.written) return { created: true };
+    const existing = result.current ? toEvent(result.current) : await this.get(event.source, event.eventId);
+    if (!existing) throw new Error(`event ${event.source}/${event.eventId} exists but could not be read`);
+    return { created: false, existing };
+  }
+
+  claimEnqueue(source: string, eventId: string, lease: EnqueueLease): Promise<boolean> {
+    return this.transition(source, eventId, {
+      UpdateExpression: 'SET enqueueOwner = :owner, enqueueLeaseUntil = :until',
+      ConditionExpression: '#status = :received AND (attribute_not_exists(enqueueLeaseUntil) OR enqueueLeaseUntil < :now)',
+      ExpressionAttributeValues: { ':owner': lease.owner, ':until': lease.nowMs + lease.enqueueLeaseMs, ':now': lease.nowMs, ':received': 'received' },
+    });
+  }
+
+  async releaseEnqueue(source: string, eventId: string, owner: string): Promise<void> {
+    await this.transition(source, eventId, {
+      UpdateExpression: 'SET enqueueLeaseUntil = :zero',
+      ConditionExpression: '#status = :received AND enqueueOwner = :owner',
+      ExpressionAttributeValues: { ':zero': 0, ':owner': owner, ':received': 'received' },
+    });
+  }
+
+  async markQueued(source: string, eventId: string, now: Date): Promise<void> {
+    await this.transition(source, eventId, {
+      UpdateExpression: 'SET #status = :queued, updatedAt = :now REMOVE enqueueOwner, enqueueLeaseUntil',
+      ConditionExpression: '#status = :received',
+      ExpressionAttributeValues: { ':queued': 'queued', ':received': 'received', ':now': now.toISOString() },
+    });
+  }
+
+  async acquireLease(source: string, eventId: string, options: { owner: string; now: Date; leaseMs: number; replay?: boolean }): Promise<LeaseResult> {
+    const nowMs = options.now.getTime();
+    const leasable = options.replay ? '(:received, :queued, :failed, :processed)' : '(:received, :queued, :failed)';
+    const result = await conditionalWrite(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: eventKey(source, eventId),
+        UpdateExpression: 'SET #status = :processing, leaseOwner = :owner, leaseUntil = :until, updatedAt = :now ADD attempts :one',
+        ConditionExpression: `attribute_exists(pk) AND (#status IN ${leasable} OR (#status = :processing AND leaseUntil < :nowMs))`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':processing': 'processing',
+          ':received': 'received',
+          ':queued': 'queued',
+          ':failed': 'failed',
+          ...(options.replay ? { ':processed': 'processed' } : {}),
+          ':owner': options.owner,
+          ':until': nowMs + options.leaseMs,
+          ':nowMs': nowMs,
+          ':now': options.now.toISOString(),
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    if (result.written) return { acquired: true, event: toEvent(result.output.Attributes ?? {}) };
+    return { acquired: false, current: result.current ? toEvent(result.current) : undefined };
+  }
+
+  markProcessed(source: string, eventId: string, owner: string, now: Date): Promise<boolean> {
+    return this.transition(source, eventId, {
+      UpdateExpression: 'SET #status = :processed, processedAt = :now, updatedAt = :now REMOVE leaseOwner, leaseUntil, lastError',
+      ConditionExpression: '#status = :processing AND leaseOwner = :owner',
+      ExpressionAttributeValues: { ':processed': 'processed', ':processing': 'processing', ':owner': owner, ':now': now.toISOString() },
+    });
+  }
+
+  markAttemptFailed(source: string, eventId: string, owner: string, options: { now: Date; error: string; terminal: boolean; deadLettered: boolean }): Promise<boolean> {
+    return this.transition(source, eventId, {
+      UpdateExpression: options.terminal
+        ? 'SET #status = :status, lastError = :error, failedAt = :now, updatedAt = :now, deadLettered = :dl REMOVE leaseOwner, leaseUntil'
+        : 'SET #status = :status, lastError = :error, updatedAt = :now REMOVE leaseOwner, leaseUntil',
+      ConditionExpression: '#status = :processing AND leaseOwner = :owner',
+      ExpressionAttributeValues: {
+        ':status': (options.terminal ? 'failed' : 'queued') satisfies EventStatus,
+        ':processing': 'processing',
+        ':owner': owner,
+        ':error': options.error.slice(0, MAX_ERROR_LENGTH),
+        ':now': options.now.toISOString(),
+        ...(options.terminal ? { ':dl': options.deadLettered } : {}),
+      },
+    });
+  }
+
+  async get(source: string, eventId: string): Promise<InboundEvent | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: eventKey(source, eventId), ConsistentRead: true }));
+    return result.Item ? toEvent(result.Item) : undefined;
+  }
+
+  async list(source: string, options: { status?: EventStatus; since?: string; limit: number; cursor?: string }): Promise<{ events: InboundEvent[]; nextCursor?: string }> {
+    const page = await queryIndex(this.db, this.tableName, `SOURCE#${source}`, {
+      newestFirst: true,
+      limit: options.limit,
+      ...(options.since ? { since: options.since } : {}),
+      ...(options.status ? { status: options.status } : {}),
+      ...(options.cursor ? { cursor: decodeCursor(options.cursor) } : {}),
+    });
+    return { events: page.items.map(toEvent), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+  }
+
+  /** A status update of one record, as one conditional write: true when it applied. */
+  private async transition(
+    source: string,
+    eventId: string,
+    update: Required<Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'>>,
+  ): Promise<boolean> {
+    const command = new UpdateCommand({ TableName: this.tableName, Key: eventKey(source, eventId), ExpressionAttributeNames: { '#status': 'status' }, ...update });
+    return (await conditionalWrite(this.db, command)).written;
+  }
+}
+
+function bodyAttributes(body: StoredBody): Record<string, unknown> {
+  return body.kind === 'inline' ? { body: body.data, bodyEncoding: body.encoding } : { bodyKey: body.key };
+}
+
+function toEvent(item: Record<string, unknown>): InboundEvent {
+  const body: StoredBody =
+    typeof item.bodyKey === 'string'
+      ? { kind: 'object', key: item.bodyKey }
+      : { kind: 'inline', encoding: item.bodyEncoding === 'gzip' ? 'gzip' : 'identity', data: (item.body as Uint8Array | undefined) ?? new Uint8Array() };
+  return {
+    source: String(item.source),
+    eventId: String(item.eventId),
+    eventType: String(item.eventType),
+    status: item.status as EventStatus,
+    receivedAt: String(item.receivedAt),
+    updatedAt: String(item.updatedAt),
+    headers: (item.headers as Record<string, string> | undefined) ?? {},
+    bodyBytes: Number(item.bodyBytes ?? 0),
+    body,
+    ...(typeof item.sourceIp === 'string' ? { sourceIp: item.sourceIp } : {}),
+    attempts: Number(item.attempts ?? 0),
+    ...(typeof item.lastError === 'string' ? { lastError: item.lastError } : {}),
+    ...(typeof item.processedAt === 'string' ? { processedAt: item.processedAt } : {}),
+    ...(typeof item.failedAt === 'string' ? { failedAt: item.failedAt } : {}),
+    ...(typeof item.deadLettered === 'boolean' ? { deadLettered: item.deadLettered } : {}),
+  };
+}
