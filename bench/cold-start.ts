@@ -10,18 +10,42 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { consolePagesDefine } from '../console/build';
+import { powertoolsEnvironment, type FunctionName } from '../shared/deployment/environment';
+import { AWS_SETTINGS, functionEnvironment, type RuntimeSettings } from '../shared/deployment/functions';
 import { median, round } from './stats';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
-/** The clients each function constructs, and the function that builds its dependencies. */
-const FUNCTIONS: Record<string, { clients: string[]; init?: string }> = {
-  ingress: { clients: ['dynamodb', 'sqs', 's3', 'secrets'], init: 'ingressDeps' },
-  processor: { clients: ['dynamodb', 'sqs', 's3'], init: 'processorDeps' },
-  api: { clients: ['dynamodb', 'sqs', 's3'], init: 'apiRouter' },
+/** The clients each function constructs (its `dependencies` export builds the rest on first use). */
+const FUNCTIONS: Record<FunctionName, { clients: string[] }> = {
+  ingress: { clients: ['dynamodb', 'sqs', 's3', 'secrets'] },
+  processor: { clients: ['dynamodb', 'sqs', 's3'] },
+  api: { clients: ['dynamodb', 'sqs', 's3'] },
   stream: { clients: ['dynamodb'] },
-  dispatcher: { clients: ['dynamodb', 'sqs', 's3', 'sfn'], init: 'dispatcherDeps' },
-  deliver: { clients: ['dynamodb', 's3'], init: 'deliverDeps' },
+  dispatcher: { clients: ['dynamodb', 'sqs', 's3', 'sfn'] },
+  deliver: { clients: ['dynamodb', 's3'] },
+};
+
+/** Resource names for the functions' environments: nothing is called at init. */
+const NAMES = {
+  tableName: 'bench-table',
+  payloadBucket: 'bench-bucket',
+  inboundQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/inbound',
+  inboundQueueArn: 'arn:aws:sqs:us-east-1:000000000000:inbound',
+  inboundDeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/inbound-dlq',
+  inboundDeadLetterQueueArn: 'arn:aws:sqs:us-east-1:000000000000:inbound-dlq',
+  outboundQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/outbound',
+  outboundQueueArn: 'arn:aws:sqs:us-east-1:000000000000:outbound',
+  outboundDeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/outbound-dlq',
+  outboundDeadLetterQueueArn: 'arn:aws:sqs:us-east-1:000000000000:outbound-dlq',
+  retryStateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:retries',
+};
+
+/** What the stack sets besides the names: its settings, and the ingress's secrets as the stack names them. */
+const SETTINGS: RuntimeSettings = {
+  ...AWS_SETTINGS,
+  sourceSecretIds: JSON.stringify({ stripe: 'InboundSecretstripe1A2B3C4D-0123456789ab-AbCdEf' }),
+  secretArnPrefix: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:',
 };
 
 const CLIENT_SOURCE: Record<string, string> = {
@@ -78,32 +102,22 @@ if (init && typeof module[init] === 'function') module[init]();
 process.stdout.write(String(performance.now() - started));
 `;
 
-function timeInit(file: string, init: string | undefined): number {
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', RUNNER, file, init ?? ''], {
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      WEBHOOKS_TABLE: 'bench-table',
-      PAYLOAD_BUCKET: 'bench-bucket',
-      INBOUND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/inbound',
-      INBOUND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/inbound-dlq',
-      INBOUND_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:inbound-dlq',
-      INBOUND_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:inbound',
-      OUTBOUND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/outbound',
-      OUTBOUND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/outbound-dlq',
-      OUTBOUND_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:outbound-dlq',
-      OUTBOUND_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:outbound',
-      RETRY_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:retries',
-      SOURCE_SECRET_IDS: JSON.stringify({ stripe: 'InboundSecretstripe1A2B3C4D-0123456789ab-AbCdEf' }),
-      SECRET_ARN_PREFIX: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:',
-      POWERTOOLS_SERVICE_NAME: 'webhooks',
-      POWERTOOLS_METRICS_NAMESPACE: 'webhooks',
-      AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
-    },
-  });
+/** The environment Lambda would give the function: its own (from the contract, as the stack writes it) and the runtime's. */
+function lambdaEnvironment(name: FunctionName | undefined, service: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    // Set by the Lambda runtime itself.
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
+    ...powertoolsEnvironment(service, { logLevel: 'INFO' }),
+    ...(name ? functionEnvironment(name, NAMES, SETTINGS) : {}),
+  };
+}
+
+function timeInit(file: string, name: FunctionName | undefined, service: string): number {
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', RUNNER, file, name ? 'dependencies' : ''], { encoding: 'utf8', env: lambdaEnvironment(name, service) });
   const value = Number(result.stdout.trim());
   if (result.status !== 0 || !Number.isFinite(value)) throw new Error(`init of ${file} failed: ${result.stderr.slice(0, 2000)}`);
   return value;
@@ -111,11 +125,12 @@ function timeInit(file: string, init: string | undefined): number {
 
 export async function benchColdStart(options = { runs: 7 }): Promise<ColdStartResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gw-bench-bundles-'));
-  const configDocument = JSON.parse(readFileSync(path.join(ROOT, 'webhooks.config.json'), 'utf8')) as unknown;
+  const configDocument = JSON.parse(readFileSync(path.join(ROOT, 'webhooks.config.json'), 'utf8')) as { service?: string };
+  const service = configDocument.service ?? 'webhooks';
   const define = { __WEBHOOKS_CONFIG__: JSON.stringify(JSON.stringify(configDocument)) };
   const rows: ColdStartRow[] = [];
-  const built: Array<{ name: string; file: string; baseline: string; bytes: number; baselineBytes: number }> = [];
-  for (const [name, spec] of Object.entries(FUNCTIONS)) {
+  const built: Array<{ name: FunctionName; file: string; baseline: string; bytes: number; baselineBytes: number }> = [];
+  for (const [name, spec] of Object.entries(FUNCTIONS) as Array<[FunctionName, { clients: string[] }]>) {
     const file = path.join(dir, `${name}.mjs`);
     const baseline = path.join(dir, `${name}-baseline.mjs`);
     // The api function's bundle embeds the console's pages, as the stack's does.
@@ -128,8 +143,8 @@ export async function benchColdStart(options = { runs: 7 }): Promise<ColdStartRe
   const samples = new Map<string, { fn: number[]; base: number[] }>(built.map((b) => [b.name, { fn: [], base: [] }]));
   for (let run = 0; run < options.runs; run++) {
     for (const b of built) {
-      samples.get(b.name)!.fn.push(timeInit(b.file, FUNCTIONS[b.name]!.init));
-      samples.get(b.name)!.base.push(timeInit(b.baseline, undefined));
+      samples.get(b.name)!.fn.push(timeInit(b.file, b.name, service));
+      samples.get(b.name)!.base.push(timeInit(b.baseline, undefined, service));
     }
   }
   for (const b of built) {

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfigFile } from '../shared/config/load';
+import { POWERTOOLS_VARIABLES } from '../shared/deployment/environment';
+import { secretEnvName } from '../shared/inbound/secrets';
 import { startRuntimeProcess } from '../test/support/runtime-process';
 import { sampleWebhook } from '../local/samples';
 import { median, percentile, round } from './stats';
@@ -27,7 +29,7 @@ export async function benchEndToEnd(options = { events: 200, concurrency: 16, ru
   const secret = randomBytes(32).toString('hex');
   const runtime = await startRuntimeProcess({
     envFile: path.join(mkdtempSync(path.join(tmpdir(), 'gw-bench-')), '.env.local'),
-    env: { WEBHOOK_SECRET_GITHUB: secret, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: { [secretEnvName(source.name)]: secret, [POWERTOOLS_VARIABLES.logLevel]: 'SILENT' },
   });
   const runs: EndToEndResult['runs'] = [];
   let bodyBytes = 0;

@@ -6,7 +6,6 @@ import { performance } from 'node:perf_hooks';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { handleIngress } from '../functions/ingress/handler';
-import { DynamoDbStatusLog } from '../shared/store/dynamodb/status-log';
 import type { BenchEnvironment } from './environment';
 import { githubEvent } from './http-sample';
 import { median, round } from './stats';
@@ -23,27 +22,26 @@ export interface IngressResult {
 
 export async function benchIngress(env: BenchEnvironment, options = { requests: 150, warmup: 20, bodyBytes: 2048 }): Promise<IngressResult> {
   const resources = await env.resources();
-  const deps = env.receiveDeps(resources);
+  const withStream = env.functions(resources).ingress();
+  const withoutStream = env.functions(resources, { ...env.config, operations: { ...env.config.operations, statusStream: false } }).ingress();
   const source = env.config.sources.find((s) => s.provider === 'github')!;
-  const log = new DynamoDbStatusLog(env.clients.documents, resources.tableName);
-  const report = async (change: Parameters<DynamoDbStatusLog['append']>[0]) => void (await log.append(change).catch(() => undefined));
   const total = options.requests + options.warmup;
   const events = await Promise.all(Array.from({ length: total * 2 }, () => githubEvent(source, env.secrets[source.name]!, options.bodyBytes)));
   const bodyBytes = events[0]!.body.length;
 
   const handler: number[] = [];
-  const withoutStream: number[] = [];
+  const withoutStreamMs: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < total; i++) {
     const a = events[2 * i]!;
     const b = events[2 * i + 1]!;
     let t = performance.now();
-    const response = await handleIngress(a.event, deps, report);
+    const response = await handleIngress(a.event, withStream);
     const handlerTime = performance.now() - t;
     if (response.statusCode !== 200) throw new Error(`ingress answered ${response.statusCode}: ${response.body}`);
 
     t = performance.now();
-    await handleIngress(b.event, deps);
+    await handleIngress(b.event, withoutStream);
     const withoutStreamTime = performance.now() - t;
 
     t = performance.now();
@@ -58,12 +56,12 @@ export async function benchIngress(env: BenchEnvironment, options = { requests: 
     const bareTime = performance.now() - t;
     if (i >= options.warmup) {
       handler.push(handlerTime);
-      withoutStream.push(withoutStreamTime);
+      withoutStreamMs.push(withoutStreamTime);
       bare.push(bareTime);
     }
   }
   const handlerMs = median(handler);
-  const handlerWithoutStreamMs = median(withoutStream);
+  const handlerWithoutStreamMs = median(withoutStreamMs);
   const barePutAndSendMs = median(bare);
   return {
     inputs: { bodyBytes, requestsPerVariant: options.requests, warmup: options.warmup, source: 'github (HMAC-SHA256)' },

@@ -6,31 +6,21 @@
  */
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Context } from 'aws-lambda';
+import type { DispatcherDeps } from '../functions/composition';
 import { handleDeliver } from '../functions/deliver/handler';
-import { handleOutboundBatch, type DispatcherDeps } from '../functions/dispatcher/handler';
+import { handleOutboundBatch } from '../functions/dispatcher/handler';
 import { handleIngress } from '../functions/ingress/handler';
 import { handleBatch } from '../functions/processor/handler';
-import { cachedEndpoints } from '../functions/endpoint-cache';
-import { lambdaContext } from '../local/lambda-context';
-import { SqsEventSource } from '../local/sqs-event-source';
-import { UndiciSender } from '../shared/outbound/http-sender';
-import { relayInboundEvent } from '../shared/outbound/relay';
-import { generateEndpointSecret } from '../shared/outbound/signing';
-import { deliveryStatusChange } from '../shared/status/changes';
-import type { StatusChange } from '../shared/status/status-log';
-import { DynamoDbStatusLog } from '../shared/store/dynamodb/status-log';
-import { DynamoDbDeliveryStore } from '../shared/store/dynamodb/delivery-store';
-import { DynamoDbEndpointStore } from '../shared/store/dynamodb/endpoint-store';
-import { DynamoDbMessageStore } from '../shared/store/dynamodb/message-store';
-import { S3PayloadStore } from '../shared/store/payload-store';
+import { localPlan, queueEventSource } from '../local/plan';
+import type { SqsEventSource } from '../local/sqs-event-source';
 import { dispatchMessage } from '../shared/outbound/dispatch';
 import { publishMessage } from '../shared/outbound/publish';
+import type { RetryExecutionState } from '../shared/outbound/retry-state-machine';
+import { generateEndpointSecret } from '../shared/outbound/signing';
 import type { BenchEnvironment } from './environment';
 import { githubEvent } from './http-sample';
 import type { MeterReading } from './meter';
 import { round } from './stats';
-import { SqsQueue } from '../shared/queue/sqs-queue';
 
 export interface FlowCount {
   /** AWS calls per unit (event or delivery), by service.operation. */
@@ -79,49 +69,39 @@ async function drain(source: SqsEventSource, done: () => Promise<boolean>, timeo
 export async function benchMetered(env: BenchEnvironment, options = { events: 200, duplicateRate: 0.05, bodyBytes: 2048, deliveries: 100 }): Promise<MeteredResult> {
   const resources = await env.resources();
   const { clients, meter, config } = env;
-  const log = new DynamoDbStatusLog(clients.documents, resources.tableName);
-  const report = async (change: StatusChange) => void (await log.append(change).catch(() => undefined));
+  const plan = localPlan(config);
+  const functions = env.functions(resources);
   const source = config.sources.find((s) => s.provider === 'github')!;
   const events = await Promise.all(Array.from({ length: options.events }, () => githubEvent(source, env.secrets[source.name]!, options.bodyBytes)));
   const duplicates = events.slice(0, Math.round(options.events * options.duplicateRate));
 
   // Inbound: ingress (every event, plus the provider's duplicates).
-  const receive = env.receiveDeps(resources);
+  const receive = functions.ingress();
   meter.reset();
   let started = performance.now();
   for (const { event } of [...events, ...duplicates]) {
-    const response = await handleIngress(event, receive, report);
+    const response = await handleIngress(event, receive);
     if (response.statusCode !== 200) throw new Error(`ingress answered ${response.statusCode}`);
   }
   const ingressMs = (performance.now() - started) / (events.length + duplicates.length);
   const ingress = perUnit(meter.reset(), events.length);
 
-  // Inbound: the processor, through the event source mapping as configured (with relay on, no subscribers).
-  const endpoints = new DynamoDbEndpointStore(clients.documents, resources.tableName);
-  const messages = new DynamoDbMessageStore(clients.documents, resources.tableName);
-  const deliveries = new DynamoDbDeliveryStore(clients.documents, resources.tableName);
-  const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
-  const outboundQueue = new SqsQueue(clients.sqs, resources.outbound.queueUrl);
-  const relay = { messages, payloads, queue: outboundQueue, settings: config.outbound, listEndpoints: cachedEndpoints(() => endpoints.listAll(), 5) };
-  const process = { ...env.processDeps(resources), afterHandled: async (event: Parameters<typeof relayInboundEvent>[1]) => void (await relayInboundEvent(relay, event)) };
+  // Inbound: the processor, through the event source mapping as declared (with relay on, no subscribers).
+  const process = functions.processor();
   let invocations = 0;
   let processorMs = 0;
   let processed = 0;
-  const store = env.stores(resources).store;
   meter.reset();
   await drain(
-    new SqsEventSource({
+    queueEventSource(plan, 'processor', {
       sqs: clients.sqs,
-      queueUrl: resources.inbound.queueUrl,
-      queueArn: resources.inbound.queueArn,
-      batchSize: config.inbound.batchSize,
-      maxBatchingWindowSeconds: config.inbound.maxBatchingWindowSeconds,
+      queues: resources,
       waitTimeSeconds: 1,
       concurrency: 1,
-      invoke: async (event) => {
+      invoke: async (event, context) => {
         invocations++;
         const t = performance.now();
-        const result = await handleBatch(event, lambdaContext('processor', 30), process, report);
+        const result = await handleBatch(event, context, process);
         processorMs += performance.now() - t;
         processed += event.Records.length;
         return result;
@@ -129,7 +109,7 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
     }),
     async () => {
       const last = events.at(-1)!;
-      const record = await store.get(source.name, last.eventId);
+      const record = await receive.store.get(source.name, last.eventId);
       return processed >= events.length && record?.status === 'processed';
     },
   );
@@ -144,47 +124,32 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
   const now = new Date().toISOString();
-  await endpoints.create({ id: 'ep_bench', url, eventTypes: ['invoice.*'], signatureScheme: 'standard', enabled: true, secrets: [{ secret: generateEndpointSecret(), createdAt: now }], createdAt: now, updatedAt: now });
-  const sender = new UndiciSender({ allowPrivateTargets: true });
-  const deliveryDeps = {
-    endpoints,
-    messages,
-    deliveries,
-    payloads,
-    sender,
-    settings: config.outbound,
-    onEvent: async (event: Parameters<typeof deliveryStatusChange>[0]) => {
-      const change = deliveryStatusChange(event);
-      if (change) await report(change);
+  const dispatcher: DispatcherDeps = {
+    ...functions.dispatcher(),
+    scheduler: {
+      start: async () => {
+        throw new Error('no retry expected: the receiver answers 200');
+      },
     },
   };
-  const dispatcher: DispatcherDeps = {
-    ...deliveryDeps,
-    scheduler: { start: async () => { throw new Error('no retry expected: the receiver answers 200'); } },
-    listEndpoints: cachedEndpoints(() => endpoints.listAll(), 5),
-    staleAttemptSeconds: 60,
-    publish: { messages, payloads, queue: outboundQueue, settings: config.outbound },
-  };
+  await dispatcher.endpoints.create({ id: 'ep_bench', url, eventTypes: ['invoice.*'], signatureScheme: 'standard', enabled: true, secrets: [{ secret: generateEndpointSecret(), createdAt: now }], createdAt: now, updatedAt: now });
   let dispatcherInvocations = 0;
   let dispatcherMs = 0;
   let delivered = 0;
   meter.reset();
   for (let i = 0; i < options.deliveries; i++) {
-    await outboundQueue.send({ eventType: 'invoice.paid', payload: { id: `in_${i}`, amount: 1200, padding: 'x'.repeat(900) }, idempotencyKey: `bench-${i}` });
+    await dispatcher.publish.queue.send({ eventType: 'invoice.paid', payload: { id: `in_${i}`, amount: 1200, padding: 'x'.repeat(900) }, idempotencyKey: `bench-${i}` });
   }
   await drain(
-    new SqsEventSource({
+    queueEventSource(plan, 'dispatcher', {
       sqs: clients.sqs,
-      queueUrl: resources.outbound.queueUrl,
-      queueArn: resources.outbound.queueArn,
-      batchSize: 10,
-      maxBatchingWindowSeconds: 0,
+      queues: resources,
       waitTimeSeconds: 1,
       concurrency: 1,
-      invoke: async (event) => {
+      invoke: async (event, context) => {
         dispatcherInvocations++;
         const t = performance.now();
-        const result = await handleOutboundBatch(event, lambdaContext('dispatcher', 60) as Context, dispatcher);
+        const result = await handleOutboundBatch(event, context, dispatcher);
         dispatcherMs += performance.now() - t;
         delivered += event.Records.length;
         return result;
@@ -204,22 +169,22 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
   });
   await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', () => resolve()));
   const failingAddress = failing.address();
-  await endpoints.update('ep_bench', { url: `http://127.0.0.1:${typeof failingAddress === 'object' && failingAddress ? failingAddress.port : 0}/hook` }, new Date());
+  await dispatcher.endpoints.update('ep_bench', { url: `http://127.0.0.1:${typeof failingAddress === 'object' && failingAddress ? failingAddress.port : 0}/hook` }, new Date());
   // Ten deliveries whose first attempt failed (not metered), each waiting for its first scheduled retry.
-  const retries: Array<{ messageId: string; endpointId: string }> = [];
+  const retries: RetryExecutionState[] = [];
   const failingFirst: DispatcherDeps = { ...dispatcher, scheduler: { start: async (_name, input) => void retries.push(input) } };
   for (let i = 0; i < 10; i++) {
     const { message } = await publishMessage({ ...dispatcher.publish, dispatch: async (m) => void (await dispatchMessage(failingFirst, m)) }, { eventType: 'invoice.overdue', payload: { id: `in_retry_${i}` } });
     if (!retries.some((retry) => retry.messageId === message.id)) throw new Error('the first attempt was expected to fail and schedule a retry');
   }
-  const retryIds = retries.map((retry) => retry.messageId);
+  const deliver = functions.deliver();
   meter.reset();
   started = performance.now();
-  for (const id of retryIds) await handleDeliver({ messageId: id, endpointId: 'ep_bench', waitSeconds: 0 }, deliveryDeps);
-  const deliverMs = (performance.now() - started) / retryIds.length;
-  const retryAttempt = { ...perUnit(meter.reset(), retryIds.length), deliverMsPerAttempt: round(deliverMs, 1) };
+  for (const retry of retries) await handleDeliver({ ...retry, waitSeconds: 0 }, deliver);
+  const deliverMs = (performance.now() - started) / retries.length;
+  const retryAttempt = { ...perUnit(meter.reset(), retries.length), deliverMsPerAttempt: round(deliverMs, 1) };
 
-  await sender.close();
+  await Promise.all([dispatcher.sender.close?.(), deliver.sender.close?.()]);
   server.close();
   failing.close();
   return {

@@ -1,43 +1,58 @@
 /**
- * What every function reads from its environment, in one place: the validated configuration,
- * the AWS clients, and the secret source. Only constructors run at import time; the config is
- * parsed on first use (the cold start), with the same schema as synth and local start.
- *
- * In AWS the configuration is embedded in each bundle at synth (esbuild `define`); locally it is
- * read from `WEBHOOKS_CONFIG` (default `webhooks.config.json`). Endpoints of the emulators come
- * from the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables.
+ * What a function gets from Lambda: the validated configuration (embedded in each bundle at
+ * synth, esbuild `define`, and parsed with the same schema as synth and local start), its
+ * environment (read through the contract's parser by the composition root), and its AWS clients.
+ * Only the clients' constructors run at import time; the configuration is parsed on first use,
+ * at the cold start.
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
-import { loadConfigFile, parseConfig } from '../shared/config/load';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readFileSync } from 'node:fs';
+import type { ConsolePages } from '../shared/api/console';
+import { ConfigError, parseConfig } from '../shared/config/load';
 import type { GatewayConfig } from '../shared/config/schema';
+import type { RawEnvironment } from '../shared/deployment/environment';
+import type { Parts } from './composition';
+import type { GatewayMetrics } from './metrics';
 
 declare const __WEBHOOKS_CONFIG__: string | undefined;
+/** The console's built pages, embedded in the api function's bundle at synth. */
+declare const __CONSOLE_PAGES__: string | undefined;
 
 let config: GatewayConfig | undefined;
 
-/** The gateway configuration, validated once per container. */
+/** The gateway configuration embedded in this bundle, validated once per container. */
 export function gatewayConfig(): GatewayConfig {
-  if (!config) {
-    config =
-      typeof __WEBHOOKS_CONFIG__ === 'string'
-        ? parseConfig(JSON.parse(__WEBHOOKS_CONFIG__), 'embedded webhooks config')
-        : loadConfigFile(process.env.WEBHOOKS_CONFIG ?? 'webhooks.config.json', { target: process.env.WEBHOOKS_CONFIG_TARGET === 'local' ? 'local' : 'aws' });
-  }
+  if (typeof __WEBHOOKS_CONFIG__ !== 'string') throw new ConfigError('this bundle embeds no configuration: functions are bundled at synth (infra/constructs/gateway-function.ts)');
+  config ??= parseConfig(JSON.parse(__WEBHOOKS_CONFIG__), 'embedded webhooks config');
   return config;
 }
 
-/** Outbound deliveries may reach private and loopback addresses only when this is `true` (the local runtime). */
-export function allowPrivateTargets(): boolean {
-  return process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true';
+/** The function's environment as Lambda sets it (written by the constructs from the contract). */
+export function lambdaEnvironment(): RawEnvironment {
+  return process.env;
 }
 
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
+/** A function's parts in Lambda: the embedded config, its environment, the clients built at import. */
+export function lambdaParts<C, O extends { logger: Logger; metrics?: GatewayMetrics }>(clients: C, observers: O): Parts<C> & O {
+  return { config: gatewayConfig(), environment: lambdaEnvironment(), clients, ...observers };
+}
+
+/** The console's pages: embedded in the bundle, else (the local runtime) read from the file it built. */
+export function consolePages(file: string | undefined): ConsolePages {
+  if (typeof __CONSOLE_PAGES__ === 'string') return JSON.parse(__CONSOLE_PAGES__) as ConsolePages;
+  if (!file) throw new Error('the console pages are neither embedded nor given as a file');
+  return JSON.parse(readFileSync(file, 'utf8')) as ConsolePages;
+}
+
+/** Builds once, on first use. */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
 }
 
 /** Each handler builds only the clients it uses, at import time, so bundles carry no others. */
@@ -45,16 +60,14 @@ export function createDocumentClient(): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/**
- * The SQS client sends to the host of each queue URL unless given an explicit endpoint; the
- * local emulator's queue URLs name a host that does not resolve, so its endpoint is passed on.
- */
 export function createSqsClient(): SQSClient {
-  const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
-  return new SQSClient(endpoint ? { endpoint } : {});
+  return new SQSClient({});
 }
 
-/** Path-style addressing is what the local S3 emulator understands. */
 export function createS3Client(): S3Client {
-  return new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' });
+  return new S3Client({});
+}
+
+export function createSfnClient(): SFNClient {
+  return new SFNClient({});
 }

@@ -2,17 +2,17 @@
  * The whole gateway in one stack: storage, the receive side, the management API, and the HTTP
  * API in front of them.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { GatewayConfig } from '../shared/config/schema';
-import { anySourceAnswersGet } from '../shared/signatures';
+import { AWS_SETTINGS, declareFunctions, functionEnvironment } from '../shared/deployment/functions';
 import { TABLE } from '../shared/store/table';
 import { consolePagesDefine } from '../console/build';
 import { GatewayFunction } from './constructs/gateway-function';
@@ -43,21 +43,11 @@ export class WebhookGatewayStack extends Stack {
     super(scope, id, props);
     const { config, configDocument } = props;
 
+    const functions = declareFunctions(config);
     this.storage = new Storage(this, 'Storage', { retentionDays: config.inbound.retentionDays });
     const { table, payloadBucket } = this.storage;
-    this.inbound = new Inbound(this, 'Inbound', { config, configDocument, table, payloadBucket });
-    this.outbound = new Outbound(this, 'Outbound', { config, configDocument, table, payloadBucket });
-
-    // Relay: the processor publishes every processed inbound event to the outbound queue.
-    const processor = this.inbound.processor;
-    processor.function.addEnvironment('OUTBOUND_QUEUE_URL', this.outbound.queue.queueUrl);
-    processor.function.addEnvironment('ENDPOINT_CACHE_SECONDS', '5');
-    processor.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${TABLE.indexes[0].indexName}`] }),
-    );
-    processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [table.tableArn] }));
-    processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.outbound.queue.queueArn] }));
-    processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
+    this.outbound = new Outbound(this, 'Outbound', { config, configDocument, functions, table, payloadBucket });
+    this.inbound = new Inbound(this, 'Inbound', { config, configDocument, functions, table, payloadBucket, outboundQueue: this.outbound.queue });
 
     // No fixed name (a second stack, or a deploy after `cdk destroy`, cannot collide with it).
     this.portalKey = new Secret(this, 'PortalKey', {
@@ -65,29 +55,25 @@ export class WebhookGatewayStack extends Stack {
       generateSecretString: { excludePunctuation: true, passwordLength: 64 },
     });
 
+    const common = { configDocument, service: config.service, tracing: config.operations.tracing };
+    const names = {
+      tableName: table.tableName,
+      payloadBucket: payloadBucket.bucketName,
+      inboundQueueUrl: this.inbound.queue.queueUrl,
+      inboundQueueArn: this.inbound.queue.queueArn,
+      inboundDeadLetterQueueUrl: this.inbound.deadLetterQueue.queueUrl,
+      inboundDeadLetterQueueArn: this.inbound.deadLetterQueue.queueArn,
+      outboundQueueUrl: this.outbound.queue.queueUrl,
+      outboundQueueArn: this.outbound.queue.queueArn,
+      outboundDeadLetterQueueUrl: this.outbound.deadLetterQueue.queueUrl,
+      outboundDeadLetterQueueArn: this.outbound.deadLetterQueue.queueArn,
+    };
     this.api = new GatewayFunction(this, 'Api', {
-      name: 'api',
-      configDocument,
-      service: config.service,
-      tracing: config.operations.tracing,
-      memorySize: 512,
-      timeout: Duration.seconds(10),
+      ...common,
+      declaration: functions.api,
+      environment: functionEnvironment('api', names, { ...AWS_SETTINGS, portalKeySecret: this.portalKey.secretArn }),
       // The console's pages, built from console/ now and embedded in the bundle.
       define: consolePagesDefine(),
-      reservedConcurrentExecutions: config.operations.reservedConcurrency.api,
-      environment: {
-        WEBHOOKS_TABLE: table.tableName,
-        PAYLOAD_BUCKET: payloadBucket.bucketName,
-        INBOUND_QUEUE_URL: this.inbound.queue.queueUrl,
-        INBOUND_DLQ_URL: this.inbound.deadLetterQueue.queueUrl,
-        INBOUND_DLQ_ARN: this.inbound.deadLetterQueue.queueArn,
-        INBOUND_QUEUE_ARN: this.inbound.queue.queueArn,
-        OUTBOUND_QUEUE_URL: this.outbound.queue.queueUrl,
-        OUTBOUND_DLQ_URL: this.outbound.deadLetterQueue.queueUrl,
-        OUTBOUND_DLQ_ARN: this.outbound.deadLetterQueue.queueArn,
-        OUTBOUND_QUEUE_ARN: this.outbound.queue.queueArn,
-        PORTAL_KEY_SECRET: this.portalKey.secretArn,
-      },
     });
     this.api.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -119,18 +105,8 @@ export class WebhookGatewayStack extends Stack {
 
     // The live status stream: Server-Sent Events need response streaming, which API Gateway
     // HTTP APIs do not offer; a function URL (IAM auth) does.
-    this.stream = new GatewayFunction(this, 'Stream', {
-      name: 'stream',
-      configDocument,
-      service: config.service,
-      tracing: config.operations.tracing,
-      memorySize: 256,
-      timeout: Duration.minutes(15),
-      reservedConcurrentExecutions: config.operations.reservedConcurrency.stream,
-      environment: { WEBHOOKS_TABLE: table.tableName },
-    });
+    this.stream = new GatewayFunction(this, 'Stream', { ...common, declaration: functions.stream, environment: functionEnvironment('stream', names, AWS_SETTINGS) });
     this.stream.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn] }));
-    const streamUrl = this.stream.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.RESPONSE_STREAM });
 
     this.httpApi = new HttpApi(this, 'HttpApi', { description: `${config.service} webhook gateway`, createDefaultStage: false });
     // Vended logs belong under /aws/vendedlogs/ (the account's CloudWatch Logs resource policy is
@@ -149,32 +125,23 @@ export class WebhookGatewayStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
     });
 
-    // Providers authenticate by signature, verified in the function: no IAM on this route. GET
-    // carries the challenges of the providers that need one (X, Dropbox); others answer it 405.
-    this.httpApi.addRoutes({
-      path: '/webhooks/{source}',
-      methods: anySourceAnswersGet(config.sources) ? [HttpMethod.POST, HttpMethod.GET] : [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('IngressIntegration', this.inbound.ingress.function),
-    });
-    // The management API is for operators and internal services: SigV4 (IAM) only.
-    const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.api.function);
-    this.httpApi.addRoutes({
-      path: '/api/v1/{proxy+}',
-      methods: [HttpMethod.ANY],
-      integration: apiIntegration,
-      authorizer: new HttpIamAuthorizer(),
-    });
-    // The operator console (a static page over the API above), IAM-authorized like it.
-    this.httpApi.addRoutes({
-      path: '/console',
-      methods: [HttpMethod.GET],
-      integration: apiIntegration,
-      authorizer: new HttpIamAuthorizer(),
-    });
-    // The tenant portal: tenants cannot sign AWS requests. Its page carries no data, and every
-    // call of its API is checked by the portal token in the api function (shared/api/portal.ts).
-    this.httpApi.addRoutes({ path: '/portal', methods: [HttpMethod.GET], integration: apiIntegration });
-    this.httpApi.addRoutes({ path: '/portal/api/{proxy+}', methods: [HttpMethod.ANY], integration: apiIntegration });
+    // Each function invoked as declared. Providers authenticate by signature (verified in the
+    // function), so the webhook route has no IAM; the management API, the console and the
+    // stream's function URL are SigV4 (IAM) only. Tenants cannot sign AWS requests either: the
+    // portal's page carries no data, and every call of its API is checked by the portal token in
+    // the api function (shared/api/portal.ts).
+    let streamUrl: FunctionUrl | undefined;
+    for (const fn of [this.inbound.ingress, this.api, this.stream]) {
+      const { trigger, name } = fn.declaration;
+      if (trigger.kind === 'function-url') {
+        streamUrl = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: trigger.streaming ? InvokeMode.RESPONSE_STREAM : InvokeMode.BUFFERED });
+      }
+      if (trigger.kind !== 'http') continue;
+      const integration = new HttpLambdaIntegration(`${name[0]!.toUpperCase()}${name.slice(1)}Integration`, fn.function);
+      for (const route of trigger.routes) {
+        this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, ...(route.auth === 'iam' ? { authorizer: new HttpIamAuthorizer() } : {}) });
+      }
+    }
 
     this.operations = new Operations(this, 'Operations', {
       config,
@@ -198,7 +165,7 @@ export class WebhookGatewayStack extends Stack {
     new CfnOutput(this, 'WebhooksUrl', { value: `${this.httpApi.apiEndpoint}/webhooks/`, description: 'POST /webhooks/{source}' });
     new CfnOutput(this, 'ApiUrl', { value: `${this.httpApi.apiEndpoint}/api/v1/`, description: 'Management API (IAM-authorized)' });
     new CfnOutput(this, 'PortalUrl', { value: `${this.httpApi.apiEndpoint}/portal`, description: 'Tenant portal (links from POST /api/v1/tenants/{tenantId}/portal-link)' });
-    new CfnOutput(this, 'StreamUrl', { value: streamUrl.url, description: 'Live status stream (SSE, IAM-authorized function URL)' });
+    new CfnOutput(this, 'StreamUrl', { value: streamUrl!.url, description: 'Live status stream (SSE, IAM-authorized function URL)' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.inbound.deadLetterQueue.queueUrl, description: 'The inbound dead-letter queue' });
     new CfnOutput(this, 'OutboundDeadLetterQueueUrl', { value: this.outbound.deadLetterQueue.queueUrl });

@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig } from '../shared/config/load';
 import { reviewConfig } from '../shared/config/security';
+import { LOCAL_VARIABLES } from '../shared/deployment/environment';
 import { isEntryPoint } from './cli';
 
 export function main(argv: string[]): number {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { target: { type: 'string', default: 'aws' } } });
   const target = values.target === 'local' ? 'local' : 'aws';
-  const path = positionals[0] ?? process.env.WEBHOOKS_CONFIG ?? 'webhooks.config.json';
+  const path = positionals[0] ?? process.env[LOCAL_VARIABLES.configFile] ?? 'webhooks.config.json';
   let document: unknown;
   try {
     document = JSON.parse(readFileSync(path, 'utf8'));

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators';
 
 export interface LocalClients {
@@ -23,15 +24,12 @@ export function localClients(endpoints: { dynamodb: string; sqs: string }): Loca
   };
 }
 
-/** The environment that makes the functions' own clients (functions/environment.ts) use the emulators. */
-export function emulatorEnvironment(endpoints: { dynamodb: string; sqs: string }): Record<string, string> {
-  return {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-    AWS_ENDPOINT_URL_S3: endpoints.sqs,
-    S3_FORCE_PATH_STYLE: 'true',
-  };
+/** An SFN client for the local Step Functions server (local/step-functions.ts). */
+export function localSfnClient(endpoint: string): SFNClient {
+  return new SFNClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint });
+}
+
+/** An SQS client for another endpoint (the local runtime's message-move proxy in front of fauxqs). */
+export function localSqsClient(endpoint: string): SQSClient {
+  return new SQSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint });
 }

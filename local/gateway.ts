@@ -100,10 +100,15 @@ export class LocalGateway {
     writeResult(response, result);
   }
 
+  /**
+   * As API Gateway selects a route: a full match of route and method first, then a match with a
+   * greedy path variable (`{proxy+}`), whatever the order the routes were added in.
+   */
   private match(method: string, pathname: string): { route: Route; params: Record<string, string> } | 'method' | undefined {
     const segments = pathname.split('/').filter(Boolean);
+    const greedy = (route: Route) => route.segments.some((segment) => segment.endsWith('+}'));
     let pathMatched = false;
-    for (const route of this.routes) {
+    for (const route of [...this.routes.filter((r) => !greedy(r)), ...this.routes.filter(greedy)]) {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;
       pathMatched = true;

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
-export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
+export function lambdaContext(functionName: string, timeoutSeconds: number, memoryMiB = 512): Context {
   const deadline = Date.now() + timeoutSeconds * 1000;
   const requestId = randomUUID();
   return {
@@ -10,7 +10,7 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
+    memoryLimitInMB: String(memoryMiB),
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `local/${requestId}`,

@@ -13,6 +13,7 @@
  * or did not finish in time; 2 for a usage error.
  */
 import { parseArgs } from 'node:util';
+import { LOCAL_VARIABLES } from '../shared/deployment/environment';
 import { DEAD_LETTER_QUEUES, type RedriveTask } from '../shared/inbound/redrive';
 import { isEntryPoint } from './cli';
 import { deployedGateway, localGateway, regionFrom, type GatewayClient } from './gateway-client';
@@ -85,7 +86,7 @@ export async function main(argv: string[], print: (line: string) => void = (line
     }
     where = `stack ${values.stack} (${region})`;
   } else {
-    const base = values.url ?? `http://127.0.0.1:${env.PORT ?? 3000}`;
+    const base = values.url ?? `http://127.0.0.1:${env[LOCAL_VARIABLES.port] ?? 3000}`;
     gateway = localGateway(base);
     where = base;
   }

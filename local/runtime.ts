@@ -1,30 +1,32 @@
 /**
  * The whole system on one machine: DynamoDB Local and fauxqs, the resources the stack declares,
- * the real Lambda handlers behind a local API Gateway, and the SQS event source mapping. One
- * runtime per process (the handlers read their environment, as in Lambda).
+ * the real Lambda handlers behind a local API Gateway, the SQS event source mappings and the
+ * retry state machine. What runs is the plan derived from the function declarations (routes,
+ * timeouts, batch settings: local/plan.ts); each function gets the environment the contract
+ * writes and its dependencies from the composition root, on the emulators' clients. Nothing is
+ * written into `process.env` but Powertools' own settings.
  */
 import path from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
-import { loadConfigFile } from '../shared/config/load';
-import type { GatewayConfig } from '../shared/config/schema';
-import { localClients, emulatorEnvironment, type LocalClients } from './clients';
-import { startDynamoDb, startSqs, type RunningEmulator, type RunningSqs } from './emulators';
-import { LocalGateway } from './gateway';
-import { lambdaContext } from './lambda-context';
-import { createLocalResources, type LocalResources } from './resources';
-import { anySourceAnswersGet } from '../shared/signatures';
-import { ensureSecrets } from './secrets-bootstrap';
-import { SqsEventSource } from './sqs-event-source';
-import { MessageMoveProxy } from './message-move';
-import { LocalStepFunctions } from './step-functions';
-import { installLambdaStreaming, responseStream } from './lambda-streaming';
-import { toEvent } from './gateway';
+import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { buildConsolePages } from '../console/build';
-import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../shared/outbound/retry-state-machine';
+import type { GatewayConfig } from '../shared/config/schema';
+import { FUNCTION_NAMES, powertoolsEnvironment, VARIABLES, type FunctionName } from '../shared/deployment/environment';
+import { localClients, localSfnClient, localSqsClient, type LocalClients } from './clients';
+import { loadLocalConfig } from './config';
+import { startDynamoDb, startSqs, type RunningEmulator, type RunningSqs } from './emulators';
+import { localFunctions } from './functions';
+import { MessageMoveProxy } from './message-move';
+import { LocalGateway, toEvent } from './gateway';
+import { installLambdaStreaming, responseStream } from './lambda-streaming';
+import { contextFor, localEnvironment, localPlan, queueEventSource, type LocalPlan } from './plan';
+import { createLocalResources, type LocalResources } from './resources';
+import { ensureSecrets } from './secrets-bootstrap';
+import type { SqsEventSource } from './sqs-event-source';
+import { retryStateMachine } from './step-functions';
 
 export interface RuntimeOptions {
   /** Port of the HTTP gateway; 0 picks a free one. */
@@ -35,6 +37,12 @@ export interface RuntimeOptions {
   readonly persistDir?: string;
   /** Where generated secrets are kept. */
   readonly envFile: string;
+  /** Comma-separated seconds replacing the configured retry schedule (`DELIVERY_RETRY_SCHEDULE`). */
+  readonly retrySchedule?: string;
+  /** Outbound deliveries may reach private and loopback addresses (default true locally). */
+  readonly allowPrivateTargets?: boolean;
+  /** Secrets given in the environment (`WEBHOOK_SECRET_<NAME>`), before `.env.local`. */
+  readonly secretEnvironment?: Readonly<Record<string, string | undefined>>;
   readonly log?: (line: string) => void;
 }
 
@@ -42,6 +50,7 @@ export interface RunningRuntime {
   readonly url: string;
   readonly port: number;
   readonly config: GatewayConfig;
+  readonly plan: LocalPlan;
   readonly resources: LocalResources;
   readonly clients: LocalClients;
   readonly generatedSecrets: ReadonlyArray<{ source: string; name: string; secret: string }>;
@@ -51,8 +60,9 @@ export interface RunningRuntime {
 
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const log = options.log ?? (() => undefined);
-  const config = loadConfigFile(options.configPath, { target: 'local' });
-  const { entries: secretEnv, generated } = ensureSecrets(config, process.env, options.envFile);
+  const config = loadLocalConfig(options.configPath, { retrySchedule: options.retrySchedule });
+  const plan = localPlan(config);
+  const { entries: secretEnv, generated } = ensureSecrets(config, options.secretEnvironment ?? {}, options.envFile);
 
   // The console's pages, built from console/ as synth builds them; the api function reads the file.
   const pages = JSON.stringify(buildConsolePages());
@@ -72,8 +82,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     removePages();
     throw error;
   }
-  const endpoints = { dynamodb: dynamo.endpoint, sqs: sqsServer.endpoint };
-  const clients = localClients(endpoints);
+  const clients = localClients({ dynamodb: dynamo.endpoint, sqs: sqsServer.endpoint });
   const resources = await createLocalResources(clients, config);
 
   // fauxqs has no dead-letter redrive API (StartMessageMoveTask, ListMessageMoveTasks): the
@@ -91,106 +100,73 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const functionSqsEndpoint = await messageMove.listen();
   log('dead-letter redrive: fauxqs lacks StartMessageMoveTask/ListMessageMoveTasks, so the local runtime serves them with its own move');
 
-  // Step Functions: the real retry definition, its Attempt task bound to the deliver handler.
-  let deliverHandler: ((input: unknown) => Promise<unknown>) | undefined;
-  const stepFunctions = new LocalStepFunctions({
-    stateMachineName: `${config.service}-delivery-retries`,
-    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver', deliverTimings(config.outbound)),
-    // Both Task states run the deliver function, as in AWS.
-    tasks: { [RETRY_STATES.attempt]: (input) => deliverHandler!(input), [RETRY_STATES.recordFailure]: (input) => deliverHandler!(input) },
-    resumableState: (output) => {
-      const result = output as DeliverTaskOutput;
-      return result.outcome === 'retry' ? { messageId: result.messageId, endpointId: result.endpointId, waitSeconds: result.waitSeconds } : undefined;
-    },
+  // Step Functions: the real retry definition, both its tasks bound to the deliver function.
+  let deliver: ((input: unknown) => Promise<unknown>) | undefined;
+  const stepFunctions = retryStateMachine({
+    name: `${config.service}-delivery-retries`,
+    outbound: config.outbound,
+    deliver: (input) => deliver!(input),
     onError: (error) => log(`retry execution failed: ${(error as Error).message}`),
   });
-  const sfnEndpoint = await stepFunctions.listen();
+  const sfn = localSfnClient(await stepFunctions.listen());
+  const functionSqs = localSqsClient(functionSqsEndpoint);
   const executionsFile = dataDir ? path.join(dataDir, 'executions.json') : undefined;
 
-  // The functions read these, exactly as they read their Lambda environment in AWS.
-  Object.assign(process.env, emulatorEnvironment(endpoints), { AWS_ENDPOINT_URL_SQS: functionSqsEndpoint }, secretEnv, {
-    WEBHOOKS_CONFIG: path.resolve(options.configPath),
-    WEBHOOKS_CONFIG_TARGET: 'local',
-    WEBHOOKS_TABLE: resources.tableName,
-    PAYLOAD_BUCKET: resources.bucketName,
-    INBOUND_QUEUE_URL: resources.inbound.queueUrl,
-    INBOUND_DLQ_URL: resources.inbound.deadLetterQueueUrl,
-    INBOUND_DLQ_ARN: resources.inbound.deadLetterQueueArn,
-    INBOUND_QUEUE_ARN: resources.inbound.queueArn,
-    OUTBOUND_QUEUE_URL: resources.outbound.queueUrl,
-    OUTBOUND_DLQ_URL: resources.outbound.deadLetterQueueUrl,
-    OUTBOUND_DLQ_ARN: resources.outbound.deadLetterQueueArn,
-    OUTBOUND_QUEUE_ARN: resources.outbound.queueArn,
-    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
-    RETRY_STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
-    POWERTOOLS_SERVICE_NAME: config.service,
-    POWERTOOLS_METRICS_NAMESPACE: config.service,
-    CONSOLE_PAGES_FILE: pagesFile,
-  });
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ??= 'true';
-  delete process.env.SECRET_NAME_PREFIX;
+  // Each function's environment, written through the contract as the constructs write it in AWS.
+  const names = {
+    tableName: resources.tableName,
+    payloadBucket: resources.bucketName,
+    inbound: resources.inbound,
+    outbound: resources.outbound,
+    retryStateMachineArn: stepFunctions.stateMachineArn,
+    allowPrivateTargets: options.allowPrivateTargets ?? true,
+    consolePagesFile: pagesFile,
+  };
+  const environments = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, localEnvironment(fn, names)])) as Record<FunctionName, Record<string, string>>;
+  // Secrets come from the environment locally (Secrets Manager in AWS): the sources' to the ingress, the portal's signing key to the api.
+  const { [VARIABLES.portalKey.name]: portalKey, ...sourceSecrets } = secretEnv;
+  environments.ingress = { ...environments.ingress, ...sourceSecrets };
+  environments.api = { ...environments.api, ...(portalKey ? { [VARIABLES.portalKey.name]: portalKey } : {}) };
+  // Powertools reads its settings from the process environment when the handlers are imported.
+  for (const [name, value] of Object.entries(powertoolsEnvironment(config.service, { logLevel: 'WARN', metricsDisabled: true }))) process.env[name] ??= value;
 
   installLambdaStreaming();
-  const [ingress, processor, api, dispatcher, deliver, stream] = await Promise.all([
-    import('../functions/ingress/handler'),
-    import('../functions/processor/handler'),
-    import('../functions/api/handler'),
-    import('../functions/dispatcher/handler'),
-    import('../functions/deliver/handler'),
-    import('../functions/stream/handler'),
-  ]);
-  const outboundTimeout = resources.outbound.consumerTimeoutSeconds;
-  deliverHandler = (input) => deliver.handler(input as never, lambdaContext('deliver', outboundTimeout));
+  const functions = await localFunctions({ config, clients: { ...clients, sqs: functionSqs, sfn }, environments });
+  deliver = (input) => functions.deliver(input as never, contextFor(plan, 'deliver'));
   if (executionsFile) {
     const resumed = stepFunctions.resume(executionsFile);
     if (resumed) log(`resumed ${resumed} retry execution(s) from ${executionsFile}`);
   }
 
-  const eventSources = [
-    new SqsEventSource({
+  const eventSources = plan.eventSources.map((source) =>
+    queueEventSource(plan, source.function, {
       sqs: clients.sqs,
-      queueUrl: resources.inbound.queueUrl,
-      queueArn: resources.inbound.queueArn,
-      batchSize: resources.inbound.batchSize,
-      maxBatchingWindowSeconds: resources.inbound.maxBatchingWindowSeconds,
-      invoke: (event: SQSEvent) => processor.handler(event, lambdaContext('processor', resources.inbound.consumerTimeoutSeconds)),
-      onError: (error) => log(`processor poller: ${(error as Error).message}`),
+      queues: resources,
+      invoke: (event: SQSEvent, context) => functions[source.function as Exclude<typeof source.function, 'stream'>](event as never, context) as Promise<SQSBatchResponse>,
+      onError: (error) => log(`${source.function} poller: ${(error as Error).message}`),
     }),
-    new SqsEventSource({
-      sqs: clients.sqs,
-      queueUrl: resources.outbound.queueUrl,
-      queueArn: resources.outbound.queueArn,
-      batchSize: resources.outbound.batchSize,
-      maxBatchingWindowSeconds: resources.outbound.maxBatchingWindowSeconds,
-      invoke: (event: SQSEvent) => dispatcher.handler(event, lambdaContext('dispatcher', outboundTimeout)),
-      onError: (error) => log(`dispatcher poller: ${(error as Error).message}`),
-    }),
-  ];
+  );
 
-  const gateway = new LocalGateway()
-    // The function URL of the streaming function, served on the same port.
-    .raw('GET', '/api/v1/stream', async (request, response) => {
-      const event = toEvent(request, new URL(request.url ?? '/', 'http://local'), 'GET', 'GET /api/v1/stream', {}, Buffer.alloc(0));
-      const streamHandler = stream.handler as unknown as (event: unknown, output: unknown, context: unknown) => Promise<void>;
-      await streamHandler(event, responseStream(response), lambdaContext('stream', 900));
-    })
-    .lambda('POST', '/webhooks/{source}', (event: APIGatewayProxyEventV2) => ingress.handler(event, lambdaContext('ingress', 10)))
-    .lambda('ANY', '/api/v1/{proxy+}', (event: APIGatewayProxyEventV2) => api.handler(event, lambdaContext('api', 10)))
-    .lambda('GET', '/console', (event: APIGatewayProxyEventV2) => api.handler(event, lambdaContext('api', 10)))
-    // The tenant portal: its page, and its API checked by the portal token (no IAM in AWS either).
-    .lambda('GET', '/portal', (event: APIGatewayProxyEventV2) => api.handler(event, lambdaContext('api', 10)))
-    .lambda('ANY', '/portal/api/{proxy+}', (event: APIGatewayProxyEventV2) => api.handler(event, lambdaContext('api', 10)))
-    .raw('GET', '/health', async (_request, response) => {
-      const checks = await healthChecks(clients, resources, eventSources);
-      const healthy = Object.values(checks).every((value) => value === 'ok');
-      response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', checks }));
-    });
+  const gateway = new LocalGateway();
+  for (const route of plan.routes) {
+    if (route.kind === 'stream') {
+      // The function URL of the streaming function, served on the same port.
+      gateway.raw(route.method, route.path, async (request, response) => {
+        const event = toEvent(request, new URL(request.url ?? '/', 'http://local'), route.method, `${route.method} ${route.path}`, {}, Buffer.alloc(0));
+        await functions.stream(event, responseStream(response), contextFor(plan, route.function));
+      });
+    } else {
+      const invoke = functions[route.function as Exclude<typeof route.function, 'stream'>];
+      gateway.lambda(route.method, route.path, (event: APIGatewayProxyEventV2) => invoke(event as never, contextFor(plan, route.function)) as never);
+    }
+  }
+  gateway.raw('GET', '/health', async (_request, response) => {
+    const checks = await healthChecks(clients, resources, eventSources);
+    const healthy = Object.values(checks).every((value) => value === 'ok');
+    response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', checks }));
+  });
 
-  // As in AWS: GET reaches the ingress only when a source answers a GET challenge (X, Dropbox).
-  if (anySourceAnswersGet(config.sources)) gateway.lambda('GET', '/webhooks/{source}', (event: APIGatewayProxyEventV2) => ingress.handler(event, lambdaContext('ingress', 10)));
 
   for (const source of eventSources) source.start();
   let port: number;
@@ -214,14 +190,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       const paused = await stepFunctions.stop(executionsFile);
       if (executionsFile && paused) log(`saved ${paused} running retry execution(s) to ${executionsFile}`);
       await messageMove.stop();
-      clients.sqs.destroy();
-      clients.dynamodb.destroy();
-      clients.s3.destroy();
+      for (const client of [clients.sqs, clients.dynamodb, clients.s3, functionSqs, sfn]) client.destroy();
       await Promise.allSettled([sqsServer.stop(), dynamo.stop()]);
       removePages();
     })());
 
-  return { url, port, config, resources, clients, generatedSecrets: generated, stop };
+  return { url, port, config, plan, resources, clients, generatedSecrets: generated, stop };
 }
 
 async function healthChecks(clients: LocalClients, resources: LocalResources, eventSources: readonly SqsEventSource[]): Promise<Record<string, string>> {

@@ -7,11 +7,12 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { GatewayConfig } from '../shared/config/schema';
+import { VARIABLES } from '../shared/deployment/environment';
 import { secretEnvName, signingKeyEnvName } from '../shared/inbound/secrets';
 import { appendEnvFile, readEnvFile } from './env-file';
 
-/** The variable holding the tenant portal's signing key(s) locally. */
-export const PORTAL_KEY_ENV = 'WEBHOOKS_PORTAL_KEY';
+/** The variable holding the tenant portal's signing key(s) locally (the api function reads it through the contract). */
+export const PORTAL_KEY_ENV = VARIABLES.portalKey.name;
 
 /** A new secret in the form the provider uses (Standard Webhooks: `whsec_` + base64 of 32 bytes). */
 export function generateSecret(provider: string): string {

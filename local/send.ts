@@ -17,6 +17,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../shared/config/load';
+import { LOCAL_VARIABLES } from '../shared/deployment/environment';
 import { secretEnvName, signingKeyEnvName } from '../shared/inbound/secrets';
 import { isEntryPoint } from './cli';
 import { readEnvFile } from './env-file';
@@ -74,7 +75,7 @@ export async function main(
     return 2;
   }
 
-  const configPath = values.config ?? env.WEBHOOKS_CONFIG ?? 'webhooks.config.json';
+  const configPath = values.config ?? env[LOCAL_VARIABLES.configFile] ?? 'webhooks.config.json';
   let config;
   try {
     config = loadConfigFile(configPath, { target: 'local' });
@@ -92,7 +93,7 @@ export async function main(
   }
 
   const envName = secretEnvName(source.name);
-  const envFile = env.WEBHOOKS_ENV_FILE ?? '.env.local';
+  const envFile = env[LOCAL_VARIABLES.envFile] ?? '.env.local';
   let secret = env[envName];
   if (!secret) {
     try {
@@ -123,7 +124,7 @@ export async function main(
     return 2;
   }
 
-  const url = values.url ?? `http://127.0.0.1:${env.PORT ?? 3000}/webhooks/${source.name}`;
+  const url = values.url ?? `http://127.0.0.1:${env[LOCAL_VARIABLES.port] ?? 3000}/webhooks/${source.name}`;
   let target: URL;
   try {
     target = new URL(url);

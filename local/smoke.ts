@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, loadConfigFile } from '../shared/config/load';
 import type { GatewayConfig, SourceConfig } from '../shared/config/schema';
+import { LOCAL_VARIABLES } from '../shared/deployment/environment';
 import { secretEnvName, signingKeyEnvName } from '../shared/inbound/secrets';
 import { isEntryPoint } from './cli';
 import { readEnvFile } from './env-file';
@@ -217,7 +218,7 @@ export async function main(argv: string[], print: (line: string) => void = (line
     print('--timeout must be a number of seconds');
     return 2;
   }
-  const configPath = values.config ?? env.WEBHOOKS_CONFIG ?? 'webhooks.config.json';
+  const configPath = values.config ?? env[LOCAL_VARIABLES.configFile] ?? 'webhooks.config.json';
   let config: GatewayConfig;
   try {
     config = loadConfigFile(configPath, { target: values.local ? 'local' : 'aws' });
@@ -232,8 +233,8 @@ export async function main(argv: string[], print: (line: string) => void = (line
   let target: SmokeTarget;
   const preliminary: Check[] = [];
   if (values.local) {
-    const base = values.url ?? `http://127.0.0.1:${env.PORT ?? 3000}`;
-    const envFile = env.WEBHOOKS_ENV_FILE ?? '.env.local';
+    const base = values.url ?? `http://127.0.0.1:${env[LOCAL_VARIABLES.port] ?? 3000}`;
+    const envFile = env[LOCAL_VARIABLES.envFile] ?? '.env.local';
     target = {
       gateway: localGateway(base),
       config,

@@ -4,12 +4,15 @@
  *   npm start                         # in memory, port 3000
  *   npm start -- --port 4000 --persist .local-data
  *
- * Env: PORT, WEBHOOKS_CONFIG (config path), WEBHOOKS_PERSIST_DIR (same as --persist),
- * WEBHOOK_SECRET_<NAME> (a source's secret(s), comma-separated), WEBHOOKS_ENV_FILE (where generated
- * secrets are kept, default .env.local).
+ * Env (names in shared/deployment/environment.ts): PORT, WEBHOOKS_CONFIG (config path),
+ * WEBHOOKS_PERSIST_DIR (same as --persist), WEBHOOK_SECRET_<NAME> (a source's secret(s),
+ * comma-separated), WEBHOOKS_ENV_FILE (where generated secrets are kept, default .env.local),
+ * DELIVERY_RETRY_SCHEDULE (e.g. `1,2,5`: compressed retry waits, reviewed like the config's),
+ * WEBHOOK_ALLOW_PRIVATE_TARGETS (`false` refuses loopback receivers, as in AWS).
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config/load';
+import { LOCAL_VARIABLES } from '../shared/deployment/environment';
 import { startRuntime } from './runtime';
 
 async function main(): Promise<void> {
@@ -24,9 +27,12 @@ async function main(): Promise<void> {
       config: { type: 'string', short: 'c' },
     },
   });
-  const port = Number(values.port ?? process.env.PORT ?? 3000);
-  const configPath = values.config ?? process.env.WEBHOOKS_CONFIG ?? 'webhooks.config.json';
-  const persistDir = values.persist ?? process.env.WEBHOOKS_PERSIST_DIR;
+  const env = process.env;
+  const port = Number(values.port ?? env[LOCAL_VARIABLES.port] ?? 3000);
+  const configPath = values.config ?? env[LOCAL_VARIABLES.configFile] ?? 'webhooks.config.json';
+  const persistDir = values.persist ?? env[LOCAL_VARIABLES.persistDir];
+  const retrySchedule = env[LOCAL_VARIABLES.retrySchedule];
+  const allowPrivate = env[LOCAL_VARIABLES.allowPrivateTargets];
   const started = Date.now();
   const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -35,7 +41,10 @@ async function main(): Promise<void> {
     ...(values.host ? { host: values.host } : {}),
     configPath,
     ...(persistDir ? { persistDir } : {}),
-    envFile: process.env.WEBHOOKS_ENV_FILE ?? '.env.local',
+    envFile: env[LOCAL_VARIABLES.envFile] ?? '.env.local',
+    ...(retrySchedule ? { retrySchedule } : {}),
+    ...(allowPrivate === undefined ? {} : { allowPrivateTargets: allowPrivate !== 'false' }),
+    secretEnvironment: env,
     log: (line) => print(`  · ${line}`),
   });
 

@@ -10,6 +10,7 @@
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../shared/outbound/retry-state-machine';
 
 export type TaskHandler = (input: unknown) => Promise<unknown>;
 
@@ -173,4 +174,28 @@ function describe(execution: Execution, stateMachineArn: string): Record<string,
     ...(execution.output !== undefined ? { output: JSON.stringify(execution.output) } : {}),
     ...(execution.error ? { error: 'States.TaskFailed', cause: execution.error } : {}),
   };
+}
+
+/**
+ * The retry state machine (shared/outbound/retry-state-machine.ts, the definition the stack
+ * deploys, with the attempt timeout the stack gives it), both its Task states (`Attempt` and
+ * `RecordFailure`) bound to `deliver`, as in AWS. An execution that asks for another attempt is
+ * resumable from that attempt's output.
+ */
+export function retryStateMachine(options: {
+  readonly name: string;
+  readonly outbound: { readonly timeoutSeconds: number };
+  readonly deliver: TaskHandler;
+  readonly onError?: (error: unknown) => void;
+}): LocalStepFunctions {
+  return new LocalStepFunctions({
+    stateMachineName: options.name,
+    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver', deliverTimings(options.outbound)),
+    tasks: { [RETRY_STATES.attempt]: options.deliver, [RETRY_STATES.recordFailure]: options.deliver },
+    resumableState: (output) => {
+      const result = output as DeliverTaskOutput;
+      return result.outcome === 'retry' ? { messageId: result.messageId, endpointId: result.endpointId, waitSeconds: result.waitSeconds } : undefined;
+    },
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
 }

@@ -4,37 +4,19 @@
  * `abandon` request when attempts kept failing: the delivery is then marked failed.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { attemptDelivery, type DeliveryDeps } from '../../shared/outbound/deliver';
 import { abandonDelivery } from '../../shared/outbound/abandon';
+import { attemptDelivery, type DeliveryDeps } from '../../shared/outbound/deliver';
 import { abandonReason, isAbandonRequest, type DeliverTaskInput, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
-import { deliveryStatusChange } from '../../shared/status/changes';
-import { reportDeliveryEvent } from '../delivery-events';
+import { deliverDependencies } from '../composition';
+import { createDocumentClient, createS3Client, lambdaParts, once } from '../environment';
 import { GatewayMetrics } from '../metrics';
-import { createStatusReporter } from '../status-reporter';
-import { createDeliveryDeps } from '../delivery-environment';
-import { createDocumentClient, createS3Client, gatewayConfig } from '../environment';
+import { lambdaHandler } from '../middleware';
 
 const logger = new Logger({ serviceName: 'deliver' });
 // Every figure under {service} (alarms, dashboard), attempts also by outcome: functions/metrics.ts.
 const metrics = new GatewayMetrics();
-const documents = createDocumentClient();
-const s3 = createS3Client();
-
-let deps: DeliveryDeps | undefined;
-
-export function deliverDeps(): DeliveryDeps {
-  if (deps) return deps;
-  const report = createStatusReporter(gatewayConfig(), documents, logger);
-  deps = createDeliveryDeps(gatewayConfig(), { documents, s3 }, async (event) => {
-    reportDeliveryEvent(logger, metrics, event);
-    const change = deliveryStatusChange(event);
-    if (change) await report(change);
-  });
-  return deps;
-}
+const clients = { documents: createDocumentClient(), s3: createS3Client() };
 
 export async function handleDeliver(input: DeliverTaskInput, dependencies: DeliveryDeps): Promise<DeliverTaskOutput> {
   logger.appendKeys({ messageId: input.messageId, endpointId: input.endpointId });
@@ -58,4 +40,13 @@ export async function handleDeliver(input: DeliverTaskInput, dependencies: Deliv
   }
 }
 
-export const handler = middy(async (input: DeliverTaskInput, _context: Context) => handleDeliver(input, deliverDeps())).use(injectLambdaContext(logger));
+/** What the local runtime builds this function's dependencies with (its logger and metrics). */
+export const observers = { logger, metrics };
+
+/** The Lambda handler over dependencies built on first use (the local runtime passes its own). */
+export const createDeliverHandler = (dependencies: () => DeliveryDeps) => lambdaHandler(async (input: DeliverTaskInput, _context: Context) => handleDeliver(input, dependencies()), observers);
+
+/** Built on first use: the config is parsed and validated here, at cold start. */
+export const dependencies = once(() => deliverDependencies(lambdaParts(clients, observers)));
+
+export const handler = createDeliverHandler(dependencies);

@@ -5,63 +5,22 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { attemptDelivery } from '../../shared/outbound/deliver';
-import { dispatchMessage, type DispatchDeps } from '../../shared/outbound/dispatch';
+import { dispatchMessage } from '../../shared/outbound/dispatch';
 import type { Message } from '../../shared/outbound/model';
 import { outboundWorkSchema } from '../../shared/outbound/outbound-queue';
-import { publishMessage, type PublishDeps } from '../../shared/outbound/publish';
-import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
-import { outboundQueueSettings } from '../../shared/queue/settings';
-import { deliveryStatusChange } from '../../shared/status/changes';
-import { reportDeliveryEvent } from '../delivery-events';
+import { publishMessage } from '../../shared/outbound/publish';
+import { dispatcherDependencies, type DispatcherDeps } from '../composition';
+import { createDocumentClient, createS3Client, createSfnClient, createSqsClient, lambdaParts, once } from '../environment';
 import { GatewayMetrics } from '../metrics';
-import { createStatusReporter } from '../status-reporter';
-import { createDeliveryDeps } from '../delivery-environment';
-import { cachedEndpoints } from '../endpoint-cache';
-import { createDocumentClient, createS3Client, createSqsClient, gatewayConfig, requiredEnv } from '../environment';
-import { SqsQueue } from '../../shared/queue/sqs-queue';
+import { lambdaHandler } from '../middleware';
 
 const logger = new Logger({ serviceName: 'dispatcher' });
 // Every figure under {service} (alarms, dashboard), attempts also by outcome: functions/metrics.ts.
 const metrics = new GatewayMetrics();
-const documents = createDocumentClient();
-const s3 = createS3Client();
-const sqs = createSqsClient();
-const sfn = new SFNClient({});
+const clients = { documents: createDocumentClient(), s3: createS3Client(), sqs: createSqsClient(), sfn: createSfnClient() };
 const batch = new BatchProcessor(EventType.SQS);
-
-export type DispatcherDeps = DispatchDeps & { readonly publish: PublishDeps };
-
-let deps: DispatcherDeps | undefined;
-
-export function dispatcherDeps(): DispatcherDeps {
-  if (!deps) {
-    const config = gatewayConfig();
-    const report = createStatusReporter(config, documents, logger);
-    const delivery = createDeliveryDeps(config, { documents, s3 }, async (event) => {
-      reportDeliveryEvent(logger, metrics, event);
-      const change = deliveryStatusChange(event);
-      if (change) await report(change);
-    });
-    deps = {
-      ...delivery,
-      scheduler: new StepFunctionsRetryScheduler(sfn, requiredEnv('RETRY_STATE_MACHINE_ARN')),
-      listEndpoints: cachedEndpoints(() => delivery.endpoints.listAll(), Number(process.env.ENDPOINT_CACHE_SECONDS ?? 0)),
-      staleAttemptSeconds: outboundQueueSettings(config.service, config.outbound).consumerTimeoutSeconds,
-      publish: {
-        messages: delivery.messages,
-        payloads: delivery.payloads,
-        queue: new SqsQueue(sqs, requiredEnv('OUTBOUND_QUEUE_URL')),
-        settings: config.outbound,
-      },
-    };
-  }
-  return deps;
-}
 
 export async function processOutboundRecord(record: SQSRecord, dependencies: DispatcherDeps): Promise<void> {
   const parsed = outboundWorkSchema.safeParse(safeJson(record.body));
@@ -107,6 +66,13 @@ export async function handleOutboundBatch(event: SQSEvent, context: Context, dep
   return processPartialResponse(event, (record: SQSRecord) => processOutboundRecord(record, dependencies), batch, { context, throwOnFullBatchFailure: false });
 }
 
-export const handler = middy(async (event: SQSEvent, context: Context) => handleOutboundBatch(event, context, dispatcherDeps())).use(
-  injectLambdaContext(logger),
-);
+/** What the local runtime builds this function's dependencies with (its logger and metrics). */
+export const observers = { logger, metrics };
+
+/** The Lambda handler over dependencies built on first use (the local runtime passes its own). */
+export const createDispatcherHandler = (dependencies: () => DispatcherDeps) => lambdaHandler(async (event: SQSEvent, context: Context) => handleOutboundBatch(event, context, dependencies()), observers);
+
+/** Built on first use: the config is parsed and validated here, at cold start. */
+export const dependencies = once(() => dispatcherDependencies(lambdaParts(clients, observers)));
+
+export const handler = createDispatcherHandler(dependencies);

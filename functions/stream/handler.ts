@@ -6,9 +6,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Writable } from 'node:stream';
-import { DynamoDbStatusLog } from '../../shared/store/dynamodb/status-log';
 import { SSE_HEADERS, streamStatus } from '../../shared/status/stream';
-import { createDocumentClient, requiredEnv } from '../environment';
+import { streamDependencies, type StreamDeps } from '../composition';
+import { createDocumentClient, lambdaEnvironment, once } from '../environment';
 
 /** The Lambda Node.js runtime's streaming API (a global in Lambda; emulated by the local runtime). */
 declare const awslambda: {
@@ -17,11 +17,9 @@ declare const awslambda: {
 };
 
 const logger = new Logger({ serviceName: 'stream' });
-const documents = createDocumentClient();
-let log: DynamoDbStatusLog | undefined;
+const clients = { documents: createDocumentClient() };
 
-export async function handleStream(event: APIGatewayProxyEventV2, output: Writable, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> {
-  log ??= new DynamoDbStatusLog(documents, requiredEnv('WEBHOOKS_TABLE'));
+export async function handleStream(event: APIGatewayProxyEventV2, output: Writable, context: Pick<Context, 'getRemainingTimeInMillis'>, { log }: StreamDeps): Promise<void> {
   const stream = awslambda.HttpResponseStream.from(output, { statusCode: 200, headers: { ...SSE_HEADERS } });
   const controller = new AbortController();
   stream.on('close', () => controller.abort());
@@ -45,4 +43,15 @@ export async function handleStream(event: APIGatewayProxyEventV2, output: Writab
   }
 }
 
-export const handler = awslambda.streamifyResponse((event, stream, context) => handleStream(event, stream, context));
+/** The streaming handler over dependencies built on first use (the local runtime passes its own). */
+export function createStreamHandler(dependencies: () => StreamDeps): unknown {
+  return awslambda.streamifyResponse((event, stream, context) => handleStream(event, stream, context, dependencies()));
+}
+
+/** Built on first use: the config is parsed and validated here, at cold start. */
+export const dependencies = once(() => streamDependencies({ environment: lambdaEnvironment(), clients }));
+
+export const handler = createStreamHandler(dependencies);
+
+/** What the local runtime needs to build this function's dependencies with its own clients. */
+export const observers = { logger };

@@ -1,61 +1,67 @@
 /**
- * A Lambda function of the gateway: Node.js 24 on arm64, bundled and minified by esbuild (no
- * Docker), the AWS SDK bundled (pinned versions, tree-shaken), the validated configuration
- * embedded at synth, its own log group with retention, and a role holding only what it is granted.
+ * A Lambda function of the gateway, built from its declaration (shared/deployment/functions.ts):
+ * entry, handler, memory, timeout and queue event source as declared; its environment written
+ * through the contract (shared/deployment/environment.ts). Node.js 24 on arm64, bundled and
+ * minified by esbuild (no Docker), the AWS SDK bundled (pinned versions, tree-shaken), the
+ * validated configuration embedded at synth, its own log group with retention, and a role
+ * holding only what it is granted.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { powertoolsEnvironment } from '../../shared/deployment/environment';
+import type { FunctionDeclaration } from '../../shared/deployment/functions';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface GatewayFunctionProps {
-  /** Folder under functions/ holding `handler.ts`. */
-  readonly name: string;
+  readonly declaration: FunctionDeclaration;
   /** The config file's JSON document, embedded in the bundle and validated at cold start. */
   readonly configDocument: unknown;
   readonly service: string;
-  readonly memorySize?: number;
-  readonly timeout?: Duration;
-  readonly environment?: Record<string, string>;
+  /** Its variables, as `functionEnvironment` writes them. */
+  readonly environment: Record<string, string>;
   /** Lambda active tracing (X-Ray). */
   readonly tracing?: boolean;
   /** More esbuild `define` replacements (identifier → JavaScript expression), e.g. built pages. */
   readonly define?: Record<string, string>;
-  /** Reserved concurrency (`operations.reservedConcurrency.<name>`); none when absent. */
-  readonly reservedConcurrentExecutions?: number;
 }
 
 export class GatewayFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  readonly declaration: FunctionDeclaration;
 
   constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
     super(scope, id);
+    const { declaration } = props;
+    this.declaration = declaration;
     this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `${props.service} ${props.name} function`,
+      description: `${props.service} ${declaration.name} function`,
     });
     // Instead of AWSLambdaBasicExecutionRole (any log group): only this function's own.
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
     );
     this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, 'functions', props.name, 'handler.ts'),
-      handler: 'handler',
+      entry: path.join(PROJECT_ROOT, declaration.entry),
+      handler: declaration.handler,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: declaration.memoryMiB,
+      timeout: Duration.seconds(declaration.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
       // JSON logs; the platform's START/END/REPORT lines only at WARN (they cost ingestion on every invoke).
@@ -63,13 +69,8 @@ export class GatewayFunction extends Construct {
       systemLogLevelV2: SystemLogLevel.WARN,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       tracing: props.tracing === false ? Tracing.DISABLED : Tracing.ACTIVE,
-      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
-      environment: {
-        POWERTOOLS_SERVICE_NAME: props.service,
-        POWERTOOLS_METRICS_NAMESPACE: props.service,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...props.environment,
-      },
+      ...(declaration.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: declaration.reservedConcurrency } : {}),
+      environment: { ...powertoolsEnvironment(props.service, { logLevel: 'INFO' }), ...props.environment },
       bundling: {
         minify: true,
         sourceMap: false,
@@ -83,5 +84,19 @@ export class GatewayFunction extends Construct {
       },
     });
     this.function.node.addDependency(this.logGroup);
+  }
+
+  /** Drains `queue` as declared: the declaration's batch size, window and maximum concurrency, partial batch responses. */
+  consume(queue: IQueue): void {
+    const { trigger } = this.declaration;
+    if (trigger.kind !== 'queue') throw new Error(`${this.declaration.name} is not declared as a queue consumer`);
+    this.function.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: trigger.batchSize,
+        ...(trigger.maxBatchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds) } : {}),
+        reportBatchItemFailures: trigger.reportBatchItemFailures,
+        maxConcurrency: trigger.maximumConcurrency,
+      }),
+    );
   }
 }

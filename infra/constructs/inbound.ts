@@ -1,25 +1,30 @@
 /**
  * The receive side: a secret per source, the ingress function, the queue and its DLQ (settings
- * from shared/inbound/queue-settings.ts), and the processor with partial batch responses.
+ * from shared/queue/settings.ts), and the processor with partial batch responses; both functions
+ * as declared in shared/deployment/functions.ts.
  */
-import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../../shared/config/schema';
+import { AWS_SETTINGS, functionEnvironment, type FunctionDeclarations, type RuntimeSettings } from '../../shared/deployment/functions';
 import { inboundQueueSettings } from '../../shared/queue/settings';
+import { TABLE } from '../../shared/store/table';
 import { GatewayFunction } from './gateway-function';
 import { QueuePair } from './queue-pair';
 
 export interface InboundProps {
   readonly config: GatewayConfig;
   readonly configDocument: unknown;
+  readonly functions: FunctionDeclarations;
   readonly table: Table;
   readonly payloadBucket: Bucket;
+  /** Where the processor relays processed events (the sending side's queue). */
+  readonly outboundQueue: Queue;
 }
 
 export class Inbound extends Construct {
@@ -64,26 +69,24 @@ export class Inbound extends Construct {
     const stack = Stack.of(this);
     const created = Object.fromEntries(this.secrets.filter((entry) => !entry.adopted).map(({ source, secretId }) => [source, Fn.select(6, Fn.split(':', secretId))]));
     const adopted = Object.fromEntries(this.secrets.filter((entry) => entry.adopted).map(({ source, secretId }) => [source, secretId]));
-    const secretEnvironment: Record<string, string> = {
-      SOURCE_SECRET_IDS: stack.toJsonString(created),
-      SECRET_ARN_PREFIX: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      ...(Object.keys(adopted).length ? { ADOPTED_SOURCE_SECRETS: stack.toJsonString(adopted) } : {}),
+    const secretSettings: RuntimeSettings = {
+      sourceSecretIds: stack.toJsonString(created),
+      secretArnPrefix: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ...(Object.keys(adopted).length ? { adoptedSourceSecrets: stack.toJsonString(adopted) } : {}),
     };
 
-    const common = { configDocument: props.configDocument, service: config.service };
+    const names = {
+      tableName: table.tableName,
+      payloadBucket: payloadBucket.bucketName,
+      inboundQueueUrl: this.queue.queueUrl,
+      inboundDeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
+      outboundQueueUrl: props.outboundQueue.queueUrl,
+    };
+    const common = { configDocument: props.configDocument, service: config.service, tracing: config.operations.tracing };
     this.ingress = new GatewayFunction(this, 'Ingress', {
       ...common,
-      name: 'ingress',
-      memorySize: config.inbound.ingressMemoryMiB,
-      timeout: Duration.seconds(10),
-      reservedConcurrentExecutions: config.operations.reservedConcurrency.ingress,
-      environment: {
-        WEBHOOKS_TABLE: table.tableName,
-        INBOUND_QUEUE_URL: this.queue.queueUrl,
-        PAYLOAD_BUCKET: payloadBucket.bucketName,
-        ...secretEnvironment,
-        SECRET_CACHE_SECONDS: '300',
-      },
+      declaration: props.functions.ingress,
+      environment: functionEnvironment('ingress', names, { ...AWS_SETTINGS, ...secretSettings }),
     });
     this.ingress.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [table.tableArn] }),
@@ -100,28 +103,21 @@ export class Inbound extends Construct {
 
     this.processor = new GatewayFunction(this, 'Processor', {
       ...common,
-      name: 'processor',
-      memorySize: config.inbound.processorMemoryMiB,
-      timeout: Duration.seconds(settings.consumerTimeoutSeconds),
-      reservedConcurrentExecutions: config.operations.reservedConcurrency.processor,
-      environment: {
-        WEBHOOKS_TABLE: table.tableName,
-        PAYLOAD_BUCKET: payloadBucket.bucketName,
-        INBOUND_DLQ_URL: this.deadLetterQueue.queueUrl,
-      },
+      declaration: props.functions.processor,
+      environment: functionEnvironment('processor', names, AWS_SETTINGS),
     });
     this.processor.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], resources: [table.tableArn] }),
     );
     this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [payloadBucket.arnForObjects('inbound/*')] }));
     this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
-    this.processor.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: settings.batchSize,
-        maxBatchingWindow: settings.maxBatchingWindowSeconds > 0 ? Duration.seconds(settings.maxBatchingWindowSeconds) : undefined,
-        reportBatchItemFailures: true,
-        maxConcurrency: config.inbound.maximumConcurrency,
-      }),
+    // Relay: the processor publishes every processed inbound event to the outbound queue.
+    this.processor.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${TABLE.indexes[0].indexName}`] }),
     );
+    this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [table.tableArn] }));
+    this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.outboundQueue.queueArn] }));
+    this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
+    this.processor.consume(this.queue);
   }
 }

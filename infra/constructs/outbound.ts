@@ -4,12 +4,11 @@
  * shared/outbound/retry-state-machine.ts) and its deliver task, and the optional EventBridge rule
  * that turns events on a bus into messages.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -18,6 +17,7 @@ import { Construct } from 'constructs';
 import type { GatewayConfig } from '../../shared/config/schema';
 import { TABLE } from '../../shared/store/table';
 import { deliverTimings, retryStateMachineDefinition } from '../../shared/outbound/retry-state-machine';
+import { AWS_SETTINGS, functionEnvironment, type FunctionDeclarations } from '../../shared/deployment/functions';
 import { outboundQueueSettings } from '../../shared/queue/settings';
 import { GatewayFunction } from './gateway-function';
 import { QueuePair } from './queue-pair';
@@ -25,6 +25,7 @@ import { QueuePair } from './queue-pair';
 export interface OutboundProps {
   readonly config: GatewayConfig;
   readonly configDocument: unknown;
+  readonly functions: FunctionDeclarations;
   readonly table: Table;
   readonly payloadBucket: Bucket;
 }
@@ -44,27 +45,15 @@ export class Outbound extends Construct {
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
 
-    const common = {
-      configDocument: props.configDocument,
-      service: config.service,
-      tracing: config.operations.tracing,
-      memorySize: config.outbound.dispatcherMemoryMiB,
-    };
-    const storage = { WEBHOOKS_TABLE: table.tableName, PAYLOAD_BUCKET: payloadBucket.bucketName };
+    const common = { configDocument: props.configDocument, service: config.service, tracing: config.operations.tracing };
+    const names = { tableName: table.tableName, payloadBucket: payloadBucket.bucketName, outboundQueueUrl: this.queue.queueUrl };
     const tableAccess = new PolicyStatement({
       actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
     });
 
     const timings = deliverTimings(config.outbound);
-    const reserved = config.operations.reservedConcurrency;
-    this.deliver = new GatewayFunction(this, 'Deliver', {
-      ...common,
-      name: 'deliver',
-      timeout: Duration.seconds(timings.functionTimeoutSeconds),
-      environment: storage,
-      reservedConcurrentExecutions: reserved.deliver,
-    });
+    this.deliver = new GatewayFunction(this, 'Deliver', { ...common, declaration: props.functions.deliver, environment: functionEnvironment('deliver', names, AWS_SETTINGS) });
     this.deliver.role.addToPrincipalPolicy(tableAccess);
     this.deliver.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
 
@@ -89,15 +78,8 @@ export class Outbound extends Construct {
 
     this.dispatcher = new GatewayFunction(this, 'Dispatcher', {
       ...common,
-      name: 'dispatcher',
-      timeout: Duration.seconds(settings.consumerTimeoutSeconds),
-      reservedConcurrentExecutions: reserved.dispatcher,
-      environment: {
-        ...storage,
-        OUTBOUND_QUEUE_URL: this.queue.queueUrl,
-        RETRY_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        ENDPOINT_CACHE_SECONDS: '5',
-      },
+      declaration: props.functions.dispatcher,
+      environment: functionEnvironment('dispatcher', { ...names, retryStateMachineArn: this.stateMachine.stateMachineArn }, AWS_SETTINGS),
     });
     this.dispatcher.role.addToPrincipalPolicy(tableAccess);
     this.dispatcher.role.addToPrincipalPolicy(
@@ -105,14 +87,7 @@ export class Outbound extends Construct {
     );
     this.dispatcher.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
     this.dispatcher.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
-    this.dispatcher.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: settings.batchSize,
-        ...(settings.maxBatchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds) } : {}),
-        reportBatchItemFailures: true,
-        maxConcurrency: config.outbound.maximumConcurrency,
-      }),
-    );
+    this.dispatcher.consume(this.queue);
 
     if (config.outbound.eventBusName && config.outbound.eventSources) {
       // The AWS-native internal event stream: the events of the configured sources (and

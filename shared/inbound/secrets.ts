@@ -4,6 +4,7 @@
  * A stored value may hold several secrets separated by commas, all of them valid: that is how a
  * secret is rotated without dropping a single webhook.
  */
+import { SECRET_VARIABLE_PREFIX } from '../deployment/environment';
 
 export interface SecretSource {
   /** Every currently valid secret of a source; empty when none is configured. */
@@ -23,7 +24,7 @@ export function splitSecretValue(value: string | undefined): string[] {
 
 /** `stripe` → `WEBHOOK_SECRET_STRIPE`, `my-shop.eu` → `WEBHOOK_SECRET_MY_SHOP_EU`. */
 export function secretEnvName(sourceName: string): string {
-  return `WEBHOOK_SECRET_${sourceName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+  return `${SECRET_VARIABLE_PREFIX}${sourceName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
 /**

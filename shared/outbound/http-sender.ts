@@ -31,6 +31,8 @@ export interface DeliveryResult {
 
 export interface HttpSender {
   send(request: DeliveryRequest): Promise<DeliveryResult>;
+  /** Lets go of kept-alive connections (a sender that keeps none need not have it). */
+  close?(): Promise<void>;
 }
 
 export interface UndiciSenderOptions {

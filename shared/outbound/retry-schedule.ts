@@ -4,16 +4,6 @@
  * gets 10 attempts over about three days.
  */
 
-/** `DELIVERY_RETRY_SCHEDULE=1,2,3` (seconds) replaces the configured schedule, e.g. to compress it locally. */
-export function scheduleOverride(value: string | undefined): number[] | undefined {
-  if (!value?.trim()) return undefined;
-  const seconds = value.split(',').map((part) => Number(part.trim()));
-  if (seconds.length === 0 || seconds.some((s) => !Number.isInteger(s) || s < 0)) {
-    throw new Error(`DELIVERY_RETRY_SCHEDULE must be comma-separated whole seconds, got "${value}"`);
-  }
-  return seconds;
-}
-
 export interface NextAttemptOptions {
   readonly schedule: readonly number[];
   /** ±fraction of each wait. */

@@ -1,6 +1,6 @@
 /**
  * The API's responses match openapi.yaml: every route is driven for real (ingress handler, and
- * the management router wired as functions/api/handler.ts wires it) against DynamoDB Local and
+ * the management router the composition root builds for the api function) against DynamoDB Local and
  * fauxqs, with deliveries to a receiver on loopback, and every response — success or error —
  * is validated against the spec's documented schema for its operation and status.
  */
@@ -13,7 +13,7 @@ import { MessageMoveProxy } from '../../local/message-move';
 import { sampleWebhook } from '../../local/samples';
 import type { GatewayConfig, SourceConfig } from '../../shared/config/schema';
 import type { HttpResponse } from '../../shared/http/responses';
-import { Router } from '../../shared/http/router';
+import type { Router } from '../../shared/http/router';
 import type { ReceiveDeps } from '../../shared/inbound/receive';
 import { SSE_HEADERS } from '../../shared/status/stream';
 import { createApiRouter } from '../support/api-router';
@@ -38,8 +38,8 @@ beforeAll(async () => {
   // SQS's redrive API, served over the emulator by the local runtime's proxy (local/message-move.ts).
   messageMove = new MessageMoveProxy({ upstream: inject('sqsEndpoint'), sqs: h.clients.sqs, queues: [h.resources.inbound, h.resources.outbound] });
   redriveSqs = new SQSClient({ endpoint: await messageMove.listen(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  // The management API exactly as functions/api/handler.ts assembles it (shared/api/routes.ts).
-  ({ router } = createApiRouter(h, o, { deadLetters: { sqs: redriveSqs, queues: { inbound: h.resources.inbound, outbound: h.resources.outbound } } }));
+  // The management API exactly as the api function gets it from the composition root, its SQS client through the proxy.
+  ({ router } = createApiRouter(h, { sqs: redriveSqs }));
 });
 
 afterAll(async () => {
@@ -473,7 +473,7 @@ describe('API contract (openapi.yaml)', () => {
       expect(Date.parse(link.body.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
       expect((await api('POST', '/api/v1/tenants/{tenantId}/portal-link', { params: { tenantId: 'acme' } })).status).toBe(201);
       expect((await api('POST', '/api/v1/tenants/{tenantId}/portal-link', { params: { tenantId: 'acme' }, body: { expiresInSeconds: 86_401 } })).status).toBe(400);
-      const keyless = createApiRouter(h, o, { portalKeys: async () => Promise.reject(new Error('secret unavailable')) }).router;
+      const keyless = createApiRouter(h, { portalKeys: async () => Promise.reject(new Error('secret unavailable')) }).router;
       const unavailable = await keyless.handle(httpEvent({ method: 'POST', path: '/api/v1/tenants/acme/portal-link' }));
       expect(unavailable.statusCode).toBe(503);
       contract.check('POST', '/api/v1/tenants/{tenantId}/portal-link', unavailable);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { handleIngress } from '../../functions/ingress/handler';
+import type { ProcessorDeps } from '../../functions/composition';
 import { handleBatch } from '../../functions/processor/handler';
 import { lambdaContext } from '../../local/lambda-context';
 import { sampleWebhook } from '../../local/samples';
@@ -17,7 +18,6 @@ import type { SourceConfig } from '../../shared/config/schema';
 import type { EventQueue } from '../../shared/inbound/event-queue';
 import { HandlerRegistry } from '../../shared/inbound/handlers/registry';
 import { SUBSCRIPTION_ENTITY, handleStripeSubscription } from '../../shared/inbound/handlers/samples/stripe-subscriptions';
-import type { ProcessDeps } from '../../shared/inbound/process';
 import { createHarness, httpEvent, shippedConfig, type Harness } from '../support/harness';
 
 const DOMAIN = 'hooks.example.test';
@@ -42,7 +42,7 @@ function parse(response: { body: string }): Record<string, unknown> {
 }
 
 /** Runs the processor over the queue until `until` holds (or the time runs out). */
-async function runProcessor(h: Harness, deps: ProcessDeps, until: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function runProcessor(h: Harness, deps: ProcessorDeps, until: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const source = new SqsEventSource({
     sqs: h.clients.sqs,
     queueUrl: h.resources.inbound.queueUrl,

@@ -1,8 +1,8 @@
 /**
  * Every alarm and every dashboard line watches something the code emits, and everything the
- * code emits is watched: the real Lambda handlers (their `handler` exports, wired from their
- * environment as in Lambda) run with metrics on over every path that emits (accepted,
- * duplicate, bad signature, ingress failure, processed, handler failure, dead-lettered,
+ * code emits is watched: the real Lambda handlers (their middleware and metrics; their
+ * dependencies built by the composition root from the environment the local runtime writes)
+ * run with metrics on over every path that emits (accepted, duplicate, bad signature, ingress failure, processed, handler failure, dead-lettered,
  * delivery succeeded, failed, exhausted, abandoned, endpoint disabled) against DynamoDB Local,
  * fauxqs and the local Step Functions; the EMF documents they print are collected and held
  * against the synthesized stack's alarms and dashboard: namespace, metric name, the exact
@@ -17,18 +17,23 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../infra/app';
-import { emulatorEnvironment, localClients, type LocalClients } from '../../local/clients';
+import { localClients, localSfnClient, type LocalClients } from '../../local/clients';
+import { loadLocalConfig } from '../../local/config';
+import { localFunctions } from '../../local/functions';
+import { installLambdaStreaming } from '../../local/lambda-streaming';
 import { lambdaContext } from '../../local/lambda-context';
 import { createLocalResources, type LocalResources } from '../../local/resources';
 import { sampleWebhook } from '../../local/samples';
-import { LocalStepFunctions } from '../../local/step-functions';
+import { localEnvironment, type LocalNames } from '../../local/plan';
+import { retryStateMachine, type LocalStepFunctions } from '../../local/step-functions';
 import { loadConfigFile } from '../../shared/config/load';
 import type { GatewayConfig } from '../../shared/config/schema';
 import { secretEnvName } from '../../shared/inbound/secrets';
 import { DynamoDbDeliveryStore } from '../../shared/store/dynamodb/delivery-store';
-import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
+import type { DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
+import { FUNCTION_NAMES, POWERTOOLS_VARIABLES, powertoolsEnvironment, type FunctionName } from '../../shared/deployment/environment';
 import { httpEvent } from '../support/http-event';
 import { eventually, Receiver } from '../support/receiver';
 import { testSecretFor } from '../support/harness';
@@ -160,41 +165,32 @@ beforeAll(async () => {
   for (const source of config.sources) secrets[source.name] = testSecretFor(source.provider);
   await receiver.start();
 
-  stepFunctions = new LocalStepFunctions({
-    stateMachineName: `${resources.tableName}-retries`,
-    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver', deliverTimings(config.outbound)),
-    tasks: {
-      [RETRY_STATES.attempt]: (input) => deliver(input, lambdaContext('deliver', 30)),
-      [RETRY_STATES.recordFailure]: (input) => deliver(input, lambdaContext('deliver', 30)),
-    },
-  });
-  const sfnEndpoint = await stepFunctions.listen();
+  // The functions' config as the local runtime loads it, with a 1 s retry schedule.
+  const functionConfig = loadLocalConfig('webhooks.config.json', { retrySchedule: '1' });
+  stepFunctions = retryStateMachine({ name: `${resources.tableName}-retries`, outbound: functionConfig.outbound, deliver: (input) => deliver(input, lambdaContext('deliver', 30)) });
+  const sfn = localSfnClient(await stepFunctions.listen());
 
-  Object.assign(process.env, emulatorEnvironment(endpoints), {
-    POWERTOOLS_METRICS_DISABLED: 'false',
-    POWERTOOLS_METRICS_NAMESPACE: namespace,
-    POWERTOOLS_SERVICE_NAME: service,
-    WEBHOOKS_CONFIG: 'webhooks.config.json',
-    WEBHOOKS_CONFIG_TARGET: 'local',
-    WEBHOOKS_TABLE: resources.tableName,
-    PAYLOAD_BUCKET: resources.bucketName,
-    INBOUND_QUEUE_URL: resources.inbound.queueUrl,
-    INBOUND_DLQ_URL: resources.inbound.deadLetterQueueUrl,
-    INBOUND_QUEUE_ARN: resources.inbound.queueArn,
-    INBOUND_DLQ_ARN: resources.inbound.deadLetterQueueArn,
-    OUTBOUND_QUEUE_URL: resources.outbound.queueUrl,
-    OUTBOUND_DLQ_URL: resources.outbound.deadLetterQueueUrl,
-    OUTBOUND_QUEUE_ARN: resources.outbound.queueArn,
-    OUTBOUND_DLQ_ARN: resources.outbound.deadLetterQueueArn,
-    RETRY_STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
-    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
-    ENDPOINT_CACHE_SECONDS: '0',
-    DELIVERY_RETRY_SCHEDULE: '1',
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-    ...Object.fromEntries(Object.entries(secrets).map(([name, value]) => [secretEnvName(name), value])),
+  // Powertools reads its settings from the process environment, as in Lambda: namespace and service as the stack sets them, metrics on.
+  Object.assign(process.env, powertoolsEnvironment(service, { logLevel: process.env[POWERTOOLS_VARIABLES.logLevel] ?? 'INFO', metricsDisabled: false }), {
+    [POWERTOOLS_VARIABLES.metricsNamespace]: namespace,
   });
-  delete process.env.SOURCE_SECRET_IDS;
-
+  // Each function's environment as the local runtime writes it; the sources' secrets in the ingress's.
+  const names: LocalNames = {
+    tableName: resources.tableName,
+    payloadBucket: resources.bucketName,
+    inbound: resources.inbound,
+    outbound: resources.outbound,
+    retryStateMachineArn: stepFunctions.stateMachineArn,
+    allowPrivateTargets: true,
+  };
+  const secretVariables = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [secretEnvName(name), value]));
+  const environmentsFor = (queueNames: LocalNames) => {
+    const written = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, localEnvironment(fn, queueNames)])) as Record<FunctionName, Record<string, string>>;
+    return { ...written, ingress: { ...written.ingress, ...secretVariables } };
+  };
+  const functionClients = { ...clients, sfn };
+  // The stream function's module needs Lambda's response-streaming globals, as the local runtime installs them.
+  installLambdaStreaming();
   // Collect what the handlers print (EMF documents); let anything else through.
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -218,22 +214,23 @@ beforeAll(async () => {
     process.stdout.write = write;
   };
 
-  // Ingress failing on a dependency (its queue does not exist): a fresh module, as a fresh container.
-  process.env.INBOUND_QUEUE_URL = `${endpoints.sqs}/000000000000/${resources.tableName}-no-such-queue`;
-  const failing = (await import('../../functions/ingress/handler')).handler as unknown as typeof ingress;
+  // Ingress failing on a dependency (its queue does not exist): a function of its own, as a fresh container.
+  const missingQueue = { ...resources.inbound, queueUrl: `${endpoints.sqs}/000000000000/${resources.tableName}-no-such-queue` };
+  const failing = (await localFunctions({ config: functionConfig, clients: functionClients, environments: environmentsFor({ ...names, inbound: missingQueue }) }))
+    .ingress as unknown as typeof ingress;
   await path('ingress failure', async () => {
     const sample = await sampleWebhook(config.sources.find((s) => s.name === 'github')!, secrets.github!, { url: `https://${DOMAIN}/webhooks/github` });
     const response = await failing(webhookEvent('github', sample.headers, sample.body), lambdaContext('ingress', 10));
     expect(response.statusCode).toBe(503);
   });
-  process.env.INBOUND_QUEUE_URL = resources.inbound.queueUrl;
-  vi.resetModules();
 
-  ingress = (await import('../../functions/ingress/handler')).handler as unknown as typeof ingress;
-  processor = (await import('../../functions/processor/handler')).handler as unknown as typeof processor;
-  api = (await import('../../functions/api/handler')).handler as unknown as typeof api;
-  dispatcher = (await import('../../functions/dispatcher/handler')).handler as unknown as typeof dispatcher;
-  deliver = (await import('../../functions/deliver/handler')).handler as unknown as typeof deliver;
+  // The real handlers (their middleware, their metrics), each given its dependencies by the composition root, as the local runtime does.
+  const functions = await localFunctions({ config: functionConfig, clients: functionClients, environments: environmentsFor(names) });
+  ingress = functions.ingress as unknown as typeof ingress;
+  processor = functions.processor as unknown as typeof processor;
+  api = functions.api as unknown as typeof api;
+  dispatcher = functions.dispatcher as unknown as typeof dispatcher;
+  deliver = functions.deliver as unknown as typeof deliver;
 
   // Inbound: accepted, duplicate, bad signature; then processed, dead-lettered, handler failure.
   const stripe = config.sources.find((s) => s.name === 'stripe')!;

@@ -277,7 +277,8 @@ describe('outbound delivery', () => {
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
       waitTimeSeconds: 1,
-      invoke: (e) => handleBatch(e, lambdaContext('processor', 30), h.processDeps({ afterHandled: async (ev) => void (await relayInboundEvent({ ...o.publish, listEndpoints: () => o.endpoints.listAll() }, ev)) })),
+      // The processor as the composition root builds it: with the relay, since the config relays.
+      invoke: (e) => handleBatch(e, lambdaContext('processor', 30), h.processDeps()),
     });
     processor.start();
     try {

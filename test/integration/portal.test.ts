@@ -61,7 +61,7 @@ beforeAll(async () => {
   h = await createHarness();
   o = await createOutboundHarness(h, { schedule: [1] });
   await receiver.start();
-  api = createApiRouter(h, o);
+  api = createApiRouter(h);
   router = api.router;
 
   const operator = async (method: string, path: string, body?: unknown) => {

@@ -1,55 +1,48 @@
 /**
- * The whole management API (shared/api/routes.ts, as functions/api/handler.ts assembles it) on
- * a test harness's resources: inbound events, dead letters, the sending side (the outbound
- * harness's stores and queue), search, stats over the status log, the console pages as
- * console/build.ts builds them, and the tenant portal signed with `portalKey`.
+ * The whole management API (shared/api/routes.ts) on a test harness's resources, built by the
+ * composition root exactly as the api function gets it: inbound events, dead letters, the
+ * sending side, search, stats over the status log, the console pages as console/build.ts builds
+ * them, and the tenant portal signed with `portalKey`.
  */
 import { randomBytes } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { buildConsolePages } from '../../console/build';
+import { apiRouteDependencies } from '../../functions/composition';
+import { observers } from '../../functions/api/handler';
+import { localEnvironment } from '../../local/plan';
 import type { ConsolePages } from '../../shared/api/console';
-import type { ApiDeps } from '../../shared/api/routes';
-import { registerApiRoutes } from '../../shared/api/routes';
+import { registerApiRoutes, type ApiDeps } from '../../shared/api/routes';
+import { VARIABLES } from '../../shared/deployment/environment';
 import { Router } from '../../shared/http/router';
-import { SqsQueue } from '../../shared/queue/sqs-queue';
-import { DynamoDbRollupStore } from '../../shared/store/dynamodb/rollup-store';
-import type { StatusLog } from '../../shared/status/status-log';
-import { DynamoDbStatusLog } from '../../shared/store/dynamodb/status-log';
 import type { Harness } from './harness';
-import type { OutboundHarness } from './outbound-harness';
 
 export interface ApiUnderTest {
   readonly router: Router;
   readonly deps: ApiDeps;
-  readonly statusLog: StatusLog;
   readonly portalKey: string;
 }
 
 let pages: ConsolePages | undefined;
 
-export function createApiRouter(h: Harness, o: OutboundHarness, overrides: Partial<ApiDeps> & { portalKey?: string } = {}): ApiUnderTest {
-  const { clients, resources, config } = h;
-  const portalKey = overrides.portalKey ?? randomBytes(32).toString('base64url');
-  const statusLog = new DynamoDbStatusLog(clients.documents, resources.tableName);
-  const { portalKey: _key, ...rest } = overrides;
-  const deps: ApiDeps = {
-    config,
-    events: h.store,
-    eventQueue: new SqsQueue(clients.sqs, resources.inbound.queueUrl),
-    payloads: o.publish.payloads,
-    deadLetters: { sqs: clients.sqs, queues: { inbound: resources.inbound, outbound: resources.outbound } },
-    outbound: {
-      endpoints: o.endpoints,
-      messages: o.messages,
-      deliveries: o.deliveries,
-      payloads: o.publish.payloads,
-      queue: o.publish.queue,
-      settings: config.outbound,
-      allowPrivateTargets: true,
-    },
-    stats: { readMinute: (minute) => statusLog.readMinute(minute), rollups: new DynamoDbRollupStore(clients.documents, resources.tableName) },
-    portalKeys: async () => [portalKey],
-    pages: () => (pages ??= buildConsolePages()),
-    ...rest,
-  };
-  return { router: registerApiRoutes(new Router(), deps), deps, statusLog, portalKey };
+export function createApiRouter(
+  h: Harness,
+  options: {
+    /** The api function's SQS client when it is not the emulator's own (the local runtime's message-move proxy). */
+    sqs?: SQSClient;
+    portalKey?: string;
+    /** Replaces the portal's signing keys (a secret that cannot be read). */
+    portalKeys?: () => Promise<readonly string[]>;
+  } = {},
+): ApiUnderTest {
+  const portalKey = options.portalKey ?? randomBytes(32).toString('base64url');
+  const deps = apiRouteDependencies({
+    config: h.config,
+    clients: options.sqs ? { ...h.clients, sqs: options.sqs } : h.clients,
+    // The api function's environment as the local runtime writes it, with the portal key it adds.
+    environment: { ...localEnvironment('api', h.names), [VARIABLES.portalKey.name]: portalKey },
+    ...observers,
+    consolePages: () => (pages ??= buildConsolePages()),
+    ...(options.portalKeys ? { portalKeys: options.portalKeys } : {}),
+  });
+  return { router: registerApiRoutes(new Router(), deps), deps, portalKey };
 }

@@ -1,117 +1,79 @@
 /**
- * The sending side wired for integration tests: real stores in the shared DynamoDB Local, the
- * outbound queue in fauxqs drained by the dispatcher handler through the emulated event source,
- * and the retry state machine run by the local Step Functions server (aws-local-stepfunctions)
- * through the real SFN SDK client.
+ * The sending side wired for integration tests, by the composition root as the local runtime
+ * wires it: real stores in the shared DynamoDB Local, the outbound queue in fauxqs drained by the
+ * dispatcher handler through the emulated event source, and the retry state machine run by the
+ * local Step Functions server (aws-local-stepfunctions) through the real SFN SDK client.
  */
-import { SFNClient } from '@aws-sdk/client-sfn';
-import type { Context } from 'aws-lambda';
-import { handleDeliver } from '../../functions/deliver/handler';
-import { handleOutboundBatch, type DispatcherDeps } from '../../functions/dispatcher/handler';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators';
-import { lambdaContext } from '../../local/lambda-context';
-import { SqsEventSource } from '../../local/sqs-event-source';
-import { LocalStepFunctions } from '../../local/step-functions';
-import { registerOutboundRoutes } from '../../shared/api/outbound';
-import { Router } from '../../shared/http/router';
-import type { DeliveryEvent } from '../../shared/outbound/deliver';
+import { apiDependencies, deliverDependencies, dispatcherDependencies, type DispatcherDeps } from '../../functions/composition';
+import { handleDeliver, observers as deliverObservers } from '../../functions/deliver/handler';
+import { handleOutboundBatch, observers as dispatcherObservers } from '../../functions/dispatcher/handler';
+import { consolePages } from '../../functions/environment';
+import { localSfnClient } from '../../local/clients';
+import { localEnvironment, localPlan, queueEventSource } from '../../local/plan';
+import { retryStateMachine, type LocalStepFunctions } from '../../local/step-functions';
+import type { Router } from '../../shared/http/router';
+import type { DeliveryDeps, DeliveryEvent } from '../../shared/outbound/deliver';
 import type { DeliveryStore } from '../../shared/outbound/delivery-store';
 import type { EndpointStore } from '../../shared/outbound/endpoint-store';
-import { UndiciSender } from '../../shared/outbound/http-sender';
 import type { MessageStore } from '../../shared/outbound/message-store';
 import type { PublishDeps } from '../../shared/outbound/publish';
-import { StepFunctionsRetryScheduler } from '../../shared/outbound/retry-scheduler';
-import { deliverTimings, RETRY_STATES, retryStateMachineDefinition, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
-import { DynamoDbDeliveryStore } from '../../shared/store/dynamodb/delivery-store';
-import { DynamoDbEndpointStore } from '../../shared/store/dynamodb/endpoint-store';
-import { DynamoDbMessageStore } from '../../shared/store/dynamodb/message-store';
-import { S3PayloadStore } from '../../shared/store/payload-store';
+import type { resolvePublicAddresses } from '../../shared/outbound/ssrf';
 import type { Harness } from './harness';
-import { SqsQueue } from '../../shared/queue/sqs-queue';
 
 export interface OutboundHarness {
   readonly deps: DispatcherDeps;
+  /** The management API's router, as the api function builds it. */
   readonly router: Router;
   readonly publish: PublishDeps;
   readonly endpoints: EndpointStore;
   readonly messages: MessageStore;
   readonly deliveries: DeliveryStore;
   readonly stepFunctions: LocalStepFunctions;
+  /** Every delivery event the dispatcher and the deliver task reported, in order. */
   readonly events: DeliveryEvent[];
   stop(): Promise<void>;
 }
 
 export async function createOutboundHarness(
   h: Harness,
-  options: { schedule?: number[]; allowPrivateTargets?: boolean; resolve?: Parameters<typeof registerOutboundRoutes>[1]['resolve'] } = {},
+  options: { schedule?: number[]; allowPrivateTargets?: boolean; resolve?: typeof resolvePublicAddresses } = {},
 ): Promise<OutboundHarness> {
-  const { clients, resources, config } = h;
-  const endpoints = new DynamoDbEndpointStore(clients.documents, resources.tableName);
-  const messages = new DynamoDbMessageStore(clients.documents, resources.tableName);
-  const deliveries = new DynamoDbDeliveryStore(clients.documents, resources.tableName);
-  const payloads = new S3PayloadStore(clients.s3, resources.bucketName);
-  const queue = new SqsQueue(clients.sqs, resources.outbound.queueUrl);
+  const { clients, resources } = h;
+  // A compressed schedule, as `DELIVERY_RETRY_SCHEDULE` gives the local runtime.
+  const config = { ...h.config, outbound: { ...h.config.outbound, retrySchedule: options.schedule ?? [1, 1, 1] } };
+  const plan = localPlan(config);
   const events: DeliveryEvent[] = [];
-  const allowPrivateTargets = options.allowPrivateTargets ?? true;
-  const sender = new UndiciSender({ allowPrivateTargets });
+  const observed = <D extends DeliveryDeps>(deps: D): D => ({ ...deps, onEvent: async (event: DeliveryEvent) => void (events.push(event), await deps.onEvent?.(event)) });
 
-  let deps: DispatcherDeps | undefined;
-  const stepFunctions = new LocalStepFunctions({
-    stateMachineName: `${resources.tableName}-retries`,
-    definition: retryStateMachineDefinition('arn:aws:lambda:us-east-1:000000000000:function:deliver', deliverTimings(config.outbound)),
-    tasks: { [RETRY_STATES.attempt]: (input) => handleDeliver(input as never, deps!), [RETRY_STATES.recordFailure]: (input) => handleDeliver(input as never, deps!) },
-    resumableState: (output) => ((output as DeliverTaskOutput).outcome === 'retry' ? output : undefined),
-  });
-  const sfn = new SFNClient({ endpoint: await stepFunctions.listen(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const publish: PublishDeps = { messages, payloads, queue, settings: config.outbound };
-  deps = {
-    endpoints,
-    messages,
-    deliveries,
-    payloads,
-    sender,
-    settings: { ...config.outbound, retrySchedule: options.schedule ?? [1, 1, 1] },
-    onEvent: (event) => {
-      events.push(event);
-    },
-    scheduler: new StepFunctionsRetryScheduler(sfn, stepFunctions.stateMachineArn),
-    listEndpoints: () => endpoints.listAll(),
-    staleAttemptSeconds: 60,
-    publish,
-  };
-  const router = registerOutboundRoutes(new Router(), {
-    endpoints,
-    messages,
-    deliveries,
-    payloads,
-    queue,
-    settings: config.outbound,
-    allowPrivateTargets,
+  let deliver: DeliveryDeps | undefined;
+  const stepFunctions = retryStateMachine({ name: `${resources.tableName}-retries`, outbound: config.outbound, deliver: (input) => handleDeliver(input as never, deliver!) });
+  const sfn = localSfnClient(await stepFunctions.listen());
+  const names = { ...h.names, retryStateMachineArn: stepFunctions.stateMachineArn, allowPrivateTargets: options.allowPrivateTargets ?? true };
+  const deps = observed(dispatcherDependencies({ config, clients: { ...clients, sfn }, environment: localEnvironment('dispatcher', names), ...dispatcherObservers }));
+  deliver = observed(deliverDependencies({ config, clients, environment: localEnvironment('deliver', names), ...deliverObservers }));
+  const router = apiDependencies({
+    config,
+    clients,
+    environment: localEnvironment('api', names),
+    ...dispatcherObservers,
+    consolePages,
     ...(options.resolve ? { resolve: options.resolve } : {}),
   });
-  const dispatcher = new SqsEventSource({
-    sqs: clients.sqs,
-    queueUrl: resources.outbound.queueUrl,
-    queueArn: resources.outbound.queueArn,
-    batchSize: 10,
-    maxBatchingWindowSeconds: 0,
-    waitTimeSeconds: 1,
-    invoke: (event) => handleOutboundBatch(event, lambdaContext('dispatcher', 60) as Context, deps!),
-  });
+  const dispatcher = queueEventSource(plan, 'dispatcher', { sqs: clients.sqs, queues: resources, waitTimeSeconds: 1, invoke: (event, context) => handleOutboundBatch(event, context, deps) });
   dispatcher.start();
   return {
     deps,
     router,
-    publish,
-    endpoints,
-    messages,
-    deliveries,
+    publish: deps.publish,
+    endpoints: deps.endpoints,
+    messages: deps.messages,
+    deliveries: deps.deliveries,
     stepFunctions,
     events,
     async stop() {
       await dispatcher.stop();
       await stepFunctions.stop();
-      await sender.close();
+      await Promise.all([deps.sender.close?.(), deliver?.sender.close?.()]);
       sfn.destroy();
     },
   };

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../local/emulators';
+import { LOCAL_VARIABLES } from '../../shared/deployment/environment';
 
 const TSX = path.resolve('node_modules/.bin/tsx');
 
@@ -23,7 +24,7 @@ export async function startRuntimeProcess(options: { persistDir?: string; env?: 
   const port = await freePort();
   const envFile = options.envFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'gw-env-')), '.env.local');
   const child = spawn(TSX, ['local/start.ts', '--port', String(port), ...(options.persistDir ? ['--persist', options.persistDir] : [])], {
-    env: { ...process.env, WEBHOOKS_ENV_FILE: envFile, DELIVERY_RETRY_SCHEDULE: '1,1,1', ...options.env },
+    env: { ...process.env, [LOCAL_VARIABLES.envFile]: envFile, [LOCAL_VARIABLES.retrySchedule]: '1,1,1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

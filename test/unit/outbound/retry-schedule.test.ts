@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../shared/config/load';
-import { maxAttempts, scheduleOverride, secondsUntilNextAttempt } from '../../../shared/outbound/retry-schedule';
+import { maxAttempts, secondsUntilNextAttempt } from '../../../shared/outbound/retry-schedule';
+import { scheduleOverride } from '../../../local/config';
 
 const schedule = parseConfig({ sources: [{ name: 'a', provider: 'github' }] }).outbound.retrySchedule;
 

@@ -1,0 +1,264 @@
+/**
+ * The composition root: each function's dependencies, built here and nowhere else, from three
+ * things: the SDK clients it was given, its environment (resource names and knobs, read through
+ * the contract's one parser, shared/deployment/environment.ts) and the validated configuration.
+ * The Lambda handlers, the local runtime, the test harnesses and the benchmarks all call these
+ * builders, so the relay, the stores and the reporters are assembled once.
+ *
+ * Only constructors run here; nothing is sent until a handler runs.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConsolePages } from '../shared/api/console';
+import { registerApiRoutes, type ApiDeps } from '../shared/api/routes';
+import type { GatewayConfig, OutboundSettings } from '../shared/config/schema';
+import { readEnvironment, type FunctionEnvironment, type RawEnvironment } from '../shared/deployment/environment';
+import { Router } from '../shared/http/router';
+import type { QueuedEvent } from '../shared/inbound/event-queue';
+import { createHandlerRegistry } from '../shared/inbound/handlers';
+import { processingLeaseMs, type ProcessDeps } from '../shared/inbound/process';
+import type { ReceiveDeps } from '../shared/inbound/receive';
+import type { SecretSource } from '../shared/inbound/secrets';
+import type { WebhookEvent } from '../shared/inbound/webhook-event';
+import type { DeliveryDeps, DeliveryEvent } from '../shared/outbound/deliver';
+import type { DispatchDeps } from '../shared/outbound/dispatch';
+import type { EndpointStore } from '../shared/outbound/endpoint-store';
+import { UndiciSender } from '../shared/outbound/http-sender';
+import type { MessageStore } from '../shared/outbound/message-store';
+import type { OutboundWork } from '../shared/outbound/outbound-queue';
+import type { PublishDeps } from '../shared/outbound/publish';
+import { relayInboundEvent, type RelayDeps } from '../shared/outbound/relay';
+import { StepFunctionsRetryScheduler } from '../shared/outbound/retry-scheduler';
+import { outboundQueueSettings } from '../shared/queue/settings';
+import type { resolvePublicAddresses } from '../shared/outbound/ssrf';
+import { SqsQueue } from '../shared/queue/sqs-queue';
+import { deliveryStatusChange, eventStatusChange } from '../shared/status/changes';
+import type { StatusChange, StatusLog } from '../shared/status/status-log';
+import { DynamoDbDeliveryStore } from '../shared/store/dynamodb/delivery-store';
+import { DynamoDbEndpointStore } from '../shared/store/dynamodb/endpoint-store';
+import { DynamoDbEntityStateStore } from '../shared/store/dynamodb/entity-state-store';
+import { DynamoDbEventStore } from '../shared/store/dynamodb/event-store';
+import { DynamoDbHandshakeSecretStore } from '../shared/store/dynamodb/handshake-secret-store';
+import { DynamoDbMessageStore } from '../shared/store/dynamodb/message-store';
+import { DynamoDbRollupStore } from '../shared/store/dynamodb/rollup-store';
+import { DynamoDbStatusLog } from '../shared/store/dynamodb/status-log';
+import { S3PayloadStore } from '../shared/store/payload-store';
+import { reportDeliveryEvent } from './delivery-events';
+import type { GatewayMetrics } from './metrics';
+import { cachedEndpoints } from './endpoint-cache';
+import { portalKeySource } from './portal-keys';
+import { secretSource } from './secret-source';
+
+/** The clients of a function that reads and writes the table and the payload bucket. */
+export interface StorageClients {
+  readonly documents: DynamoDBDocumentClient;
+  readonly s3: S3Client;
+}
+export interface QueueingClients extends StorageClients {
+  readonly sqs: SQSClient;
+}
+export interface DispatcherClients extends QueueingClients {
+  readonly sfn: SFNClient;
+}
+
+/** What a function's dependencies are built from. */
+export interface Parts<C> {
+  readonly config: GatewayConfig;
+  /** The function's environment, as Lambda hands it over (written with `writeEnvironment`). */
+  readonly environment: RawEnvironment;
+  readonly clients: C;
+  /** Where reporters log (a failed status write, a delivery event) and count (delivery metrics). */
+  readonly logger: Logger;
+  readonly metrics?: GatewayMetrics;
+}
+
+/** The parts of a function that reports delivery metrics. */
+type CountingParts<C> = Parts<C> & { readonly metrics: GatewayMetrics };
+
+/** Appends a status change to the live stream's log; never fails the work that caused it. */
+export type StatusReporter = (change: StatusChange) => Promise<void>;
+
+export interface ProcessorDeps extends ProcessDeps {
+  readonly report: StatusReporter;
+}
+
+export interface DispatcherDeps extends DispatchDeps {
+  readonly publish: PublishDeps;
+  readonly endpoints: EndpointStore;
+  readonly messages: MessageStore;
+}
+
+export interface StreamDeps {
+  readonly log: StatusLog;
+}
+
+/**
+ * The DynamoDB adapters of every store in the one table, for harnesses that inspect what the
+ * functions wrote. The builders below construct only the adapters their function uses, so a
+ * bundle carries no other.
+ */
+export function tableStores(documents: DynamoDBDocumentClient, tableName: string) {
+  return {
+    events: new DynamoDbEventStore(documents, tableName),
+    entities: new DynamoDbEntityStateStore(documents, tableName),
+    endpoints: new DynamoDbEndpointStore(documents, tableName),
+    messages: new DynamoDbMessageStore(documents, tableName),
+    deliveries: new DynamoDbDeliveryStore(documents, tableName),
+    statusLog: new DynamoDbStatusLog(documents, tableName),
+  };
+}
+
+/** `POST /webhooks/{source}`: verify, record once, queue; each queued event reported to the live stream. */
+export function ingressDependencies(parts: Parts<QueueingClients> & { readonly secrets?: SecretSource }): ReceiveDeps {
+  const env = readEnvironment('ingress', parts.environment);
+  const report = statusReporter(parts, env.tableName);
+  return {
+    config: parts.config,
+    secrets: parts.secrets ?? secretSource(env, parts.environment),
+    store: new DynamoDbEventStore(parts.clients.documents, env.tableName),
+    queue: new SqsQueue<QueuedEvent>(parts.clients.sqs, env.inboundQueueUrl),
+    payloads: new S3PayloadStore(parts.clients.s3, env.payloadBucket),
+    handshakeSecrets: new DynamoDbHandshakeSecretStore(parts.clients.documents, env.tableName),
+    ...(parts.config.operations.statusStream ? { onQueued: (event) => report(eventStatusChange('event.received', event)) } : {}),
+  };
+}
+
+/** The inbound queue's consumer: handlers, the relay to the sending side, dead letters, reporting. */
+export function processorDependencies(parts: Parts<QueueingClients>): ProcessorDeps {
+  const env = readEnvironment('processor', parts.environment);
+  const { config, clients } = parts;
+  const endpoints = new DynamoDbEndpointStore(clients.documents, env.tableName);
+  const relay: RelayDeps = { ...publishing(parts, env), listEndpoints: cachedEndpoints(() => endpoints.listAll(), env.endpointCacheSeconds ?? 0) };
+  return {
+    store: new DynamoDbEventStore(clients.documents, env.tableName),
+    payloads: new S3PayloadStore(clients.s3, env.payloadBucket),
+    entities: new DynamoDbEntityStateStore(clients.documents, env.tableName),
+    handlers: createHandlerRegistry(),
+    deadLetters: new SqsQueue<QueuedEvent>(clients.sqs, env.inboundDeadLetterQueueUrl),
+    maxReceiveCount: config.inbound.maxReceiveCount,
+    leaseMs: processingLeaseMs(config.inbound.processorTimeoutSeconds),
+    ...(config.outbound.relayInbound ? { afterHandled: async (event: WebhookEvent) => void (await relayInboundEvent(relay, event)) } : {}),
+    report: statusReporter(parts, env.tableName),
+  };
+}
+
+/** What the api function's parts may carry besides the clients, environment and config. */
+export interface ApiParts extends Parts<QueueingClients> {
+  readonly consolePages: (file: string | undefined) => ConsolePages;
+  /** Resolves a target's host for the SSRF check at creation (replaced in tests: DNS cannot be made to lie). */
+  readonly resolve?: typeof resolvePublicAddresses;
+  /** The portal's signing keys (replaced in tests: a secret that cannot be read). */
+  readonly portalKeys?: () => Promise<readonly string[]>;
+}
+
+/** Everything the management API, the console and the tenant portal use. */
+export function apiRouteDependencies(parts: ApiParts): ApiDeps {
+  const env = readEnvironment('api', parts.environment);
+  const { config, clients } = parts;
+  const publish = publishing(parts, env);
+  const statusLog = new DynamoDbStatusLog(clients.documents, env.tableName);
+  let pages: ConsolePages | undefined;
+  return {
+    config,
+    events: new DynamoDbEventStore(clients.documents, env.tableName),
+    eventQueue: new SqsQueue<QueuedEvent>(clients.sqs, env.inboundQueueUrl),
+    payloads: publish.payloads,
+    deadLetters: {
+      sqs: clients.sqs,
+      queues: {
+        inbound: { deadLetterQueueUrl: env.inboundDeadLetterQueueUrl, deadLetterQueueArn: env.inboundDeadLetterQueueArn, queueArn: env.inboundQueueArn },
+        outbound: { deadLetterQueueUrl: env.outboundDeadLetterQueueUrl, deadLetterQueueArn: env.outboundDeadLetterQueueArn, queueArn: env.outboundQueueArn },
+      },
+    },
+    outbound: {
+      ...publish,
+      endpoints: new DynamoDbEndpointStore(clients.documents, env.tableName),
+      deliveries: new DynamoDbDeliveryStore(clients.documents, env.tableName),
+      allowPrivateTargets: env.allowPrivateTargets ?? false,
+      ...(parts.resolve ? { resolve: parts.resolve } : {}),
+    },
+    stats: { readMinute: (minute) => statusLog.readMinute(minute), rollups: new DynamoDbRollupStore(clients.documents, env.tableName) },
+    portalKeys: parts.portalKeys ?? portalKeySource(env),
+    pages: () => (pages ??= parts.consolePages(env.consolePagesFile)),
+  };
+}
+
+/** The management API, the console and the tenant portal, on one router. */
+export function apiDependencies(parts: ApiParts): Router {
+  return registerApiRoutes(new Router((error) => parts.logger.error('request failed', { error: error as Error })), apiRouteDependencies(parts));
+}
+
+/** The live status stream (it needs no configuration). */
+export function streamDependencies(parts: Pick<Parts<Pick<StorageClients, 'documents'>>, 'environment' | 'clients'>): StreamDeps {
+  const env = readEnvironment('stream', parts.environment);
+  return { log: new DynamoDbStatusLog(parts.clients.documents, env.tableName) };
+}
+
+/** The outbound queue's consumer: fan-out and first attempts, what internal producers publish, manual retries. */
+export function dispatcherDependencies(parts: CountingParts<DispatcherClients>): DispatcherDeps {
+  const env = readEnvironment('dispatcher', parts.environment);
+  const delivery = sendingSide(parts, env);
+  return {
+    ...delivery,
+    scheduler: new StepFunctionsRetryScheduler(parts.clients.sfn, env.retryStateMachineArn),
+    listEndpoints: cachedEndpoints(() => delivery.endpoints.listAll(), env.endpointCacheSeconds ?? 0),
+    staleAttemptSeconds: outboundQueueSettings(parts.config.service, parts.config.outbound).consumerTimeoutSeconds,
+    publish: publishing(parts, env),
+  };
+}
+
+/** The retry state machine's task: one scheduled attempt. */
+export function deliverDependencies(parts: CountingParts<StorageClients>): DeliveryDeps {
+  return sendingSide(parts, readEnvironment('deliver', parts.environment));
+}
+
+/** The stores, sender and reporting that every attempt of a delivery uses. */
+function sendingSide(
+  parts: CountingParts<StorageClients>,
+  env: Pick<FunctionEnvironment<'deliver'>, 'tableName' | 'payloadBucket' | 'allowPrivateTargets'>,
+): DeliveryDeps & { endpoints: EndpointStore; messages: MessageStore } {
+  const { documents } = parts.clients;
+  const report = statusReporter(parts, env.tableName);
+  return {
+    endpoints: new DynamoDbEndpointStore(documents, env.tableName),
+    messages: new DynamoDbMessageStore(documents, env.tableName),
+    deliveries: new DynamoDbDeliveryStore(documents, env.tableName),
+    payloads: new S3PayloadStore(parts.clients.s3, env.payloadBucket),
+    sender: new UndiciSender({ allowPrivateTargets: env.allowPrivateTargets ?? false }),
+    settings: parts.config.outbound,
+    onEvent: async (event: DeliveryEvent) => {
+      reportDeliveryEvent(parts.logger, parts.metrics, event);
+      const change = deliveryStatusChange(event);
+      if (change) await report(change);
+    },
+  };
+}
+
+/** Storing and queueing a message (the relay, the API and internal producers publish through it). */
+function publishing(
+  parts: Pick<Parts<QueueingClients>, 'config' | 'clients'>,
+  env: { readonly tableName: string; readonly payloadBucket: string; readonly outboundQueueUrl: string },
+): PublishDeps & { readonly messages: MessageStore; readonly settings: OutboundSettings } {
+  return {
+    messages: new DynamoDbMessageStore(parts.clients.documents, env.tableName),
+    payloads: new S3PayloadStore(parts.clients.s3, env.payloadBucket),
+    queue: new SqsQueue<OutboundWork>(parts.clients.sqs, env.outboundQueueUrl),
+    settings: parts.config.outbound,
+  };
+}
+
+/** A reporter that appends to the status log when the stream is on; a failed append is logged and dropped. */
+function statusReporter(parts: Pick<Parts<unknown>, 'config' | 'logger'> & { clients: Pick<StorageClients, 'documents'> }, tableName: string): StatusReporter {
+  if (!parts.config.operations.statusStream) return async () => undefined;
+  const log = new DynamoDbStatusLog(parts.clients.documents, tableName);
+  return async (change) => {
+    try {
+      await log.append(change);
+    } catch (error) {
+      parts.logger.warn('status change not recorded', { type: change.type, error: (error as Error).message });
+    }
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Each function's bundle carries only what its function uses, although every handler builds its
+ * dependencies through the one composition root: package.json declares our modules free of
+ * import side effects (`sideEffects`), so esbuild leaves out what a function never calls. Built
+ * as the stack builds them (esbuild, ESM, minified, the config embedded).
+ */
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+async function bundledPackages(fn: string): Promise<Set<string>> {
+  const result = await build({
+    entryPoints: [`functions/${fn}/handler.ts`],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    define: { __WEBHOOKS_CONFIG__: JSON.stringify(readFileSync('webhooks.config.json', 'utf8')) },
+    write: false,
+    metafile: true,
+    outfile: `${fn}.mjs`,
+    logLevel: 'error',
+  });
+  const inputs = Object.keys(Object.values(result.metafile.outputs)[0]!.inputs);
+  return new Set(inputs.flatMap((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? []));
+}
+
+describe('function bundles', () => {
+  it('ingress carries neither the HTTP sender (undici), JSONata nor the Step Functions client', async () => {
+    const packages = await bundledPackages('ingress');
+    expect(packages).toContain('@aws-sdk/client-dynamodb');
+    for (const unused of ['undici', 'jsonata', '@aws-sdk/client-sfn']) expect(packages, unused).not.toContain(unused);
+  });
+
+  it('the stream carries no configuration parser (zod), queue, bucket or sender', async () => {
+    const packages = await bundledPackages('stream');
+    for (const unused of ['zod', 'undici', 'jsonata', '@aws-sdk/client-sqs', '@aws-sdk/client-s3', '@aws-lambda-powertools/parameters']) expect(packages, unused).not.toContain(unused);
+  });
+
+  it('the dispatcher carries the sender and JSONata it uses', async () => {
+    const packages = await bundledPackages('dispatcher');
+    for (const used of ['undici', 'jsonata', '@aws-sdk/client-sfn']) expect(packages, used).toContain(used);
+  });
+});
