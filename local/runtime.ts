@@ -167,7 +167,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', checks }));
   });
 
-
   for (const source of eventSources) source.start();
   let port: number;
   try {

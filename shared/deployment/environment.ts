@@ -180,6 +180,8 @@ export function powertoolsEnvironment(service: string, options: { logLevel: stri
 
 /** Where the local runtime keeps a source's secrets: `WEBHOOK_SECRET_<NAME>`. */
 export const SECRET_VARIABLE_PREFIX = 'WEBHOOK_SECRET_';
+/** Where `npm run send` finds the private key that signs samples of a public-key provider: `WEBHOOK_SIGNING_KEY_<NAME>`. */
+export const SIGNING_KEY_VARIABLE_PREFIX = 'WEBHOOK_SIGNING_KEY_';
 
 /** The options the local command-line tools (`npm start`, `npm run send`, `npm run redrive`, `npm run check:config`) read. */
 export const LOCAL_VARIABLES = {

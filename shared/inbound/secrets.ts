@@ -4,7 +4,7 @@
  * A stored value may hold several secrets separated by commas, all of them valid: that is how a
  * secret is rotated without dropping a single webhook.
  */
-import { SECRET_VARIABLE_PREFIX } from '../deployment/environment';
+import { SECRET_VARIABLE_PREFIX, SIGNING_KEY_VARIABLE_PREFIX } from '../deployment/environment';
 
 export interface SecretSource {
   /** Every currently valid secret of a source; empty when none is configured. */
@@ -33,7 +33,7 @@ export function secretEnvName(sourceName: string): string {
  * `npm run send` reads it; the gateway never does.
  */
 export function signingKeyEnvName(sourceName: string): string {
-  return `WEBHOOK_SIGNING_KEY_${sourceName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+  return `${SIGNING_KEY_VARIABLE_PREFIX}${sourceName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
 /** Secrets read from an environment map (the local runtime's). */
