@@ -6,7 +6,6 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -74,39 +73,33 @@ export class WebhookGatewayStack extends Stack {
       environment: functionEnvironment('api', names, { ...AWS_SETTINGS, portalKeySecret: this.portalKey.secretArn }),
       // The console's pages, built from console/ now and embedded in the bundle.
       define: consolePagesDefine(),
-    });
-    this.api.role.addToPrincipalPolicy(
-      new PolicyStatement({
+    })
+      .allow(
         // BatchWriteItem: the stats' rollups of closed minutes (shared/store/dynamodb/rollup-store.ts).
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-        resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
-      }),
-    );
-    this.api.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }),
-    );
-    // The console's event detail reads claim-checked inbound bodies.
-    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [payloadBucket.arnForObjects('inbound/*')] }));
-    // Signing and checking portal tokens: this one secret, read only.
-    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.portalKey.secretArn] }));
-    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.outbound.queue.queueArn] }));
-    // Dead-letter depth, the console's look into both (a receive with visibility 0), and redrive,
-    // by SQS's own message move task: starting one needs the
-    // move's permissions on the source (the DLQ) and SendMessage on the destination, as SQS
-    // moves the messages on the caller's behalf.
-    const deadLetterQueues = [this.inbound.deadLetterQueue.queueArn, this.outbound.deadLetterQueue.queueArn];
-    this.api.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-        resources: deadLetterQueues,
-      }),
-    );
-    this.api.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.inbound.queue.queueArn, this.outbound.queue.queueArn] }));
+        ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+        [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
+      )
+      .allow(['s3:GetObject', 's3:PutObject'], [payloadBucket.arnForObjects('outbound/*')])
+      // The console's event detail reads claim-checked inbound bodies.
+      .allow(['s3:GetObject'], [payloadBucket.arnForObjects('inbound/*')])
+      // Signing and checking portal tokens: this one secret, read only.
+      .allow(['secretsmanager:GetSecretValue'], [this.portalKey.secretArn])
+      // Dead-letter depth, the console's look into both (a receive with visibility 0), and
+      // redrive, by SQS's own message move task: starting one needs the move's permissions on the
+      // source (the DLQ) and SendMessage on the destination, as SQS moves the messages on the
+      // caller's behalf.
+      .allow(
+        ['sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        [this.inbound.deadLetterQueue.queueArn, this.outbound.deadLetterQueue.queueArn],
+      )
+      .allow(['sqs:SendMessage'], [this.inbound.queue.queueArn, this.outbound.queue.queueArn]);
 
     // The live status stream: Server-Sent Events need response streaming, which API Gateway
     // HTTP APIs do not offer; a function URL (IAM auth) does.
-    this.stream = new GatewayFunction(this, 'Stream', { ...common, declaration: functions.stream, environment: functionEnvironment('stream', names, AWS_SETTINGS) });
-    this.stream.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn] }));
+    this.stream = new GatewayFunction(this, 'Stream', { ...common, declaration: functions.stream, environment: functionEnvironment('stream', names, AWS_SETTINGS) }).allow(
+      ['dynamodb:Query'],
+      [table.tableArn],
+    );
 
     this.httpApi = new HttpApi(this, 'HttpApi', { description: `${config.service} webhook gateway`, createDefaultStage: false });
     // Vended logs belong under /aws/vendedlogs/ (the account's CloudWatch Logs resource policy is

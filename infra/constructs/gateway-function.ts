@@ -86,6 +86,12 @@ export class GatewayFunction extends Construct {
     this.function.node.addDependency(this.logGroup);
   }
 
+  /** Grants the function's role `actions` on `resources`, and nothing more. */
+  allow(actions: string[], resources: string[]): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+    return this;
+  }
+
   /** Drains `queue` as declared: the declaration's batch size, window and maximum concurrency, partial batch responses. */
   consume(queue: IQueue): void {
     const { trigger } = this.declaration;

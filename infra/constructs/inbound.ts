@@ -5,7 +5,6 @@
  */
 import { ArnFormat, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -15,7 +14,7 @@ import { AWS_SETTINGS, functionEnvironment, type FunctionDeclarations, type Runt
 import { inboundQueueSettings } from '../../shared/queue/settings';
 import { TABLE } from '../../shared/store/table';
 import { GatewayFunction } from './gateway-function';
-import { QueuePair } from './queue-pair';
+import { queuePair } from './queue-pair';
 
 export interface InboundProps {
   readonly config: GatewayConfig;
@@ -40,7 +39,7 @@ export class Inbound extends Construct {
     const { config, table, payloadBucket } = props;
     const settings = inboundQueueSettings(config.service, config.inbound);
 
-    const queues = new QueuePair(this, 'Queues', settings);
+    const queues = queuePair(this, 'Queues', settings);
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
 
@@ -83,41 +82,25 @@ export class Inbound extends Construct {
       outboundQueueUrl: props.outboundQueue.queueUrl,
     };
     const common = { configDocument: props.configDocument, service: config.service, tracing: config.operations.tracing };
-    this.ingress = new GatewayFunction(this, 'Ingress', {
-      ...common,
-      declaration: props.functions.ingress,
-      environment: functionEnvironment('ingress', names, { ...AWS_SETTINGS, ...secretSettings }),
-    });
-    this.ingress.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [table.tableArn] }),
-    );
-    this.ingress.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
-    this.ingress.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [payloadBucket.arnForObjects('inbound/*')] }));
-    this.ingress.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
+    this.ingress = new GatewayFunction(this, 'Ingress', { ...common, declaration: props.functions.ingress, environment: functionEnvironment('ingress', names, { ...AWS_SETTINGS, ...secretSettings }) })
+      .allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], [table.tableArn])
+      .allow(['sqs:SendMessage'], [this.queue.queueArn])
+      .allow(['s3:PutObject'], [payloadBucket.arnForObjects('inbound/*')])
+      .allow(
+        ['secretsmanager:GetSecretValue'],
         // A secret adopted by name has an ARN ending in a random 6-character suffix.
-        resources: this.secrets.map(({ secret, adopted, secretId }) => (adopted && !secretId.startsWith('arn:') ? `${secret.secretArn}-??????` : secret.secretArn)),
-      }),
-    );
+        this.secrets.map(({ secret, adopted, secretId }) => (adopted && !secretId.startsWith('arn:') ? `${secret.secretArn}-??????` : secret.secretArn)),
+      );
 
-    this.processor = new GatewayFunction(this, 'Processor', {
-      ...common,
-      declaration: props.functions.processor,
-      environment: functionEnvironment('processor', names, AWS_SETTINGS),
-    });
-    this.processor.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], resources: [table.tableArn] }),
-    );
-    this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [payloadBucket.arnForObjects('inbound/*')] }));
-    this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
-    // Relay: the processor publishes every processed inbound event to the outbound queue.
-    this.processor.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${TABLE.indexes[0].indexName}`] }),
-    );
-    this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [table.tableArn] }));
-    this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.outboundQueue.queueArn] }));
-    this.processor.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
+    this.processor = new GatewayFunction(this, 'Processor', { ...common, declaration: props.functions.processor, environment: functionEnvironment('processor', names, AWS_SETTINGS) })
+      .allow(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [table.tableArn])
+      .allow(['s3:GetObject'], [payloadBucket.arnForObjects('inbound/*')])
+      .allow(['sqs:SendMessage'], [this.deadLetterQueue.queueArn])
+      // Relay: the processor publishes every processed inbound event to the outbound queue.
+      .allow(['dynamodb:Query'], [`${table.tableArn}/index/${TABLE.indexes[0].indexName}`])
+      .allow(['dynamodb:BatchGetItem'], [table.tableArn])
+      .allow(['sqs:SendMessage'], [props.outboundQueue.queueArn])
+      .allow(['s3:PutObject'], [payloadBucket.arnForObjects('outbound/*')]);
     this.processor.consume(this.queue);
   }
 }

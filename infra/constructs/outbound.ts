@@ -8,7 +8,6 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -20,7 +19,7 @@ import { deliverTimings, retryStateMachineDefinition } from '../../shared/outbou
 import { AWS_SETTINGS, functionEnvironment, type FunctionDeclarations } from '../../shared/deployment/functions';
 import { outboundQueueSettings } from '../../shared/queue/settings';
 import { GatewayFunction } from './gateway-function';
-import { QueuePair } from './queue-pair';
+import { queuePair } from './queue-pair';
 
 export interface OutboundProps {
   readonly config: GatewayConfig;
@@ -41,21 +40,19 @@ export class Outbound extends Construct {
     super(scope, id);
     const { config, table, payloadBucket } = props;
     const settings = outboundQueueSettings(config.service, config.outbound);
-    const queues = new QueuePair(this, 'Queues', settings);
+    const queues = queuePair(this, 'Queues', settings);
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
 
     const common = { configDocument: props.configDocument, service: config.service, tracing: config.operations.tracing };
     const names = { tableName: table.tableName, payloadBucket: payloadBucket.bucketName, outboundQueueUrl: this.queue.queueUrl };
-    const tableAccess = new PolicyStatement({
-      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-      resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
-    });
+    const tableActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
+    const tableResources = [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`];
 
     const timings = deliverTimings(config.outbound);
-    this.deliver = new GatewayFunction(this, 'Deliver', { ...common, declaration: props.functions.deliver, environment: functionEnvironment('deliver', names, AWS_SETTINGS) });
-    this.deliver.role.addToPrincipalPolicy(tableAccess);
-    this.deliver.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }));
+    this.deliver = new GatewayFunction(this, 'Deliver', { ...common, declaration: props.functions.deliver, environment: functionEnvironment('deliver', names, AWS_SETTINGS) })
+      .allow(tableActions, tableResources)
+      .allow(['s3:GetObject'], [payloadBucket.arnForObjects('outbound/*')]);
 
     // Under /aws/vendedlogs/ so Step Functions' log delivery does not grow the account's
     // CloudWatch Logs resource policy (5,120 characters); named from the stack, so two stacks or
@@ -80,13 +77,11 @@ export class Outbound extends Construct {
       ...common,
       declaration: props.functions.dispatcher,
       environment: functionEnvironment('dispatcher', { ...names, retryStateMachineArn: this.stateMachine.stateMachineArn }, AWS_SETTINGS),
-    });
-    this.dispatcher.role.addToPrincipalPolicy(tableAccess);
-    this.dispatcher.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [payloadBucket.arnForObjects('outbound/*')] }),
-    );
-    this.dispatcher.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
-    this.dispatcher.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
+    })
+      .allow(tableActions, tableResources)
+      .allow(['s3:GetObject', 's3:PutObject'], [payloadBucket.arnForObjects('outbound/*')])
+      .allow(['sqs:SendMessage'], [this.queue.queueArn])
+      .allow(['states:StartExecution'], [this.stateMachine.stateMachineArn]);
     this.dispatcher.consume(this.queue);
 
     if (config.outbound.eventBusName && config.outbound.eventSources) {

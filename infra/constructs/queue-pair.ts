@@ -7,25 +7,16 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueSettings } from '../../shared/queue/settings';
 
-export class QueuePair extends Construct {
-  readonly queue: Queue;
-  readonly deadLetterQueue: Queue;
-
-  constructor(scope: Construct, id: string, settings: QueueSettings) {
-    super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.seconds(settings.deadLetterRetentionSeconds),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
-      retentionPeriod: Duration.seconds(settings.retentionSeconds),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-  }
+/** Both queues under one construct named `id` (`<id>/Queue`, `<id>/DeadLetterQueue`). */
+export function queuePair(scope: Construct, id: string, settings: QueueSettings): { readonly queue: Queue; readonly deadLetterQueue: Queue } {
+  const pair = new Construct(scope, id);
+  const common = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, removalPolicy: RemovalPolicy.RETAIN };
+  const deadLetterQueue = new Queue(pair, 'DeadLetterQueue', { ...common, retentionPeriod: Duration.seconds(settings.deadLetterRetentionSeconds) });
+  const queue = new Queue(pair, 'Queue', {
+    ...common,
+    visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
+    retentionPeriod: Duration.seconds(settings.retentionSeconds),
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+  });
+  return { queue, deadLetterQueue };
 }

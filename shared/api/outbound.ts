@@ -26,8 +26,9 @@ import { resolvePublicAddresses, validateTargetUrl } from '../outbound/ssrf';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import type { PayloadStore } from '../store/payload-store';
 import { EVERY_TENANT, inScope, mountRoutes, type ScopedRoute, type TenantScope } from './scope';
+import { timeOf, type Clocked } from '../clock';
 
-export interface OutboundRoutesDeps {
+export interface OutboundRoutesDeps extends Clocked {
   readonly endpoints: EndpointStore;
   readonly messages: MessageStore;
   readonly deliveries: DeliveryStore;
@@ -38,7 +39,6 @@ export interface OutboundRoutesDeps {
   readonly allowPrivateTargets: boolean;
   /** Resolves a host for the SSRF check at creation (injected in tests). */
   readonly resolve?: typeof resolvePublicAddresses;
-  readonly now?: () => Date;
 }
 
 /** How long the previous secret keeps signing after a rotation. */
@@ -163,7 +163,7 @@ export async function evaluateExpressions(input: { payload: unknown; filter?: st
       return { ...result, transform: expressionError(error), outcome: 'failed' };
     }
   }
-  // Exactly what a delivery serializes (shared/outbound/deliver.ts).
+  // Exactly what a delivery serializes (shared/outbound/signing.ts).
   return { ...result, outcome: 'sent', body: JSON.stringify(payload ?? null) };
 }
 
@@ -172,7 +172,7 @@ export async function evaluateExpressions(input: { payload: unknown; filter?: st
  * offers; publishing a message is for operators and internal producers only.
  */
 export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
-  const now = () => deps.now?.() ?? new Date();
+  const now = () => timeOf(deps);
   const publishDeps: PublishDeps = { messages: deps.messages, payloads: deps.payloads, queue: deps.queue, settings: deps.settings, ...(deps.now ? { now: deps.now } : {}) };
 
   async function checkTarget(url: string): Promise<string> {

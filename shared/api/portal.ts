@@ -16,6 +16,7 @@ import { pageResponse, type ConsolePages } from './console';
 import { MAX_PORTAL_TOKEN_SECONDS, signPortalToken, verifyPortalToken } from './portal-token';
 import { mountRoutes, type ScopedRoute, type TenantScope } from './scope';
 import { DependencyError } from '../errors';
+import { timeOf } from '../clock';
 
 export interface PortalDeps {
   /** The portal signing keys, current first (Secrets Manager in AWS, the env file locally). */
@@ -46,7 +47,7 @@ function bearer(request: ApiRequest): string | undefined {
 export function portalScope(deps: Pick<PortalDeps, 'keys' | 'now'>): (request: ApiRequest) => Promise<TenantScope> {
   return async (request) => {
     const token = bearer(request);
-    const claims = verifyPortalToken(await keys(deps), token, deps.now?.() ?? new Date());
+    const claims = verifyPortalToken(await keys(deps), token, timeOf(deps));
     return { tenantId: claims.tenantId };
   };
 }
@@ -60,7 +61,7 @@ async function keys(deps: Pick<PortalDeps, 'keys'>): Promise<readonly string[]> 
 }
 
 export function registerPortalRoutes(router: Router, deps: PortalDeps): Router {
-  const now = () => deps.now?.() ?? new Date();
+  const now = () => timeOf(deps);
   router
     .add('POST', '/api/v1/tenants/:tenantId/portal-link', async (request) => {
       const body = request.json(linkBody);

@@ -8,6 +8,7 @@ import { validated } from '../http/validation';
 import { jsonResponse } from '../http/responses';
 import type { Router } from '../http/router';
 import { buildStats, emptyRollup, trafficStats, windowBuckets, WINDOWS, type TrafficStatsDeps } from '../status/stats';
+import { timeOf } from '../clock';
 
 export interface StatsRoutesDeps {
   /** Whether status changes are logged (`operations.statusStream`). */
@@ -23,7 +24,7 @@ const statsQuery = z.strictObject({ window: z.enum(Object.keys(WINDOWS) as [keyo
 export function registerStatsRoutes(router: Router, deps: StatsRoutesDeps): Router {
   return router.add('GET', '/api/v1/stats', async ({ query }) => {
     const { window } = validated(statsQuery, query, 'query');
-    const now = deps.now?.() ?? new Date();
+    const now = timeOf(deps);
     const stats = deps.statusLog
       ? await trafficStats(deps.stats, window, now, deps.sources)
       : buildStats(window, now, windowBuckets(window, now).map(() => emptyRollup()), deps.sources);

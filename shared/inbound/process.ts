@@ -11,8 +11,9 @@ import type { EventProcessing, InboundEvent } from './event-store';
 import type { HandlerRegistry } from './handlers/registry';
 import { toWebhookEvent, type WebhookEvent } from './webhook-event';
 import type { PayloadStore } from '../store/payload-store';
+import { timeOf, type Clocked } from '../clock';
 
-export interface ProcessDeps {
+export interface ProcessDeps extends Clocked {
   readonly store: EventProcessing;
   readonly payloads: PayloadStore;
   readonly entities: EntityStateStore;
@@ -25,7 +26,6 @@ export interface ProcessDeps {
   readonly leaseMs: number;
   /** Called after the handler succeeded, before the event is marked processed (outbound relay). */
   readonly afterHandled?: (event: WebhookEvent) => Promise<void>;
-  readonly now?: () => Date;
 }
 
 /** A processing lease outlives the function's timeout, so two attempts never overlap. */
@@ -67,7 +67,7 @@ export class HandlerFailedError extends GatewayError {
  * @param receiveCount SQS's `ApproximateReceiveCount` for this delivery.
  */
 export async function processQueuedEvent(deps: ProcessDeps, message: QueuedEvent, receiveCount: number): Promise<ProcessOutcome> {
-  const now = deps.now?.() ?? new Date();
+  const now = timeOf(deps);
   const owner = randomUUID();
   const lease = await deps.store.acquireLease(message.source, message.eventId, { owner, now, leaseMs: deps.leaseMs, ...(message.replay ? { replay: true } : {}) });
   if (!lease.acquired) {
@@ -83,11 +83,11 @@ export async function processQueuedEvent(deps: ProcessDeps, message: QueuedEvent
     const handler = deps.handlers.find(record.source, record.eventType);
     if (handler) await handler(event, { entities: deps.entities, now });
     await deps.afterHandled?.(event);
-    const completed = await deps.store.markProcessed(record.source, record.eventId, owner, deps.now?.() ?? new Date());
+    const completed = await deps.store.markProcessed(record.source, record.eventId, owner, timeOf(deps));
     return completed ? { kind: 'processed', event: record, handled: handler !== undefined } : { kind: 'lease_lost', event: record };
   } catch (error) {
     const reason = describe(error);
-    const failedAt = deps.now?.() ?? new Date();
+    const failedAt = timeOf(deps);
     if (error instanceof MalformedEventError) {
       // Authentic but unprocessable: retrying cannot help. Record it, dead-letter it, ack it.
       await deps.store.markAttemptFailed(record.source, record.eventId, owner, { now: failedAt, error: reason, terminal: true, deadLettered: true });

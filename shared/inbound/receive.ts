@@ -16,14 +16,14 @@ import { epochSeconds, expiresAfter } from '../store/ttl';
 import type { EventQueue } from './event-queue';
 import type { EventIntake, InboundEvent, StoredBody } from './event-store';
 import type { SecretSource } from './secrets';
+import { timeOf, type Clocked } from '../clock';
 
-export interface ReceiveDeps {
+export interface ReceiveDeps extends Clocked {
   readonly config: GatewayConfig;
   readonly secrets: SecretSource;
   readonly store: EventIntake;
   readonly queue: EventQueue;
   readonly payloads: PayloadStore;
-  readonly now?: () => Date;
   /** Identifies this request as the holder of an enqueue lease. */
   readonly newRequestId?: () => string;
   /**
@@ -85,7 +85,7 @@ export function findSource(config: GatewayConfig, name: string): SourceConfig {
  * const outcome = await receiveWebhook(deps, { sourceName: 'stripe', body, headers, url, sourceIp });
  */
 export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest): Promise<ReceiveOutcome> {
-  const now = deps.now?.() ?? new Date();
+  const now = timeOf(deps);
   const source = findSource(deps.config, request.sourceName);
 
   if (request.body.length > deps.config.inbound.maxBodyBytes) {

@@ -19,17 +19,17 @@ import type { AttemptTrigger, DeliveryStatus } from './model';
 import { prepareAttempt, type PrepareDeps, type PreparedAttempt } from './prepare';
 import { recordOutcome, recordRefusal, type AttemptResult, type RecordDeps } from './record';
 import { signDelivery } from './signing';
+import { timeOf, type Clocked } from '../clock';
 
 export type { AttemptResult, DeliveryEvent } from './record';
 export { ENDPOINT_HEADER_NOT_RECORDED } from './record';
 
-export interface DeliveryDeps extends PrepareDeps, RecordDeps {
+export interface DeliveryDeps extends PrepareDeps, RecordDeps, Clocked {
   readonly deliveries: DeliveryStore;
   readonly endpoints: EndpointHealth;
   readonly sender: HttpSender;
   /** The outbound settings, the retry schedule in force among them. */
   readonly settings: OutboundSettings;
-  readonly now?: () => Date;
   readonly random?: () => number;
 }
 
@@ -47,22 +47,19 @@ export async function attemptDelivery(deps: DeliveryDeps, request: AttemptReques
   const preparation = await prepareAttempt(deps, ref, request.from);
   if (preparation.kind === 'moved_on') return { outcome: 'skipped', ...(preparation.status ? { status: preparation.status } : {}) };
   if (preparation.kind === 'refused') {
-    return recordRefusal(deps, ref, { attempt: preparation.delivery.attempts, from: request.from }, preparation.reason, clock(deps));
+    return recordRefusal(deps, ref, { attempt: preparation.delivery.attempts, from: request.from }, preparation.reason, timeOf(deps));
   }
-  const attempt = await deps.deliveries.beginAttempt(ref, request.from, clock(deps));
+  const attempt = await deps.deliveries.beginAttempt(ref, request.from, timeOf(deps));
   if (attempt === undefined) return { outcome: 'skipped' };
   return sendAttempt(deps, { ...preparation.prepared, trigger: request.trigger, from: request.from }, attempt);
 }
 
 /** Sign, send, judge and record an attempt already claimed (number `attempt`). */
 export async function sendAttempt(deps: DeliveryDeps, prepared: PreparedAttempt, attempt: number): Promise<AttemptResult> {
-  const signed = signDelivery(prepared.endpoint, prepared.delivery.messageId, prepared.payload, clock(deps));
+  const signed = signDelivery(prepared.endpoint, prepared.delivery.messageId, prepared.payload, timeOf(deps));
   const response = await deps.sender.send({ url: signed.url, headers: signed.headers, body: signed.body, timeoutMs: deps.settings.timeoutSeconds * 1000 });
-  const finishedAt = clock(deps);
+  const finishedAt = timeOf(deps);
   const verdict = judgeAttempt(response, { attempt, trigger: prepared.trigger, finishedAt, settings: deps.settings, ...(deps.random ? { random: deps.random } : {}) });
   return recordOutcome(deps, { prepared, attempt, signed, response, verdict, finishedAt });
 }
 
-function clock(deps: Pick<DeliveryDeps, 'now'>): Date {
-  return deps.now?.() ?? new Date();
-}

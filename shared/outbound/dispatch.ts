@@ -14,6 +14,7 @@ import { recordRefusal, type AttemptResult } from './record';
 import type { RetryScheduler } from './retry-scheduler';
 import { retryExecutionName } from './retry-state-machine';
 import { ExpressionError, matchingEndpoints, shapePayload } from './routing';
+import { timeOf } from '../clock';
 
 export interface DispatchDeps extends DeliveryDeps {
   readonly scheduler: RetryScheduler;
@@ -70,7 +71,7 @@ async function shape(endpoint: Endpoint, payload: unknown): Promise<Shaped | und
 }
 
 async function deliverFirst(deps: DispatchDeps, message: Message, endpoint: Endpoint, shaped: Shaped): Promise<AttemptResult> {
-  const now = deps.now?.() ?? new Date();
+  const now = timeOf(deps);
   const fresh: Delivery = {
     messageId: message.id,
     endpointId: endpoint.id,

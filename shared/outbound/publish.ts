@@ -12,8 +12,9 @@ import { expiresAfter } from '../store/ttl';
 import type { MessageStore } from './message-store';
 import type { Message } from './model';
 import type { OutboundQueue } from './outbound-queue';
+import { timeOf, type Clocked } from '../clock';
 
-export interface PublishDeps {
+export interface PublishDeps extends Clocked {
   readonly messages: MessageStore;
   readonly payloads: PayloadStore;
   readonly queue: OutboundQueue;
@@ -23,7 +24,6 @@ export interface PublishDeps {
    */
   readonly dispatch?: (message: Message) => Promise<void>;
   readonly settings: Pick<OutboundSettings, 'retentionDays' | 'claimCheckBytes'>;
-  readonly now?: () => Date;
 }
 
 export interface PublishInput {
@@ -50,7 +50,7 @@ export function relayMessageId(source: string, eventId: string): string {
 }
 
 export async function publishMessage(deps: PublishDeps, input: PublishInput): Promise<{ message: Message; created: boolean }> {
-  const now = deps.now?.() ?? new Date();
+  const now = timeOf(deps);
   const fresh = input.id ?? newMessageId(now);
   const id = input.idempotencyKey ? await deps.messages.claimIdempotencyKey(input.tenantId, input.idempotencyKey, fresh, now, IDEMPOTENCY_WINDOW_SECONDS) : fresh;
   // A new random id cannot exist yet; an id chosen by the caller or an earlier claim may.

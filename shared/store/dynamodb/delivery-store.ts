@@ -7,13 +7,14 @@
  * Items, in the message's partition: delivery pk `MESSAGE#<id>`, sk `DELIVERY#<endpoint>`, index
  * gsi1 `DELIVERIES#<endpoint>` / `<createdAt>#<messageId>`; attempt sk `ATTEMPT#<endpoint>#<0001>`.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptGuard, DeliveryRef, DeliveryStore } from '../../outbound/delivery-store';
 import type { Attempt, Delivery, DeliveryStatus } from '../../outbound/model';
 import { TABLE } from '../table';
 import { conditionalWrite } from './conditional-write';
 import { queryIndex } from './index-query';
 import { withoutKeys } from './items';
+import { TableAdapter } from './table-adapter';
 
 function deliveryKey(messageId: string, endpointId: string): { pk: string; sk: string } {
   return { pk: `MESSAGE#${messageId}`, sk: `DELIVERY#${endpointId}` };
@@ -28,11 +29,7 @@ interface TransitionFields {
   readonly succeededAt?: string;
 }
 
-export class DynamoDbDeliveryStore implements DeliveryStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+export class DynamoDbDeliveryStore extends TableAdapter implements DeliveryStore {
 
   async createDelivery(delivery: Delivery, expiresAt: number): Promise<{ delivery: Delivery; created: boolean }> {
     const result = await conditionalWrite(

@@ -5,13 +5,14 @@
  *
  * Item: pk `ENDPOINT#<id>`, sk `ENDPOINT`; index gsi1 `ENDPOINTS` / `<createdAt>#<id>`.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../../errors';
 import type { EndpointChanges, EndpointStore } from '../../outbound/endpoint-store';
 import type { Endpoint, EndpointSecret } from '../../outbound/model';
 import { conditionalWrite } from './conditional-write';
 import { queryIndex } from './index-query';
 import { withoutKeys } from './items';
+import { TableAdapter } from './table-adapter';
 
 const ENDPOINTS_PARTITION = 'ENDPOINTS';
 
@@ -21,11 +22,7 @@ function endpointKey(id: string): { pk: string; sk: string } {
 
 const notFound = () => new NotFoundError('no endpoint with this id', 'endpoint_not_found');
 
-export class DynamoDbEndpointStore implements EndpointStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+export class DynamoDbEndpointStore extends TableAdapter implements EndpointStore {
 
   async create(endpoint: Endpoint): Promise<void> {
     await this.db.send(

@@ -4,19 +4,16 @@
  *
  * Item: pk `ENTITY#<kind>#<id>`, sk `STATE`.
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EntityState, EntityStateStore } from '../../inbound/entity-state';
 import { conditionalWrite } from './conditional-write';
+import { TableAdapter } from './table-adapter';
 
 function entityKey(kind: string, id: string): { pk: string; sk: string } {
   return { pk: `ENTITY#${kind}#${id}`, sk: 'STATE' };
 }
 
-export class DynamoDbEntityStateStore implements EntityStateStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+export class DynamoDbEntityStateStore extends TableAdapter implements EntityStateStore {
 
   async applyIfNewer<T extends Record<string, unknown>>(kind: string, id: string, version: number, state: T, now = new Date()): Promise<boolean> {
     const result = await conditionalWrite(

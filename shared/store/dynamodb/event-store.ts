@@ -5,13 +5,14 @@
  *
  * Item: pk `EVENT#<source>#<eventId>`, sk `EVENT`; index gsi1 `SOURCE#<source>` / `<receivedAt>#<eventId>`.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { EnqueueLease, EventStatus, EventStore, InboundEvent, LeaseResult, NewInboundEvent, PutResult, StoredBody } from '../../inbound/event-store';
 import { MAX_ERROR_LENGTH } from '../../inbound/event-store';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { TABLE } from '../table';
 import { conditionalWrite } from './conditional-write';
 import { queryIndex } from './index-query';
+import { TableAdapter } from './table-adapter';
 
 function eventKey(source: string, eventId: string): { pk: string; sk: string } {
   return { pk: `EVENT#${source}#${eventId}`, sk: 'EVENT' };
@@ -22,11 +23,7 @@ function eventKey(source: string, eventId: string): { pk: string; sk: string } {
  * const store = new DynamoDbEventStore(documentClient, 'webhooks-table');
  * const result = await store.putNew(event, { owner: requestId, nowMs, enqueueLeaseMs: 15_000, expiresAt });
  */
-export class DynamoDbEventStore implements EventStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+export class DynamoDbEventStore extends TableAdapter implements EventStore {
 
   async putNew(event: NewInboundEvent, options: EnqueueLease & { readonly expiresAt: number }): Promise<PutResult> {
     const item = {

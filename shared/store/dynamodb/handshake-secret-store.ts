@@ -6,23 +6,19 @@
  * condition, so the first handshake of a source wins and nothing overwrites it; an operator
  * deletes the item to let a new webhook register (see the README).
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { safeEqual, sha256 } from '../../signatures/compare';
 import type { HandshakeSecretStore } from '../../signatures/types';
 import { conditionalWrite } from './conditional-write';
+import { TableAdapter } from './table-adapter';
 
 export function handshakeSecretKey(source: string): { pk: string; sk: string } {
   return { pk: `HANDSHAKE#${source}`, sk: 'SECRET' };
 }
 
-export class DynamoDbHandshakeSecretStore implements HandshakeSecretStore {
+export class DynamoDbHandshakeSecretStore extends TableAdapter implements HandshakeSecretStore {
   /** Found secrets, per source (a kept secret never changes, so it is safe to remember). */
   private readonly found = new Map<string, string>();
-
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
 
   async secretsFor(sourceName: string): Promise<string[]> {
     const known = this.found.get(sourceName);

@@ -5,7 +5,7 @@
  * Items: message pk `MESSAGE#<id>`, sk `MESSAGE`, index gsi1 `MESSAGES` / `<createdAt>#<id>`;
  * idempotency key pk `IDEMPOTENCY#<tenant>#<key>`, sk `IDEMPOTENCY` (TTL).
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageStore } from '../../outbound/message-store';
 import type { Message } from '../../outbound/model';
 import { TABLE } from '../table';
@@ -13,6 +13,7 @@ import { epochSeconds, expiresAfter } from '../ttl';
 import { conditionalWrite } from './conditional-write';
 import { queryIndex } from './index-query';
 import { withoutKeys } from './items';
+import { TableAdapter } from './table-adapter';
 
 function messageKey(id: string): { pk: string; sk: string } {
   return { pk: `MESSAGE#${id}`, sk: 'MESSAGE' };
@@ -22,11 +23,7 @@ function idempotencyKey(tenantId: string | undefined, key: string): { pk: string
   return { pk: `IDEMPOTENCY#${tenantId ?? '-'}#${key}`, sk: 'IDEMPOTENCY' };
 }
 
-export class DynamoDbMessageStore implements MessageStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+export class DynamoDbMessageStore extends TableAdapter implements MessageStore {
 
   async claimIdempotencyKey(tenantId: string | undefined, key: string, messageId: string, now: Date, ttlSeconds: number): Promise<string> {
     const result = await conditionalWrite(

@@ -7,10 +7,11 @@
  * older than `settleMs`, so one written a moment "in the past" is not skipped.
  */
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StatusChange, StatusChangeType, StatusEntry, StatusLog } from '../../status/status-log';
 import { TABLE } from '../table';
 import { expiresAfter } from '../ttl';
+import { TableAdapter } from './table-adapter';
 
 const RETENTION_SECONDS = 24 * 3600;
 
@@ -18,11 +19,7 @@ function minuteOf(iso: string): string {
   return iso.slice(0, 16);
 }
 
-export class DynamoDbStatusLog implements StatusLog {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+export class DynamoDbStatusLog extends TableAdapter implements StatusLog {
 
   async append(change: StatusChange, now = new Date()): Promise<string> {
     const at = now.toISOString();
