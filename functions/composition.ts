@@ -45,7 +45,7 @@ import { DynamoDbHandshakeSecretStore } from '../shared/store/dynamodb/handshake
 import { DynamoDbMessageStore } from '../shared/store/dynamodb/message-store';
 import { DynamoDbRollupStore } from '../shared/store/dynamodb/rollup-store';
 import { DynamoDbStatusLog } from '../shared/store/dynamodb/status-log';
-import { S3PayloadStore } from '../shared/store/payload-store';
+import { S3PayloadStore } from '../shared/store/s3-payload-store';
 import { reportDeliveryEvent } from './delivery-events';
 import type { GatewayMetrics } from './metrics';
 import { cachedEndpoints } from './endpoint-cache';
