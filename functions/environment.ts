@@ -52,7 +52,10 @@ export function consolePages(file: string | undefined): ConsolePages {
 /** Builds once, on first use. */
 export function once<T>(build: () => T): () => T {
   let built: { value: T } | undefined;
-  return () => (built ??= { value: build() }).value;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
 }
 
 /** Each handler builds only the clients it uses, at import time, so bundles carry no others. */

@@ -45,7 +45,8 @@ export class GatewayMetrics {
   record(figures: readonly Figure[], breakdown: Breakdown = {}): void {
     if (figures.length === 0) return;
     // One instance, built on first use: namespace and service from POWERTOOLS_* as Lambda sets them.
-    const document = (this.metrics ??= new Metrics());
+    this.metrics ??= new Metrics();
+    const document = this.metrics;
     const sets = Object.entries(breakdown).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].length > 0);
     if (sets.length) {
       // With any other set present, Powertools emits the default dimensions alone only when

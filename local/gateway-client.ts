@@ -12,18 +12,22 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
+/** An answer of the gateway: its status and its JSON body, which the command-line tools read field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: the tools read the API's documented answers loosely, and print what they find
+export type Answer = { status: number; body: any };
+
 export interface GatewayClient {
   /** Where `POST /webhooks/{source}` lives (ends with `/webhooks/`). */
   readonly webhooksUrl: string;
   /** The management API's base (ends with `/api/v1/`). */
   readonly apiUrl: string;
   /** Calls the management API: `path` is relative to `apiUrl` (e.g. `dlq/inbound/redrive`). */
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(method: string, path: string, body?: unknown): Promise<Answer>;
   /** Posts a webhook as a provider would (no signing of ours: the provider's signature is in the headers). */
-  webhook(source: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; body: any }>;
+  webhook(source: string, headers: Record<string, string>, body: Buffer): Promise<Answer>;
 }
 
-async function parse(response: Response): Promise<{ status: number; body: any }> {
+async function parse(response: Response): Promise<Answer> {
   const text = await response.text();
   let body: unknown = text;
   try {

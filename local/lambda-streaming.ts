@@ -45,7 +45,8 @@ class ResponseStream extends Writable {
  */
 export function installLambdaStreaming(): void {
   const global = globalThis as { awslambda?: Record<string, unknown> };
-  const awslambda = (global.awslambda ??= {});
+  global.awslambda ??= {};
+  const awslambda = global.awslambda;
   awslambda.streamifyResponse ??= <T>(handler: T) => handler;
   awslambda.HttpResponseStream ??= {
     from(stream: Writable, meta: Meta): Writable {

@@ -102,7 +102,7 @@ export function localEnvironment(fn: FunctionName, names: LocalNames): Record<st
 export function queueEventSource(
   plan: LocalPlan,
   fn: FunctionName,
-  options: { sqs: SQSClient; queues: { inbound: QueueWithUrls; outbound: QueueWithUrls }; invoke: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void> } & Pick<
+  options: { sqs: SQSClient; queues: { inbound: QueueWithUrls; outbound: QueueWithUrls }; invoke: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined> } & Pick<
     SqsEventSourceOptions,
     'concurrency' | 'waitTimeSeconds' | 'onError'
   >,

@@ -14,7 +14,7 @@ export interface SqsEventSourceOptions {
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds: number;
   /** Invokes the function; resolves with its partial batch response. */
-  readonly invoke: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+  readonly invoke: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
   /** Parallel pollers (Lambda starts with several). */
   readonly concurrency?: number;
   /** Long-poll wait per receive; short in tests so a stop is quick. */

@@ -132,7 +132,10 @@ function onChange(message: MessageEvent<string>): void {
 }
 
 function connectStream(): void {
-  if (!('EventSource' in window)) return setLive(false, 'not supported by this browser; use Refresh');
+  if (!('EventSource' in window)) {
+    setLive(false, 'not supported by this browser; use Refresh');
+    return;
+  }
   const stream = new EventSource('/api/v1/stream');
   stream.addEventListener('open', () => setLive(true, 'connected'));
   stream.addEventListener('error', () => setLive(false, stream.readyState === EventSource.CONNECTING ? 'reconnecting' : 'unavailable; use Refresh'));

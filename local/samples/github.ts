@@ -1,7 +1,7 @@
 /** GitHub: signed with Octokit's `sign`. */
 import { randomInt, randomUUID } from 'node:crypto';
 import { sign as signGithub } from '@octokit/webhooks-methods';
-import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, hex, json } from './support';
+import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, hex } from './support';
 
 // GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`; id in `X-GitHub-Delivery`.
 async function build(secret: string, { eventType, eventId: id }: Sample): Promise<SampleWebhook> {

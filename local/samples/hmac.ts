@@ -52,8 +52,8 @@ function place(location: HmacOptions['eventId'], value: string, document: Record
     placeAt(location.jsonPath, value, document);
     return value;
   }
-  const parts = location.jsonPaths.map((path, index) => (index === 0 ? value : `part${index}`));
-  location.jsonPaths.forEach((path, index) => placeAt(path, parts[index], document));
+  const parts = location.jsonPaths.map((_path, index) => (index === 0 ? value : `part${index}`));
+  for (const [index, path] of location.jsonPaths.entries()) placeAt(path, parts[index], document);
   return parts.join(location.separator);
 }
 

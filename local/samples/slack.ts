@@ -1,6 +1,6 @@
 /** Slack Events API: signed with `node:crypto` per Slack's documentation. */
 import { createHmac, randomInt } from 'node:crypto';
-import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, UPPER, randomText, hex } from './support';
+import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, UPPER, randomText } from './support';
 
 // Slack Events API: `X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:<timestamp>:<body>">`.
 function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Sample): SampleWebhook {

@@ -1,7 +1,7 @@
 /** Stripe: an `event` object signed with `stripe`'s own test header generator. */
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, randomText, hex } from './support';
+import { type ProviderSample, type Sample, type SampleWebhook, JSON_TYPE, randomText } from './support';
 
 // Stripe: an `event` object; `Stripe-Signature: t=<ts>,v1=<hex HMAC-SHA256 of "<ts>.<body>">`.
 function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Sample): SampleWebhook {

@@ -357,12 +357,6 @@ export function registerOutboundRoutes(router: Router, deps: OutboundRoutesDeps)
   return mountRoutes(router, '/api/v1', outboundRoutes(deps), () => EVERY_TENANT);
 }
 
-async function requireEndpoint(endpoints: EndpointStore, id: string): Promise<Endpoint> {
-  const endpoint = await endpoints.get(id);
-  if (!endpoint) throw new NotFoundError('no endpoint with this id', 'endpoint_not_found');
-  return endpoint;
-}
-
 async function requireMessage(messages: MessageStore, id: string): Promise<Message> {
   const message = await messages.getMessage(id);
   if (!message) throw new NotFoundError('no message with this id', 'message_not_found');

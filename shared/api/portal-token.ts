@@ -22,6 +22,7 @@ const CLOCK_SKEW_SECONDS = 60;
 const MIN_KEY_LENGTH = 32;
 const PREFIX = 'v1';
 /** Tenant ids as endpoints accept them (1 to 200 characters), without control characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses
 export const TENANT_ID = /^[^\u0000-\u001f\u007f]{1,200}$/;
 
 export interface PortalClaims {

@@ -39,7 +39,7 @@ function parse(value: string, encoding: KeyEncoding): KeyObject | undefined {
       return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? key : undefined;
     }
     const raw = encoding === 'ed25519-hex' ? decodeHex(value) : decodeBase64(value);
-    if (!raw || raw.length !== 32) return undefined;
+    if (raw?.length !== 32) return undefined;
     return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
   } catch {
     return undefined;

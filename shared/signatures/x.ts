@@ -64,7 +64,7 @@ export const x: Provider = {
     const kind = Object.keys(body).find((key) => key.endsWith('_events') && Array.isArray(body[key]));
     if (!user || !kind) throw new MalformedEventError('X activity has no id (body "for_user_id" and a "…_events" array are required)');
     const items = objectArray(body[kind]);
-    if (!items || !items.every(isObject)) throw new MalformedEventError(`X activity "${kind}" is not an array of objects`);
+    if (!items?.every(isObject)) throw new MalformedEventError(`X activity "${kind}" is not an array of objects`);
     const batch = batchEventId(items.map(itemId), `body "${kind}"[] ids`);
     return identified(requireEventId(`${user}:${kind}:${batch}`, 'body for_user_id and event ids'), kind);
   },

@@ -83,11 +83,13 @@ export function emptyRollup(): MinuteRollup {
 }
 
 function inboundOf(rollup: MinuteRollup, source: string): InboundCounts {
-  return (rollup.inbound[source] ??= { received: 0, processed: 0, failed: 0, deadLettered: 0 });
+  rollup.inbound[source] ??= { received: 0, processed: 0, failed: 0, deadLettered: 0 };
+  return rollup.inbound[source];
 }
 
 function outboundOf(rollup: MinuteRollup, endpointId: string): OutboundCounts {
-  return (rollup.outbound[endpointId] ??= { succeeded: 0, failed: 0, latency: {} });
+  rollup.outbound[endpointId] ??= { succeeded: 0, failed: 0, latency: {} };
+  return rollup.outbound[endpointId];
 }
 
 function addLatency(counts: OutboundCounts, durationMs: unknown): void {

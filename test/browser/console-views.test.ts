@@ -386,7 +386,7 @@ describe('accessibility', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Overview and activity');
     await page.keyboard.press('Tab');
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle + ' ' + getComputedStyle(document.activeElement!).outlineWidth);
+    const outline = await page.evaluate(() => `${getComputedStyle(document.activeElement!).outlineStyle} ${getComputedStyle(document.activeElement!).outlineWidth}`);
     expect(outline).toBe('solid 3px');
     await page.keyboard.press('Enter');
     await eventually(async () => (await page.evaluate(() => document.activeElement?.id)) === 'endpoints-heading', 10_000, 'focus on the Endpoints heading');

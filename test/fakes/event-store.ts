@@ -31,7 +31,7 @@ export class InMemoryEventStore implements EventStore {
 
   async claimEnqueue(source: string, eventId: string, lease: EnqueueLease): Promise<boolean> {
     const row = this.rows.get(key(source, eventId));
-    if (!row || row.status !== 'received' || (row.enqueueLeaseUntil !== undefined && row.enqueueLeaseUntil >= lease.nowMs)) return false;
+    if (row?.status !== 'received' || (row.enqueueLeaseUntil !== undefined && row.enqueueLeaseUntil >= lease.nowMs)) return false;
     row.enqueueOwner = lease.owner;
     row.enqueueLeaseUntil = lease.nowMs + lease.enqueueLeaseMs;
     return true;

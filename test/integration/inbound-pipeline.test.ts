@@ -335,7 +335,7 @@ describe('inbound pipeline', () => {
     it('400 for an authentic request without an event id', async () => {
       const source = config.sources.find((s) => s.name === 'github')!;
       const sample = await sampleWebhook(source, h.secrets.github!, { url: urlFor(source) });
-      const { ['x-github-delivery']: _id, ...headers } = sample.headers;
+      const { 'x-github-delivery': _id, ...headers } = sample.headers;
       const response = await handleIngress(webhookEvent(source, { headers, body: sample.body }), h.receiveDeps());
       expect(response.statusCode).toBe(400);
       expect(parse(response)).toMatchObject({ error: { code: 'malformed_event' } });
@@ -345,7 +345,7 @@ describe('inbound pipeline', () => {
     it('401 for a missing signature', async () => {
       const source = config.sources.find((s) => s.name === 'shopify')!;
       const sample = await sampleWebhook(source, h.secrets.shopify!, { url: urlFor(source) });
-      const { ['x-shopify-hmac-sha256']: _sig, ...headers } = sample.headers;
+      const { 'x-shopify-hmac-sha256': _sig, ...headers } = sample.headers;
       const response = await handleIngress(webhookEvent(source, { headers, body: sample.body }), h.receiveDeps());
       expect(response.statusCode).toBe(401);
       expect(await h.store.get('shopify', sample.eventId)).toBeUndefined();

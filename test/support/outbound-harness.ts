@@ -43,7 +43,13 @@ export async function createOutboundHarness(
   const config = { ...h.config, outbound: { ...h.config.outbound, retrySchedule: options.schedule ?? [1, 1, 1] } };
   const plan = localPlan(config);
   const events: DeliveryEvent[] = [];
-  const observed = <D extends DeliveryDeps>(deps: D): D => ({ ...deps, onEvent: async (event: DeliveryEvent) => void (events.push(event), await deps.onEvent?.(event)) });
+  const observed = <D extends DeliveryDeps>(deps: D): D => ({
+    ...deps,
+    onEvent: async (event: DeliveryEvent) => {
+      events.push(event);
+      await deps.onEvent?.(event);
+    },
+  });
 
   let deliver: DeliveryDeps | undefined;
   const stepFunctions = retryStateMachine({ name: `${resources.tableName}-retries`, outbound: config.outbound, deliver: (input) => handleDeliver(input as never, deliver!) });

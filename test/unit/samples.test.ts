@@ -92,7 +92,6 @@ for (const provider of ['discord', 'telnyx', 'sendgrid'] as const) {
   OTHERS[provider] = generateSigningKeys(provider)!.publicKey;
 }
 const OTHER = 'not-the-secret-0000000000000000';
-const STANDARD_OTHER = OTHERS.standard!;
 /** Another key of the same kind as the provider's (a wrong secret, or another public key). */
 const otherOf = (provider: SourceConfig['provider']) => OTHERS[provider] ?? OTHER;
 /** Sample options with the private key a public-key provider signs with. */

@@ -74,7 +74,14 @@ describe('receiving a webhook', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const slow = new InMemoryQueue<QueuedEvent>();
-    const { deps, store } = world({ queue: { send: async (message) => (await gate, slow.send(message)) } });
+    const { deps, store } = world({
+      queue: {
+        send: async (message) => {
+          await gate;
+          await slow.send(message);
+        },
+      },
+    });
     const request = await pushEvent('d-3');
     const first = receiveWebhook(deps, request);
     await new Promise((resolve) => setTimeout(resolve, 10));
