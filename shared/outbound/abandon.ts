@@ -5,6 +5,7 @@
  * function). A delivery that has moved on meanwhile (a manual retry succeeded) is left alone:
  * the `fail` transition applies only while the delivery is still where the execution left it.
  */
+import { timeOf } from '../clock';
 import type { DeliveryDeps } from './deliver';
 import type { DeliveryStatus } from './model';
 
@@ -21,7 +22,7 @@ export async function abandonDelivery(
   const ref = { messageId, endpointId };
   const delivery = await deps.deliveries.getDelivery(messageId, endpointId);
   if (!delivery) return { abandoned: false };
-  if (IN_EXECUTION.includes(delivery.status) && (await deps.deliveries.fail(ref, { attempt: delivery.attempts, from: IN_EXECUTION }, { now: deps.now?.() ?? new Date(), error: reason }))) {
+  if (IN_EXECUTION.includes(delivery.status) && (await deps.deliveries.fail(ref, { attempt: delivery.attempts, from: IN_EXECUTION }, { now: timeOf(deps), error: reason }))) {
     await deps.onEvent?.({ type: 'delivery.failed', ...ref, reason });
     return { abandoned: true };
   }
