@@ -12,6 +12,9 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
+/** The flags that say which gateway an operator command reaches: `--url URL` (a local runtime) or `--stack NAME [--region REGION]`. */
+export const GATEWAY_OPTIONS = { url: { type: 'string' }, stack: { type: 'string' }, region: { type: 'string' } } as const;
+
 /** An answer of the gateway: its status and its JSON body, which the command-line tools read field by field. */
 // biome-ignore lint/suspicious/noExplicitAny: the tools read the API's documented answers loosely, and print what they find
 export type Answer = { status: number; body: any };

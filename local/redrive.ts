@@ -12,11 +12,10 @@
  * Exit code: 0 when the move completed; 1 when it failed, was refused (one already running)
  * or did not finish in time; 2 for a usage error.
  */
-import { parseArgs } from 'node:util';
 import { LOCAL_VARIABLES } from '../shared/deployment/environment';
 import { DEAD_LETTER_QUEUES, type RedriveTask } from '../shared/inbound/redrive';
-import { isEntryPoint } from './cli';
-import { deployedGateway, localGateway, regionFrom, type GatewayClient } from './gateway-client';
+import { commandLine, isEntryPoint, printLine, type Print } from './cli';
+import { deployedGateway, GATEWAY_OPTIONS, localGateway, regionFrom, type GatewayClient } from './gateway-client';
 
 const USAGE = 'usage: npm run redrive -- [--queue inbound|outbound] [--url URL | --stack NAME [--region REGION]] [--rate N] [--no-wait] [--timeout SECONDS]';
 
@@ -27,31 +26,16 @@ export interface RedriveSettings {
   readonly gateway?: GatewayClient;
 }
 
-export async function main(argv: string[], print: (line: string) => void = (line) => process.stdout.write(`${line}\n`), settings: RedriveSettings = {}): Promise<number> {
+export async function main(argv: string[], print: Print = printLine, settings: RedriveSettings = {}): Promise<number> {
   const env = settings.env ?? process.env;
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        queue: { type: 'string', default: 'inbound' },
-        url: { type: 'string' },
-        stack: { type: 'string' },
-        region: { type: 'string' },
-        rate: { type: 'string' },
-        'no-wait': { type: 'boolean' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    print(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    print(USAGE);
-    return 0;
-  }
+  const parsed = commandLine(
+    argv,
+    { ...GATEWAY_OPTIONS, queue: { type: 'string', default: 'inbound' }, rate: { type: 'string' }, 'no-wait': { type: 'boolean' }, timeout: { type: 'string' } },
+    USAGE,
+    print,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const queue = values.queue!;
   if (!(DEAD_LETTER_QUEUES as readonly string[]).includes(queue)) {
     print(`--queue must be ${DEAD_LETTER_QUEUES.join(' or ')}, not "${queue}"\n${USAGE}`);
@@ -121,11 +105,15 @@ export async function main(argv: string[], print: (line: string) => void = (line
         print(`moved ${latest.approximateNumberOfMessagesMoved} message(s) back to the queue`);
         return 0;
       }
-      print(`redrive ${latest.status.toLowerCase()} after moving ${latest.approximateNumberOfMessagesMoved} message(s)${latest.failureReason ? `: ${latest.failureReason}` : ''}`);
+      print(
+        `redrive ${latest.status.toLowerCase()} after moving ${latest.approximateNumberOfMessagesMoved} message(s)${latest.failureReason ? `: ${latest.failureReason}` : ''}`,
+      );
       return 1;
     }
     if (Date.now() > deadline) {
-      print(`the redrive is still running (${latest?.approximateNumberOfMessagesMoved ?? 0} moved so far); follow it with GET ${gateway.apiUrl}dlq/${queue}/redrive`);
+      print(
+        `the redrive is still running (${latest?.approximateNumberOfMessagesMoved ?? 0} moved so far); follow it with GET ${gateway.apiUrl}dlq/${queue}/redrive`,
+      );
       return 1;
     }
     await new Promise((resolve) => setTimeout(resolve, settings.pollIntervalMs ?? 500));

@@ -15,11 +15,10 @@
  * Exit code: 0 when every request was accepted (2xx) and, for a local URL, every event reached
  * `processed`; 1 otherwise; 2 for a usage or set-up error.
  */
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../shared/config/load';
 import { LOCAL_VARIABLES } from '../shared/deployment/environment';
 import { secretEnvName, signingKeyEnvName } from '../shared/inbound/secrets';
-import { isEntryPoint } from './cli';
+import { commandLine, isEntryPoint, printLine, type Print } from './cli';
 import { readEnvFile } from './env-file';
 import { sampleWebhook } from './samples';
 
@@ -41,34 +40,11 @@ type Outcome =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'unreachable'; readonly reason: string };
 
-export async function main(
-  argv: string[],
-  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-  settings: SendSettings = {},
-): Promise<number> {
+export async function main(argv: string[], print: Print = printLine, settings: SendSettings = {}): Promise<number> {
   const env = settings.env ?? process.env;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        url: { type: 'string' },
-        count: { type: 'string' },
-        duplicate: { type: 'boolean' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    print(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandLine(argv, { url: { type: 'string' }, count: { type: 'string' }, duplicate: { type: 'boolean' }, config: { type: 'string' } }, USAGE, print, true);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    print(USAGE);
-    return 0;
-  }
   const [sourceName, eventType, ...extra] = positionals;
   if (!sourceName || extra.length) {
     print(USAGE);
@@ -165,7 +141,9 @@ export async function main(
         return 1;
       }
       const echoed = handshake.expectHeader ? answer.headers.get(handshake.expectHeader.name) === handshake.expectHeader.value : true;
-      print(`  handshake → ${answer.status}${handshake.expectHeader ? (echoed ? ` (${handshake.expectHeader.name} echoed)` : ` (${handshake.expectHeader.name} NOT echoed)`) : ''}`);
+      print(
+        `  handshake → ${answer.status}${handshake.expectHeader ? (echoed ? ` (${handshake.expectHeader.name} echoed)` : ` (${handshake.expectHeader.name} NOT echoed)`) : ''}`,
+      );
       if (!answer.ok || !echoed) {
         ok = false;
         continue;

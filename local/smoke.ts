@@ -18,15 +18,14 @@
  *
  * Exit code: 0 when every check passed, 1 when any failed, 2 for a usage or set-up error.
  */
-import { parseArgs } from 'node:util';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, loadConfigFile } from '../shared/config/load';
 import type { GatewayConfig, SourceConfig } from '../shared/config/schema';
 import { LOCAL_VARIABLES } from '../shared/deployment/environment';
 import { secretEnvName, signingKeyEnvName } from '../shared/inbound/secrets';
-import { isEntryPoint } from './cli';
+import { commandLine, isEntryPoint, printLine, type Print } from './cli';
 import { readEnvFile } from './env-file';
-import { deployedGateway, localGateway, regionFrom, type GatewayClient } from './gateway-client';
+import { deployedGateway, GATEWAY_OPTIONS, localGateway, regionFrom, type GatewayClient } from './gateway-client';
 import { sampleWebhook } from './samples';
 import { PUBLIC_KEY_PROVIDERS } from './secrets-bootstrap';
 
@@ -185,30 +184,15 @@ export function formatTable(checks: readonly Check[]): string {
   return rows.map((row) => row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd()).join('\n');
 }
 
-export async function main(argv: string[], print: (line: string) => void = (line) => process.stdout.write(`${line}\n`), env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: 'string' },
-        region: { type: 'string' },
-        local: { type: 'boolean' },
-        url: { type: 'string' },
-        'outbound-url': { type: 'string' },
-        config: { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    print(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    print(USAGE);
-    return 0;
-  }
+export async function main(argv: string[], print: Print = printLine, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  const parsed = commandLine(
+    argv,
+    { ...GATEWAY_OPTIONS, local: { type: 'boolean' }, 'outbound-url': { type: 'string' }, config: { type: 'string' }, timeout: { type: 'string' } },
+    USAGE,
+    print,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (Boolean(values.stack) === Boolean(values.local)) {
     print(`give --stack NAME (a deployed stack) or --local (the local runtime)\n${USAGE}`);
     return 2;

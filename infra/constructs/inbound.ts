@@ -37,11 +37,7 @@ export class Inbound extends Construct {
   constructor(scope: Construct, id: string, props: InboundProps) {
     super(scope, id);
     const { config, table, payloadBucket } = props;
-    const settings = inboundQueueSettings(config.service, config.inbound);
-
-    const queues = queuePair(this, 'Queues', settings);
-    this.queue = queues.queue;
-    this.deadLetterQueue = queues.deadLetterQueue;
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = queuePair(this, 'Queues', inboundQueueSettings(config.service, config.inbound)));
 
     // One secret per source. The generated value is a placeholder: put the provider's signing
     // secret here (several, comma-separated, during a rotation). No fixed name: CloudFormation

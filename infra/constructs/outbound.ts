@@ -39,10 +39,7 @@ export class Outbound extends Construct {
   constructor(scope: Construct, id: string, props: OutboundProps) {
     super(scope, id);
     const { config, table, payloadBucket } = props;
-    const settings = outboundQueueSettings(config.service, config.outbound);
-    const queues = queuePair(this, 'Queues', settings);
-    this.queue = queues.queue;
-    this.deadLetterQueue = queues.deadLetterQueue;
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = queuePair(this, 'Queues', outboundQueueSettings(config.service, config.outbound)));
 
     const common = { configDocument: props.configDocument, service: config.service, tracing: config.operations.tracing };
     const names = { tableName: table.tableName, payloadBucket: payloadBucket.bucketName, outboundQueueUrl: this.queue.queueUrl };

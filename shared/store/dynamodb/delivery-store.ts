@@ -7,13 +7,14 @@
  * Items, in the message's partition: delivery pk `MESSAGE#<id>`, sk `DELIVERY#<endpoint>`, index
  * gsi1 `DELIVERIES#<endpoint>` / `<createdAt>#<messageId>`; attempt sk `ATTEMPT#<endpoint>#<0001>`.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptGuard, DeliveryRef, DeliveryStore } from '../../outbound/delivery-store';
 import type { Attempt, Delivery, DeliveryStatus } from '../../outbound/model';
 import { TABLE } from '../table';
 import { conditionalWrite } from './conditional-write';
 import { queryIndex } from './index-query';
 import { withoutKeys } from './items';
+import { queryPartition } from './partition-query';
 import { TableAdapter } from './table-adapter';
 
 function deliveryKey(messageId: string, endpointId: string): { pk: string; sk: string } {
@@ -60,7 +61,7 @@ export class DynamoDbDeliveryStore extends TableAdapter implements DeliveryStore
   }
 
   async listDeliveries(messageId: string): Promise<Delivery[]> {
-    return (await this.queryPartition(`MESSAGE#${messageId}`, 'DELIVERY#')).map((item) => withoutKeys<Delivery>(item));
+    return (await queryPartition(this.db, this.tableName, `MESSAGE#${messageId}`, 'DELIVERY#')).map((item) => withoutKeys<Delivery>(item));
   }
 
   async listEndpointDeliveries(
@@ -105,7 +106,7 @@ export class DynamoDbDeliveryStore extends TableAdapter implements DeliveryStore
   }
 
   async listAttempts(messageId: string, endpointId?: string): Promise<Attempt[]> {
-    const items = await this.queryPartition(`MESSAGE#${messageId}`, endpointId ? `ATTEMPT#${endpointId}#` : 'ATTEMPT#');
+    const items = await queryPartition(this.db, this.tableName, `MESSAGE#${messageId}`, endpointId ? `ATTEMPT#${endpointId}#` : 'ATTEMPT#');
     return items.map((item) => withoutKeys<Attempt>(item));
   }
 
@@ -166,25 +167,6 @@ export class DynamoDbDeliveryStore extends TableAdapter implements DeliveryStore
       }),
     );
     return result.written;
-  }
-
-  private async queryPartition(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-          ConsistentRead: true,
-          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      cursor = result.LastEvaluatedKey;
-    } while (cursor);
-    return items;
   }
 }
 

@@ -11,6 +11,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StatusChange, StatusChangeType, StatusEntry, StatusLog } from '../../status/status-log';
 import { TABLE } from '../table';
 import { expiresAfter } from '../ttl';
+import { queryPartition } from './partition-query';
 import { TableAdapter } from './table-adapter';
 
 const RETENTION_SECONDS = 24 * 3600;
@@ -78,22 +79,7 @@ export class DynamoDbStatusLog extends TableAdapter implements StatusLog {
   }
 
   async readMinute(minute: string): Promise<StatusEntry[]> {
-    const entries: StatusEntry[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `STATUS#${minute}` },
-          ConsistentRead: true,
-          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-        }),
-      );
-      for (const item of result.Items ?? []) entries.push(entryOf(minute, item));
-      cursor = result.LastEvaluatedKey;
-    } while (cursor);
-    return entries;
+    return (await queryPartition(this.db, this.tableName, `STATUS#${minute}`)).map((item) => entryOf(minute, item));
   }
 }
 
