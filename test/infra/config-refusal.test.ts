@@ -11,6 +11,8 @@ import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { ConfigError } from '../../shared/config/load';
+import { powertoolsEnvironment, VARIABLES } from '../../shared/deployment/environment';
+import { AWS_SETTINGS, functionEnvironment } from '../../shared/deployment/functions';
 
 const shipped = JSON.parse(readFileSync('webhooks.config.json', 'utf8')) as { sources: Array<Record<string, unknown>>; outbound?: Record<string, unknown> };
 const dir = mkdtempSync(path.join(tmpdir(), 'gw-config-'));
@@ -78,9 +80,21 @@ describe('synth refuses insecure configuration', () => {
         requestContext: { http: { method: 'GET', path: '/console', sourceIp: '127.0.0.1' }, domainName: 'example.test', requestId: 'r1' } };
       const context = { functionName: 'api', functionVersion: '1', memoryLimitInMB: '512', awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:api', getRemainingTimeInMillis: () => 10000 };
       process.stdout.write(JSON.stringify(await handler(event, context)));`;
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1', WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', INBOUND_QUEUE_URL: 'q', INBOUND_DLQ_URL: 'd', OUTBOUND_QUEUE_URL: 'o', POWERTOOLS_LOG_LEVEL: 'SILENT',
-      INBOUND_QUEUE_ARN: 'qa', INBOUND_DLQ_ARN: 'da', OUTBOUND_DLQ_URL: 'od', OUTBOUND_DLQ_ARN: 'oda', OUTBOUND_QUEUE_ARN: 'oa' };
-    delete env.CONSOLE_PAGES_FILE;
+    // The api function's environment as the stack writes it (placeholder names), Powertools silent.
+    const names = {
+      tableName: 't',
+      payloadBucket: 'b',
+      inboundQueueUrl: 'q',
+      inboundQueueArn: 'qa',
+      inboundDeadLetterQueueUrl: 'd',
+      inboundDeadLetterQueueArn: 'da',
+      outboundQueueUrl: 'o',
+      outboundQueueArn: 'oa',
+      outboundDeadLetterQueueUrl: 'od',
+      outboundDeadLetterQueueArn: 'oda',
+    };
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1', ...powertoolsEnvironment('webhooks', { logLevel: 'SILENT' }), ...functionEnvironment('api', names, AWS_SETTINGS) };
+    delete env[VARIABLES.consolePagesFile.name];
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', invoke], { encoding: 'utf8', env, timeout: 60_000 });
     expect(result.status, result.stderr).toBe(0);
     const response = JSON.parse(result.stdout) as { statusCode: number; headers: Record<string, string>; body: string };
