@@ -149,6 +149,11 @@ export type ProviderName = SourceConfig['provider'];
 
 const MIB = 1024 * 1024;
 
+/** Bodies (inbound) and payloads (outbound) above this size are stored in S3 and referenced (claim check). */
+const claimCheckBytes = z.number().int().min(1024).max(300 * 1024).default(200 * 1024);
+/** How long records are kept (DynamoDB TTL). */
+const retentionDays = z.number().int().min(1).max(3650).default(30);
+
 export const inboundSchema = z.strictObject({
   /**
    * Largest body accepted (413 above). It must fit Lambda's 6 MB invocation payload once API
@@ -156,9 +161,9 @@ export const inboundSchema = z.strictObject({
    */
   maxBodyBytes: z.number().int().min(1024).max(10 * MIB).default(4 * MIB),
   /** Bodies above this size are stored in S3 and referenced (claim check), not kept in the item. */
-  claimCheckBytes: z.number().int().min(1024).max(300 * 1024).default(200 * 1024),
+  claimCheckBytes,
   /** How long event records are kept (DynamoDB TTL). */
-  retentionDays: z.number().int().min(1).max(3650).default(30),
+  retentionDays,
   /** After this many receives a message is moved to the dead-letter queue. */
   maxReceiveCount: z.number().int().min(1).max(1000).default(5),
   batchSize: z.number().int().min(1).max(10).default(10),
@@ -212,9 +217,9 @@ export const outboundSchema = z.strictObject({
   /** Endpoints must use https (in AWS). The local runtime may allow http to loopback receivers. */
   requireHttps: z.boolean().default(true),
   /** Attempts and messages are kept this long (DynamoDB TTL). */
-  retentionDays: z.number().int().min(1).max(3650).default(30),
+  retentionDays,
   /** Payloads above this size are stored in S3 and referenced (claim check). */
-  claimCheckBytes: z.number().int().min(1024).max(300 * 1024).default(200 * 1024),
+  claimCheckBytes,
   /** Optional EventBridge bus whose events (from `eventSources`) are published as messages. */
   eventBusName: z.string().regex(/^[A-Za-z0-9._\-/]{1,256}$/).optional(),
   /** The `source` values of the events on `eventBusName` to publish; required with a bus. */
