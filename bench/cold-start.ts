@@ -49,7 +49,8 @@ const SETTINGS: RuntimeSettings = {
 };
 
 const CLIENT_SOURCE: Record<string, string> = {
-  dynamodb: "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; keep.push(DynamoDBDocumentClient.from(new DynamoDBClient({})));",
+  dynamodb:
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; keep.push(DynamoDBDocumentClient.from(new DynamoDBClient({})));",
   sqs: "import { SQSClient } from '@aws-sdk/client-sqs'; keep.push(new SQSClient({}));",
   s3: "import { S3Client } from '@aws-sdk/client-s3'; keep.push(new S3Client({}));",
   // Powertools Parameters builds its Secrets Manager client on first use, not at init: imported only.
@@ -117,7 +118,10 @@ function lambdaEnvironment(name: FunctionName | undefined, service: string): Nod
 }
 
 function timeInit(file: string, name: FunctionName | undefined, service: string): number {
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', RUNNER, file, name ? 'dependencies' : ''], { encoding: 'utf8', env: lambdaEnvironment(name, service) });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', RUNNER, file, name ? 'dependencies' : ''], {
+    encoding: 'utf8',
+    env: lambdaEnvironment(name, service),
+  });
   const value = Number(result.stdout.trim());
   if (result.status !== 0 || !Number.isFinite(value)) throw new Error(`init of ${file} failed: ${result.stderr.slice(0, 2000)}`);
   return value;
@@ -134,7 +138,11 @@ export async function benchColdStart(options = { runs: 7 }): Promise<ColdStartRe
     const file = path.join(dir, `${name}.mjs`);
     const baseline = path.join(dir, `${name}-baseline.mjs`);
     // The api function's bundle embeds the console's pages, as the stack's does.
-    const bytes = await bundle({ file: path.join(ROOT, 'functions', name, 'handler.ts') }, file, name === 'api' ? { ...define, ...consolePagesDefine() } : define);
+    const bytes = await bundle(
+      { file: path.join(ROOT, 'functions', name, 'handler.ts') },
+      file,
+      name === 'api' ? { ...define, ...consolePagesDefine() } : define,
+    );
     const baselineSource = `const keep = [];\n${spec.clients.map((client) => CLIENT_SOURCE[client]).join('\n')}\nexport const handler = () => keep.length;`;
     writeFileSync(path.join(dir, `${name}-baseline.ts`), baselineSource);
     const baselineBytes = await bundle({ contents: baselineSource }, baseline, {});
@@ -151,7 +159,14 @@ export async function benchColdStart(options = { runs: 7 }): Promise<ColdStartRe
     const s = samples.get(b.name)!;
     const initMs = median(s.fn);
     const baselineInitMs = median(s.base);
-    rows.push({ name: b.name, bundleBytes: b.bytes, baselineBytes: b.baselineBytes, initMs: round(initMs, 1), baselineInitMs: round(baselineInitMs, 1), ratio: round(initMs / baselineInitMs) });
+    rows.push({
+      name: b.name,
+      bundleBytes: b.bytes,
+      baselineBytes: b.baselineBytes,
+      initMs: round(initMs, 1),
+      baselineInitMs: round(baselineInitMs, 1),
+      ratio: round(initMs / baselineInitMs),
+    });
   }
   return {
     inputs: {

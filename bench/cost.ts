@@ -81,8 +81,14 @@ export function model(metered: MeteredResult, prices: Prices, template: Template
   const inboundLines: Line[] = [
     ['API Gateway HTTP API (incl. provider duplicates)', (requests / million) * prices.apiGatewayHttpPerMillionRequests],
     ['Lambda ingress (requests + duration)', lambda(prices, requests, inbound.ingressMsPerRequest, memory.ingress)],
-    ['Lambda processor (requests + duration)', lambda(prices, million / inbound.eventsPerProcessorInvocation, inbound.processorMsPerEvent * inbound.eventsPerProcessorInvocation, memory.processor)],
-    ['SQS requests (64 KB chunks; bodies stay in the table)', ((sqsCalls(inbound.ingress.callsPerUnit) + sqsCalls(inbound.processor.callsPerUnit)) * million / 1e6) * prices.sqsPerMillionRequests],
+    [
+      'Lambda processor (requests + duration)',
+      lambda(prices, million / inbound.eventsPerProcessorInvocation, inbound.processorMsPerEvent * inbound.eventsPerProcessorInvocation, memory.processor),
+    ],
+    [
+      'SQS requests (64 KB chunks; bodies stay in the table)',
+      (((sqsCalls(inbound.ingress.callsPerUnit) + sqsCalls(inbound.processor.callsPerUnit)) * million) / 1e6) * prices.sqsPerMillionRequests,
+    ],
     [
       'DynamoDB write units (incl. condition-check failures)',
       dynamo(prices, (inbound.ingress.writeUnitsPerUnit + inbound.processor.writeUnitsPerUnit + duplicateWrites) * million, 0),
@@ -91,18 +97,37 @@ export function model(metered: MeteredResult, prices: Prices, template: Template
     ['S3 (bodies over 200 KB only; none at 2 KB)', 0],
     [
       'CloudWatch Logs (estimate)',
-      logs(prices, requests * (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation + LOG_BYTES.infoLinePerEvent) + million * (LOG_BYTES.infoLinePerEvent + (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation) / inbound.eventsPerProcessorInvocation)),
+      logs(
+        prices,
+        requests * (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation + LOG_BYTES.infoLinePerEvent) +
+          million * (LOG_BYTES.infoLinePerEvent + (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation) / inbound.eventsPerProcessorInvocation),
+      ),
     ],
   ];
   // The status stream's writes (event received, processed): what turning it off saves.
   const inboundStreamSaving = dynamo(prices, 2 * million, 0);
 
   const outboundLines: Line[] = [
-    ['SQS requests (producer send, receive, delete)', (sqsCalls(outbound.firstTry.callsPerUnit) * million / 1e6) * prices.sqsPerMillionRequests],
-    ['Lambda dispatcher (requests + duration)', lambda(prices, million / outbound.deliveriesPerDispatcherInvocation, outbound.dispatcherMsPerDelivery * outbound.deliveriesPerDispatcherInvocation, memory.dispatcher)],
+    ['SQS requests (producer send, receive, delete)', ((sqsCalls(outbound.firstTry.callsPerUnit) * million) / 1e6) * prices.sqsPerMillionRequests],
+    [
+      'Lambda dispatcher (requests + duration)',
+      lambda(
+        prices,
+        million / outbound.deliveriesPerDispatcherInvocation,
+        outbound.dispatcherMsPerDelivery * outbound.deliveriesPerDispatcherInvocation,
+        memory.dispatcher,
+      ),
+    ],
     ['DynamoDB write units', dynamo(prices, outbound.firstTry.writeUnitsPerUnit * million, 0)],
     ['DynamoDB read units', dynamo(prices, 0, outbound.firstTry.readUnitsPerUnit * million)],
-    ['CloudWatch Logs (estimate)', logs(prices, million * (LOG_BYTES.infoLinePerEvent * 2 + (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation) / outbound.deliveriesPerDispatcherInvocation))],
+    [
+      'CloudWatch Logs (estimate)',
+      logs(
+        prices,
+        million *
+          (LOG_BYTES.infoLinePerEvent * 2 + (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation) / outbound.deliveriesPerDispatcherInvocation),
+      ),
+    ],
     ['Step Functions (none: the first attempt succeeded)', 0],
   ];
 
@@ -115,7 +140,10 @@ export function model(metered: MeteredResult, prices: Prices, template: Template
     ['Step Functions Standard transitions', (transitions / 1000) * prices.stepFunctionsStandardPerThousandTransitions],
     [`Lambda deliver, ${retries} attempts`, lambda(prices, retries, retryAttempt.deliverMsPerAttempt, memory.deliver)],
     [`DynamoDB, ${retries} attempts`, dynamo(prices, retries * retryAttempt.writeUnitsPerUnit, retries * retryAttempt.readUnitsPerUnit)],
-    [`CloudWatch Logs, ${retries} attempts (estimate)`, logs(prices, retries * (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation + LOG_BYTES.infoLinePerEvent) + transitions * 200)],
+    [
+      `CloudWatch Logs, ${retries} attempts (estimate)`,
+      logs(prices, retries * (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation + LOG_BYTES.infoLinePerEvent) + transitions * 200),
+    ],
   ];
   const sum = (lines: Line[]) => lines.reduce((total, [, value]) => total + value, 0);
   return {
@@ -138,12 +166,24 @@ function main(): void {
   print(`Memory from the template: ${JSON.stringify(cost.memory)} MB\n`);
   print('Inbound, per million 2 KB events (5% provider duplicates):');
   print(table([['item', 'cost'], ...cost.inbound.lines.map(([name, value]) => [name, money(value)]), ['TOTAL', money(cost.inbound.total)]]));
-  print(`goal ≤ ${money(cost.inbound.goal)}: ${cost.inbound.total <= cost.inbound.goal ? 'met' : `MISSED by ${money(cost.inbound.total - cost.inbound.goal)}`} (the status stream's writes are ${money(cost.inbound.statusStreamShare)} of it)\n`);
+  print(
+    `goal ≤ ${money(cost.inbound.goal)}: ${cost.inbound.total <= cost.inbound.goal ? 'met' : `MISSED by ${money(cost.inbound.total - cost.inbound.goal)}`} (the status stream's writes are ${money(cost.inbound.statusStreamShare)} of it)\n`,
+  );
   print('Outbound, per million first-try deliveries (internal producer → one endpoint):');
   print(table([['item', 'cost'], ...cost.outbound.lines.map(([name, value]) => [name, money(value)]), ['TOTAL', money(cost.outbound.total)]]));
-  print(`goal ≤ ${money(cost.outbound.goal)}: ${cost.outbound.total <= cost.outbound.goal ? 'met' : `MISSED by ${money(cost.outbound.total - cost.outbound.goal)}`}\n`);
-  print(`Extra for a delivery that needs the full retry schedule (${config.outbound.retrySchedule.length} retries, ${cost.fullRetry.transitions} state transitions):`);
-  print(table([['item', 'per delivery'], ...cost.fullRetry.lines.map(([name, value]) => [name, `$${value.toFixed(6)}`]), ['TOTAL', `$${cost.fullRetry.perDelivery.toFixed(6)}`]]));
+  print(
+    `goal ≤ ${money(cost.outbound.goal)}: ${cost.outbound.total <= cost.outbound.goal ? 'met' : `MISSED by ${money(cost.outbound.total - cost.outbound.goal)}`}\n`,
+  );
+  print(
+    `Extra for a delivery that needs the full retry schedule (${config.outbound.retrySchedule.length} retries, ${cost.fullRetry.transitions} state transitions):`,
+  );
+  print(
+    table([
+      ['item', 'per delivery'],
+      ...cost.fullRetry.lines.map(([name, value]) => [name, `$${value.toFixed(6)}`]),
+      ['TOTAL', `$${cost.fullRetry.perDelivery.toFixed(6)}`],
+    ]),
+  );
   print(`= ${money(cost.fullRetry.perMillion)} per million such deliveries`);
   writeFileSync('bench/cost.json', `${JSON.stringify({ date: new Date().toISOString(), prices: prices.asOf, ...cost }, null, 2)}\n`);
 }

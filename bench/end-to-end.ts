@@ -43,7 +43,11 @@ export async function benchEndToEnd(options = { events: 200, concurrency: 16, ru
           document.padding = 'x'.repeat(Math.max(0, options.bodyBytes - sample.body.length - 14));
           const body = JSON.stringify(document);
           const { createHmac } = await import('node:crypto');
-          return { id: sample.eventId, body, headers: { ...sample.headers, 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } };
+          return {
+            id: sample.eventId,
+            body,
+            headers: { ...sample.headers, 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
+          };
         }),
       );
       bodyBytes = Buffer.byteLength(requests[0]!.body);

@@ -8,7 +8,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { deliverDependencies, dispatcherDependencies, ingressDependencies, processorDependencies, type DispatcherDeps, type ProcessorDeps } from '../functions/composition';
+import {
+  deliverDependencies,
+  dispatcherDependencies,
+  ingressDependencies,
+  processorDependencies,
+  type DispatcherDeps,
+  type ProcessorDeps,
+} from '../functions/composition';
 import { observers as deliverObservers } from '../functions/deliver/handler';
 import { observers as dispatcherObservers } from '../functions/dispatcher/handler';
 import { observers as ingressObservers } from '../functions/ingress/handler';
@@ -86,9 +93,15 @@ export async function benchEnvironment(): Promise<BenchEnvironment> {
         // The calls are counted as AWS makes them: the stack caches the endpoint list for a few seconds.
         endpointCacheSeconds: AWS_SETTINGS.endpointCacheSeconds!,
       };
-      const parts = <O>(fn: Parameters<typeof localEnvironment>[0], observers: O) => ({ config: functionConfig, clients, environment: localEnvironment(fn, names), ...observers });
+      const parts = <O>(fn: Parameters<typeof localEnvironment>[0], observers: O) => ({
+        config: functionConfig,
+        clients,
+        environment: localEnvironment(fn, names),
+        ...observers,
+      });
       return {
-        ingress: () => ingressDependencies({ ...parts('ingress', ingressObservers), environment: { ...localEnvironment('ingress', names), ...secretVariables } }),
+        ingress: () =>
+          ingressDependencies({ ...parts('ingress', ingressObservers), environment: { ...localEnvironment('ingress', names), ...secretVariables } }),
         processor: () => processorDependencies(parts('processor', processorObservers)),
         dispatcher: () => dispatcherDependencies({ ...parts('dispatcher', dispatcherObservers), clients: { ...clients, sfn } }),
         deliver: () => deliverDependencies(parts('deliver', deliverObservers)),

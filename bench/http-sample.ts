@@ -7,7 +7,11 @@ import { httpEvent } from '../test/support/http-event';
 export const DOMAIN = 'bench.example.test';
 
 /** A signed GitHub push event whose JSON body is padded to about `bytes`. */
-export async function githubEvent(source: SourceConfig, secret: string, bytes: number): Promise<{ event: APIGatewayProxyEventV2; body: Buffer; eventId: string }> {
+export async function githubEvent(
+  source: SourceConfig,
+  secret: string,
+  bytes: number,
+): Promise<{ event: APIGatewayProxyEventV2; body: Buffer; eventId: string }> {
   const url = `https://${DOMAIN}/webhooks/${source.name}`;
   const probe = await sampleWebhook(source, secret, { url });
   const document = JSON.parse(probe.body.toString()) as Record<string, unknown>;

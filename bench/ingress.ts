@@ -52,7 +52,9 @@ export async function benchIngress(env: BenchEnvironment, options = { requests: 
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    await env.clients.sqs.send(new SendMessageCommand({ QueueUrl: resources.inbound.queueUrl, MessageBody: JSON.stringify({ source: 'bare', eventId: a.eventId }) }));
+    await env.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: resources.inbound.queueUrl, MessageBody: JSON.stringify({ source: 'bare', eventId: a.eventId }) }),
+    );
     const bareTime = performance.now() - t;
     if (i >= options.warmup) {
       handler.push(handlerTime);

@@ -49,7 +49,11 @@ export interface MeteredResult {
 
 function perUnit(reading: MeterReading, units: number): FlowCount {
   return {
-    callsPerUnit: Object.fromEntries(Object.entries(reading.calls).sort().map(([key, count]) => [key, round(count / units, 3)])),
+    callsPerUnit: Object.fromEntries(
+      Object.entries(reading.calls)
+        .sort()
+        .map(([key, count]) => [key, round(count / units, 3)]),
+    ),
     writeUnitsPerUnit: round(reading.writeUnits / units, 3),
     readUnitsPerUnit: round(reading.readUnits / units, 3),
     conditionFailuresPerUnit: round(reading.conditionFailures / units, 3),
@@ -66,7 +70,10 @@ async function drain(source: SqsEventSource, done: () => Promise<boolean>, timeo
   await source.stop();
 }
 
-export async function benchMetered(env: BenchEnvironment, options = { events: 200, duplicateRate: 0.05, bodyBytes: 2048, deliveries: 100 }): Promise<MeteredResult> {
+export async function benchMetered(
+  env: BenchEnvironment,
+  options = { events: 200, duplicateRate: 0.05, bodyBytes: 2048, deliveries: 100 },
+): Promise<MeteredResult> {
   const resources = await env.resources();
   const { clients, meter, config } = env;
   const plan = localPlan(config);
@@ -132,13 +139,26 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
       },
     },
   };
-  await dispatcher.endpoints.create({ id: 'ep_bench', url, eventTypes: ['invoice.*'], signatureScheme: 'standard', enabled: true, secrets: [{ secret: generateEndpointSecret(), createdAt: now }], createdAt: now, updatedAt: now });
+  await dispatcher.endpoints.create({
+    id: 'ep_bench',
+    url,
+    eventTypes: ['invoice.*'],
+    signatureScheme: 'standard',
+    enabled: true,
+    secrets: [{ secret: generateEndpointSecret(), createdAt: now }],
+    createdAt: now,
+    updatedAt: now,
+  });
   let dispatcherInvocations = 0;
   let dispatcherMs = 0;
   let delivered = 0;
   meter.reset();
   for (let i = 0; i < options.deliveries; i++) {
-    await dispatcher.publish.queue.send({ eventType: 'invoice.paid', payload: { id: `in_${i}`, amount: 1200, padding: 'x'.repeat(900) }, idempotencyKey: `bench-${i}` });
+    await dispatcher.publish.queue.send({
+      eventType: 'invoice.paid',
+      payload: { id: `in_${i}`, amount: 1200, padding: 'x'.repeat(900) },
+      idempotencyKey: `bench-${i}`,
+    });
   }
   await drain(
     queueEventSource(plan, 'dispatcher', {
@@ -169,12 +189,19 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
   });
   await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', () => resolve()));
   const failingAddress = failing.address();
-  await dispatcher.endpoints.update('ep_bench', { url: `http://127.0.0.1:${typeof failingAddress === 'object' && failingAddress ? failingAddress.port : 0}/hook` }, new Date());
+  await dispatcher.endpoints.update(
+    'ep_bench',
+    { url: `http://127.0.0.1:${typeof failingAddress === 'object' && failingAddress ? failingAddress.port : 0}/hook` },
+    new Date(),
+  );
   // Ten deliveries whose first attempt failed (not metered), each waiting for its first scheduled retry.
   const retries: RetryExecutionState[] = [];
   const failingFirst: DispatcherDeps = { ...dispatcher, scheduler: { start: async (_name, input) => void retries.push(input) } };
   for (let i = 0; i < 10; i++) {
-    const { message } = await publishMessage({ ...dispatcher.publish, dispatch: async (m) => void (await dispatchMessage(failingFirst, m)) }, { eventType: 'invoice.overdue', payload: { id: `in_retry_${i}` } });
+    const { message } = await publishMessage(
+      { ...dispatcher.publish, dispatch: async (m) => void (await dispatchMessage(failingFirst, m)) },
+      { eventType: 'invoice.overdue', payload: { id: `in_retry_${i}` } },
+    );
     if (!retries.some((retry) => retry.messageId === message.id)) throw new Error('the first attempt was expected to fail and schedule a retry');
   }
   const deliver = functions.deliver();
@@ -188,7 +215,13 @@ export async function benchMetered(env: BenchEnvironment, options = { events: 20
   server.close();
   failing.close();
   return {
-    inputs: { inboundEvents: options.events, duplicateRate: options.duplicateRate, bodyBytes: events[0]!.body.length, outboundDeliveries: options.deliveries, batchSize: config.inbound.batchSize },
+    inputs: {
+      inboundEvents: options.events,
+      duplicateRate: options.duplicateRate,
+      bodyBytes: events[0]!.body.length,
+      outboundDeliveries: options.deliveries,
+      batchSize: config.inbound.batchSize,
+    },
     inbound: {
       ingress,
       processor,

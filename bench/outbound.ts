@@ -94,7 +94,13 @@ export async function benchOutbound(options = { deliveries: 2000, naive: 300, co
   const naivePerSecond = median(naive);
   const receiverCapacityPerSecond = median(capacity);
   return {
-    inputs: { payloadBytes: body.length, deliveriesPerRun: options.deliveries, naiveDeliveriesPerRun: options.naive, concurrency: options.concurrency, runs: options.runs },
+    inputs: {
+      payloadBytes: body.length,
+      deliveriesPerRun: options.deliveries,
+      naiveDeliveriesPerRun: options.naive,
+      concurrency: options.concurrency,
+      runs: options.runs,
+    },
     senderPerSecond: round(senderPerSecond, 0),
     naivePerSecond: round(naivePerSecond, 0),
     receiverCapacityPerSecond: round(receiverCapacityPerSecond, 0),

@@ -79,13 +79,34 @@ async function main(): Promise<void> {
     table([
       ['figure', 'deliveries/s', 'ratio', 'goal', 'verdict'],
       ['our sender (keep-alive, concurrent, signed)', outbound.senderPerSecond, '', '', ''],
-      ['(a) naive: new client per request, one at a time', outbound.naivePerSecond, outbound.versusNaive, `≥ ${outbound.goals.versusNaive}×`, verdict(outbound.versusNaive >= outbound.goals.versusNaive)],
-      ['(b) receiver capacity (keep-alive load generator)', outbound.receiverCapacityPerSecond, outbound.versusReceiver, `≥ ${outbound.goals.versusReceiver}×`, verdict(outbound.versusReceiver >= outbound.goals.versusReceiver)],
+      [
+        '(a) naive: new client per request, one at a time',
+        outbound.naivePerSecond,
+        outbound.versusNaive,
+        `≥ ${outbound.goals.versusNaive}×`,
+        verdict(outbound.versusNaive >= outbound.goals.versusNaive),
+      ],
+      [
+        '(b) receiver capacity (keep-alive load generator)',
+        outbound.receiverCapacityPerSecond,
+        outbound.versusReceiver,
+        `≥ ${outbound.goals.versusReceiver}×`,
+        verdict(outbound.versusReceiver >= outbound.goals.versusReceiver),
+      ],
     ]),
   );
   log(`   inputs: ${JSON.stringify(outbound.inputs)}`);
 
-  const results = { date: new Date().toISOString(), machine, seconds: Math.round((Date.now() - started) / 1000), ingress, coldStart: cold, endToEnd: e2e, outbound, metered };
+  const results = {
+    date: new Date().toISOString(),
+    machine,
+    seconds: Math.round((Date.now() - started) / 1000),
+    ingress,
+    coldStart: cold,
+    endToEnd: e2e,
+    outbound,
+    metered,
+  };
   writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
   log(`\nWrote bench/results.json (${results.seconds} s). Next: npm run cost`);
 }

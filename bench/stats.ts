@@ -19,5 +19,12 @@ export function round(value: number, digits = 2): number {
 /** Prints rows as an aligned text table. */
 export function table(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => String(row[column] ?? '').length)));
-  return rows.map((row) => row.map((cell, column) => String(cell).padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => String(cell).padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

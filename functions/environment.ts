@@ -27,7 +27,8 @@ let config: GatewayConfig | undefined;
 
 /** The gateway configuration embedded in this bundle, validated once per container. */
 export function gatewayConfig(): GatewayConfig {
-  if (typeof __WEBHOOKS_CONFIG__ !== 'string') throw new ConfigError('this bundle embeds no configuration: functions are bundled at synth (infra/constructs/gateway-function.ts)');
+  if (typeof __WEBHOOKS_CONFIG__ !== 'string')
+    throw new ConfigError('this bundle embeds no configuration: functions are bundled at synth (infra/constructs/gateway-function.ts)');
   config ??= parseConfig(JSON.parse(__WEBHOOKS_CONFIG__), 'embedded webhooks config');
   return config;
 }

@@ -27,7 +27,8 @@ export function loadConfigDocument(configPath: string): unknown {
 export function stackNameFor(service: string, app: App): string {
   const fromContext = app.node.tryGetContext('stackName') as unknown;
   if (typeof fromContext === 'string' && fromContext.length) {
-    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(fromContext)) throw new ConfigError(`stackName "${fromContext}": a CloudFormation stack name is letters, digits and "-", starting with a letter, at most 128`);
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(fromContext))
+      throw new ConfigError(`stackName "${fromContext}": a CloudFormation stack name is letters, digits and "-", starting with a letter, at most 128`);
     return fromContext;
   }
   return `${service[0]!.toUpperCase()}${service.slice(1)}Gateway`;

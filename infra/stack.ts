@@ -76,7 +76,15 @@ export class WebhookGatewayStack extends Stack {
     })
       .allow(
         // BatchWriteItem: the stats' rollups of closed minutes (shared/store/dynamodb/rollup-store.ts).
-        ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+        [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
         [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
       )
       .allow(['s3:GetObject', 's3:PutObject'], [payloadBucket.arnForObjects('outbound/*')])
@@ -96,10 +104,11 @@ export class WebhookGatewayStack extends Stack {
 
     // The live status stream: Server-Sent Events need response streaming, which API Gateway
     // HTTP APIs do not offer; a function URL (IAM auth) does.
-    this.stream = new GatewayFunction(this, 'Stream', { ...common, declaration: functions.stream, environment: functionEnvironment('stream', names, AWS_SETTINGS) }).allow(
-      ['dynamodb:Query'],
-      [table.tableArn],
-    );
+    this.stream = new GatewayFunction(this, 'Stream', {
+      ...common,
+      declaration: functions.stream,
+      environment: functionEnvironment('stream', names, AWS_SETTINGS),
+    }).allow(['dynamodb:Query'], [table.tableArn]);
 
     this.httpApi = new HttpApi(this, 'HttpApi', { description: `${config.service} webhook gateway`, createDefaultStage: false });
     // Vended logs belong under /aws/vendedlogs/ (the account's CloudWatch Logs resource policy is
@@ -127,12 +136,20 @@ export class WebhookGatewayStack extends Stack {
     for (const fn of [this.inbound.ingress, this.api, this.stream]) {
       const { trigger, name } = fn.declaration;
       if (trigger.kind === 'function-url') {
-        streamUrl = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: trigger.streaming ? InvokeMode.RESPONSE_STREAM : InvokeMode.BUFFERED });
+        streamUrl = fn.function.addFunctionUrl({
+          authType: FunctionUrlAuthType.AWS_IAM,
+          invokeMode: trigger.streaming ? InvokeMode.RESPONSE_STREAM : InvokeMode.BUFFERED,
+        });
       }
       if (trigger.kind !== 'http') continue;
       const integration = new HttpLambdaIntegration(`${name[0]!.toUpperCase()}${name.slice(1)}Integration`, fn.function);
       for (const route of trigger.routes) {
-        this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, ...(route.auth === 'iam' ? { authorizer: new HttpIamAuthorizer() } : {}) });
+        this.httpApi.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          ...(route.auth === 'iam' ? { authorizer: new HttpIamAuthorizer() } : {}),
+        });
       }
     }
 
@@ -157,7 +174,10 @@ export class WebhookGatewayStack extends Stack {
     new CfnOutput(this, 'OnCallTopicArn', { value: this.operations.topic.topicArn, description: 'Alarms (and OK) notifications' });
     new CfnOutput(this, 'WebhooksUrl', { value: `${this.httpApi.apiEndpoint}/webhooks/`, description: 'POST /webhooks/{source}' });
     new CfnOutput(this, 'ApiUrl', { value: `${this.httpApi.apiEndpoint}/api/v1/`, description: 'Management API (IAM-authorized)' });
-    new CfnOutput(this, 'PortalUrl', { value: `${this.httpApi.apiEndpoint}/portal`, description: 'Tenant portal (links from POST /api/v1/tenants/{tenantId}/portal-link)' });
+    new CfnOutput(this, 'PortalUrl', {
+      value: `${this.httpApi.apiEndpoint}/portal`,
+      description: 'Tenant portal (links from POST /api/v1/tenants/{tenantId}/portal-link)',
+    });
     new CfnOutput(this, 'StreamUrl', { value: streamUrl!.url, description: 'Live status stream (SSE, IAM-authorized function URL)' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.inbound.deadLetterQueue.queueUrl, description: 'The inbound dead-letter queue' });

@@ -89,6 +89,11 @@ export interface RunningSqs extends RunningEmulator {
  */
 export async function startSqs(options: { port?: number; dataDir?: string } = {}): Promise<RunningSqs> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const server = await startFauxqs({ port: options.port ?? 0, logger: false, defaultRegion: LOCAL_REGION, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const server = await startFauxqs({
+    port: options.port ?? 0,
+    logger: false,
+    defaultRegion: LOCAL_REGION,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  });
   return { endpoint: `http://127.0.0.1:${server.port}`, server, stop: () => server.stop() };
 }

@@ -82,24 +82,36 @@ export async function signedHeaders(
   request: { method: string; headers: Record<string, string>; body?: string },
   options: { region: string; service: string; credentials: AwsCredentialIdentityProvider; signingDate?: Date },
 ): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ service: options.service, region: options.region, credentials: options.credentials, sha256: Sha256, uriEscapePath: options.service !== 's3' });
+  const signer = new SignatureV4({
+    service: options.service,
+    region: options.region,
+    credentials: options.credentials,
+    sha256: Sha256,
+    uriEscapePath: options.service !== 's3',
+  });
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = value;
-  const signed = await signer.sign({
-    method: request.method,
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname,
-    query,
-    headers: { host: url.host, ...request.headers },
-    ...(request.body !== undefined ? { body: request.body } : {}),
-  }, options.signingDate ? { signingDate: options.signingDate } : {});
+  const signed = await signer.sign(
+    {
+      method: request.method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname,
+      query,
+      headers: { host: url.host, ...request.headers },
+      ...(request.body !== undefined ? { body: request.body } : {}),
+    },
+    options.signingDate ? { signingDate: options.signingDate } : {},
+  );
   return signed.headers as Record<string, string>;
 }
 
 /** A deployed stack, called with the default credential chain. */
-export async function deployedGateway(stackName: string, region: string): Promise<GatewayClient & { readonly outputs: Record<string, string>; readonly region: string }> {
+export async function deployedGateway(
+  stackName: string,
+  region: string,
+): Promise<GatewayClient & { readonly outputs: Record<string, string>; readonly region: string }> {
   const credentials = fromNodeProviderChain();
   const outputs = await stackOutputs(stackName, region, credentials);
   const webhooksUrl = outputs.WebhooksUrl;
@@ -113,11 +125,15 @@ export async function deployedGateway(stackName: string, region: string): Promis
     async api(method, path, body) {
       const url = new URL(path, apiUrl);
       const text = body === undefined ? undefined : JSON.stringify(body);
-      const headers = await signedHeaders(url, { method, headers: text === undefined ? {} : { 'content-type': 'application/json' }, ...(text === undefined ? {} : { body: text }) }, {
-        region,
-        service: 'execute-api',
-        credentials,
-      });
+      const headers = await signedHeaders(
+        url,
+        { method, headers: text === undefined ? {} : { 'content-type': 'application/json' }, ...(text === undefined ? {} : { body: text }) },
+        {
+          region,
+          service: 'execute-api',
+          credentials,
+        },
+      );
       return parse(await fetch(url, { method, headers, ...(text === undefined ? {} : { body: text }) }));
     },
     async webhook(source, headers, body) {

@@ -118,9 +118,13 @@ export class MessageMoveProxy {
     const error = (type: string, message: string): [number, unknown] => [400, { __type: `com.amazonaws.sqs#${type}`, message }];
     if (action === 'ListMessageMoveTasks') {
       const sourceArn = String(body.SourceArn ?? '');
-      if (!this.queue(sourceArn)) return error('ResourceNotFoundException', `The resource that you specified for the SourceArn parameter doesn't exist: ${sourceArn}`);
+      if (!this.queue(sourceArn))
+        return error('ResourceNotFoundException', `The resource that you specified for the SourceArn parameter doesn't exist: ${sourceArn}`);
       const max = Math.min(10, Math.max(1, Number(body.MaxResults ?? 1)));
-      const results = this.tasks.filter((task) => task.sourceArn === sourceArn).slice(0, max).map((task) => describe(task));
+      const results = this.tasks
+        .filter((task) => task.sourceArn === sourceArn)
+        .slice(0, max)
+        .map((task) => describe(task));
       return [200, { Results: results }];
     }
     if (action === 'CancelMessageMoveTask') {
@@ -140,7 +144,8 @@ export class MessageMoveProxy {
       return error('UnsupportedOperation', 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.');
     }
     const maxPerSecond = body.MaxNumberOfMessagesPerSecond === undefined ? undefined : Number(body.MaxNumberOfMessagesPerSecond);
-    if (maxPerSecond !== undefined && !(maxPerSecond >= 1 && maxPerSecond <= 500)) return error('InvalidParameterValue', 'MaxNumberOfMessagesPerSecond must be between 1 and 500');
+    if (maxPerSecond !== undefined && !(maxPerSecond >= 1 && maxPerSecond <= 500))
+      return error('InvalidParameterValue', 'MaxNumberOfMessagesPerSecond must be between 1 and 500');
     const task: Task = {
       taskHandle: Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn })).toString('base64'),
       sourceArn,
@@ -171,7 +176,13 @@ export class MessageMoveProxy {
     const started = Date.now();
     while (task.status === 'RUNNING') {
       const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: task.sourceUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60, MessageAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: task.sourceUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 60,
+          MessageAttributeNames: ['All'],
+        }),
       );
       if (Messages.length === 0) {
         if ((await visible(sqs, task.sourceUrl)) === 0) break;
@@ -192,7 +203,12 @@ export class MessageMoveProxy {
       const moved = Messages.filter((_, index) => ok.has(String(index)));
       const unsent = Messages.filter((_, index) => !ok.has(String(index)));
       if (moved.length) {
-        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: task.sourceUrl, Entries: moved.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })) }));
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: task.sourceUrl,
+            Entries: moved.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+          }),
+        );
       }
       if (unsent.length) {
         await sqs.send(
@@ -227,7 +243,9 @@ function describe(task: Task): Record<string, unknown> {
 }
 
 async function visible(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
   return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 

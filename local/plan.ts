@@ -102,10 +102,11 @@ export function localEnvironment(fn: FunctionName, names: LocalNames): Record<st
 export function queueEventSource(
   plan: LocalPlan,
   fn: FunctionName,
-  options: { sqs: SQSClient; queues: { inbound: QueueWithUrls; outbound: QueueWithUrls }; invoke: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined> } & Pick<
-    SqsEventSourceOptions,
-    'concurrency' | 'waitTimeSeconds' | 'onError'
-  >,
+  options: {
+    sqs: SQSClient;
+    queues: { inbound: QueueWithUrls; outbound: QueueWithUrls };
+    invoke: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+  } & Pick<SqsEventSourceOptions, 'concurrency' | 'waitTimeSeconds' | 'onError'>,
 ): SqsEventSource {
   const source = plan.eventSources.find((candidate) => candidate.function === fn);
   if (!source) throw new Error(`${fn} is not declared as a queue consumer`);

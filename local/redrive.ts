@@ -30,7 +30,13 @@ export async function main(argv: string[], print: Print = printLine, settings: R
   const env = settings.env ?? process.env;
   const parsed = commandLine(
     argv,
-    { ...GATEWAY_OPTIONS, queue: { type: 'string', default: 'inbound' }, rate: { type: 'string' }, 'no-wait': { type: 'boolean' }, timeout: { type: 'string' } },
+    {
+      ...GATEWAY_OPTIONS,
+      queue: { type: 'string', default: 'inbound' },
+      rate: { type: 'string' },
+      'no-wait': { type: 'boolean' },
+      timeout: { type: 'string' },
+    },
     USAGE,
     print,
   );

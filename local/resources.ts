@@ -76,7 +76,13 @@ export async function createQueues(sqs: SQSClient, settings: QueueSettings): Pro
     }),
   );
   const queueAttributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
-  return { ...settings, queueUrl: queue.QueueUrl!, deadLetterQueueUrl, queueArn: queueAttributes.Attributes!.QueueArn!, deadLetterQueueArn: Attributes!.QueueArn! };
+  return {
+    ...settings,
+    queueUrl: queue.QueueUrl!,
+    deadLetterQueueUrl,
+    queueArn: queueAttributes.Attributes!.QueueArn!,
+    deadLetterQueueArn: Attributes!.QueueArn!,
+  };
 }
 
 export async function createLocalResources(

@@ -76,7 +76,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let dynamo: RunningEmulator | undefined;
   let sqsServer: RunningSqs | undefined;
   try {
-    [dynamo, sqsServer] = await Promise.all([startDynamoDb(dataDir ? { persistDir: path.join(dataDir, 'dynamodb') } : {}), startSqs(dataDir ? { dataDir: path.join(dataDir, 'fauxqs') } : {})]);
+    [dynamo, sqsServer] = await Promise.all([
+      startDynamoDb(dataDir ? { persistDir: path.join(dataDir, 'dynamodb') } : {}),
+      startSqs(dataDir ? { dataDir: path.join(dataDir, 'fauxqs') } : {}),
+    ]);
   } catch (error) {
     await Promise.allSettled([dynamo?.stop(), sqsServer?.stop()]);
     removePages();
@@ -142,7 +145,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     queueEventSource(plan, source.function, {
       sqs: clients.sqs,
       queues: resources,
-      invoke: (event: SQSEvent, context) => functions[source.function as Exclude<typeof source.function, 'stream'>](event as never, context) as Promise<SQSBatchResponse>,
+      invoke: (event: SQSEvent, context) =>
+        functions[source.function as Exclude<typeof source.function, 'stream'>](event as never, context) as Promise<SQSBatchResponse>,
       onError: (error) => log(`${source.function} poller: ${(error as Error).message}`),
     }),
   );

@@ -42,7 +42,13 @@ type Outcome =
 
 export async function main(argv: string[], print: Print = printLine, settings: SendSettings = {}): Promise<number> {
   const env = settings.env ?? process.env;
-  const parsed = commandLine(argv, { url: { type: 'string' }, count: { type: 'string' }, duplicate: { type: 'boolean' }, config: { type: 'string' } }, USAGE, print, true);
+  const parsed = commandLine(
+    argv,
+    { url: { type: 'string' }, count: { type: 'string' }, duplicate: { type: 'boolean' }, config: { type: 'string' } },
+    USAGE,
+    print,
+    true,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [sourceName, eventType, ...extra] = positionals;

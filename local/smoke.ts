@@ -29,8 +29,7 @@ import { deployedGateway, GATEWAY_OPTIONS, localGateway, regionFrom, type Gatewa
 import { sampleWebhook } from './samples';
 import { PUBLIC_KEY_PROVIDERS } from './secrets-bootstrap';
 
-const USAGE =
-  'usage: npm run smoke -- (--stack NAME [--region REGION] | --local [--url URL]) [--outbound-url URL] [--config PATH] [--timeout SECONDS]';
+const USAGE = 'usage: npm run smoke -- (--stack NAME [--region REGION] | --local [--url URL]) [--outbound-url URL] [--config PATH] [--timeout SECONDS]';
 
 export interface Check {
   readonly name: string;
@@ -104,12 +103,16 @@ export async function runSmoke(target: SmokeTarget, options: SmokeOptions, onChe
     await record(`${source.name}: event processed`, async () => {
       if (!accepted) throw new Error('not sent (see above)');
       const path = `sources/${encodeURIComponent(source.name)}/events/${encodeURIComponent(eventId)}`;
-      const event = await poll(options, async () => {
-        const { status, body } = await gateway.api('GET', path);
-        if (status === 200 && (body.status === 'processed' || body.status === 'failed')) return body;
-        if (status !== 200 && status !== 404) throw new Error(`GET ${path} answered ${status}: ${summary(body)}`);
-        return undefined;
-      }, `the event to be processed`);
+      const event = await poll(
+        options,
+        async () => {
+          const { status, body } = await gateway.api('GET', path);
+          if (status === 200 && (body.status === 'processed' || body.status === 'failed')) return body;
+          if (status !== 200 && status !== 404) throw new Error(`GET ${path} answered ${status}: ${summary(body)}`);
+          return undefined;
+        },
+        `the event to be processed`,
+      );
       if (event.status !== 'processed') throw new Error(`failed: ${event.lastError ?? 'no reason recorded'}`);
       return `processed after ${event.attempts ?? 1} attempt(s)`;
     });
@@ -118,7 +121,11 @@ export async function runSmoke(target: SmokeTarget, options: SmokeOptions, onChe
   if (options.outboundUrl) {
     let endpointId = '';
     const created = await record('outbound: temporary endpoint created', async () => {
-      const { status, body } = await gateway.api('POST', 'endpoints', { url: options.outboundUrl, eventTypes: ['smoke.test'], description: 'npm run smoke (temporary)' });
+      const { status, body } = await gateway.api('POST', 'endpoints', {
+        url: options.outboundUrl,
+        eventTypes: ['smoke.test'],
+        description: 'npm run smoke (temporary)',
+      });
       if (status !== 201) throw new Error(`POST endpoints answered ${status}: ${summary(body)}`);
       endpointId = body.id;
       return `${endpointId} → ${options.outboundUrl}`;
@@ -128,12 +135,18 @@ export async function runSmoke(target: SmokeTarget, options: SmokeOptions, onChe
         const published = await gateway.api('POST', 'messages', { eventType: 'smoke.test', payload: { smoke: true, at: new Date().toISOString() } });
         if (published.status !== 202) throw new Error(`POST messages answered ${published.status}: ${summary(published.body)}`);
         const messageId = published.body.id as string;
-        const delivery = await poll(options, async () => {
-          const { status, body } = await gateway.api('GET', `messages/${encodeURIComponent(messageId)}`);
-          if (status !== 200) return undefined;
-          const found = (body.deliveries as Array<{ endpointId: string; status: string; lastStatusCode?: number; lastError?: string }> | undefined)?.find((d) => d.endpointId === endpointId);
-          return found && found.status !== 'pending' ? found : undefined;
-        }, 'the delivery to settle');
+        const delivery = await poll(
+          options,
+          async () => {
+            const { status, body } = await gateway.api('GET', `messages/${encodeURIComponent(messageId)}`);
+            if (status !== 200) return undefined;
+            const found = (body.deliveries as Array<{ endpointId: string; status: string; lastStatusCode?: number; lastError?: string }> | undefined)?.find(
+              (d) => d.endpointId === endpointId,
+            );
+            return found && found.status !== 'pending' ? found : undefined;
+          },
+          'the delivery to settle',
+        );
         if (delivery.status !== 'succeeded') throw new Error(`${delivery.status}: ${delivery.lastError ?? `HTTP ${delivery.lastStatusCode ?? '?'}`}`);
         return `${messageId} delivered (HTTP ${delivery.lastStatusCode ?? 200})`;
       });
@@ -179,9 +192,19 @@ function summary(body: unknown): string {
 
 /** The checks as a table: one row each. */
 export function formatTable(checks: readonly Check[]): string {
-  const rows = [['CHECK', 'RESULT', 'TIME', 'DETAIL'], ...checks.map((check) => [check.name, check.skipped ? 'skipped' : check.ok ? 'ok' : 'FAILED', `${check.seconds.toFixed(1)} s`, check.detail])];
+  const rows = [
+    ['CHECK', 'RESULT', 'TIME', 'DETAIL'],
+    ...checks.map((check) => [check.name, check.skipped ? 'skipped' : check.ok ? 'ok' : 'FAILED', `${check.seconds.toFixed(1)} s`, check.detail]),
+  ];
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export async function main(argv: string[], print: Print = printLine, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
@@ -258,7 +281,9 @@ export async function main(argv: string[], print: Print = printLine, env: Readon
     preliminary.push({
       name: `stack ${values.stack} outputs`,
       ok: missing.length === 0,
-      detail: missing.length ? `no secret in the SourceSecrets output for ${missing.join(', ')}: was the stack deployed with ${configPath}?` : `${gateway.webhooksUrl}, ${Object.keys(secretIds).length} source secret(s)`,
+      detail: missing.length
+        ? `no secret in the SourceSecrets output for ${missing.join(', ')}: was the stack deployed with ${configPath}?`
+        : `${gateway.webhooksUrl}, ${Object.keys(secretIds).length} source secret(s)`,
       seconds: (Date.now() - started) / 1000,
     });
     const secrets = new SecretsManagerClient({ region });

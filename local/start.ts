@@ -18,7 +18,10 @@ import { startRuntime } from './runtime';
 async function main(): Promise<void> {
   // npm scripts run the Node.js 24 that `npm install` put in node_modules/.bin (package `node-<os>-<cpu>`).
   const major = Number(process.versions.node.split('.')[0]);
-  if (major < 24) throw new Error(`Node.js 24 is required, this is ${process.version}: run through npm (npm start), which uses node_modules/.bin/node, or install Node.js 24`);
+  if (major < 24)
+    throw new Error(
+      `Node.js 24 is required, this is ${process.version}: run through npm (npm start), which uses node_modules/.bin/node, or install Node.js 24`,
+    );
   const { values } = parseArgs({
     options: {
       port: { type: 'string', short: 'p' },

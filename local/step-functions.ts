@@ -77,7 +77,13 @@ export class LocalStepFunctions {
   start(name: string, input: unknown): { arn: string; created: boolean } {
     const existing = this.executions.get(name);
     if (existing) return { arn: existing.arn, created: false };
-    const execution: Execution = { arn: `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, name, startDate: new Date(), input, status: 'RUNNING' };
+    const execution: Execution = {
+      arn: `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`,
+      name,
+      startDate: new Date(),
+      input,
+      status: 'RUNNING',
+    };
     this.executions.set(name, execution);
     const tasks = Object.fromEntries(
       Object.entries(this.options.tasks).map(([state, handler]) => [
@@ -138,13 +144,15 @@ export class LocalStepFunctions {
   private call(target: string, body: Record<string, unknown>): [number, unknown] {
     switch (target) {
       case 'StartExecution': {
-        if (body.stateMachineArn !== this.stateMachineArn) return [400, { __type: 'StateMachineDoesNotExist', message: `no state machine ${String(body.stateMachineArn)}` }];
+        if (body.stateMachineArn !== this.stateMachineArn)
+          return [400, { __type: 'StateMachineDoesNotExist', message: `no state machine ${String(body.stateMachineArn)}` }];
         const name = String(body.name ?? `exec-${Date.now()}`);
         const input = JSON.parse(String(body.input ?? '{}')) as unknown;
         // As in Step Functions: the same name and input while running is idempotent; anything
         // else with a used name is refused.
         const existing = this.executions.get(name);
-        if (existing?.status === 'RUNNING' && JSON.stringify(existing.input) === body.input) return [200, { executionArn: existing.arn, startDate: existing.startDate.getTime() / 1000 }];
+        if (existing?.status === 'RUNNING' && JSON.stringify(existing.input) === body.input)
+          return [200, { executionArn: existing.arn, startDate: existing.startDate.getTime() / 1000 }];
         if (existing) return [400, { __type: 'ExecutionAlreadyExists', message: `Execution Already Exists: '${existing.arn}'` }];
         const { arn } = this.start(name, input);
         return [200, { executionArn: arn, startDate: Date.now() / 1000 }];

@@ -162,7 +162,9 @@ async function loadAttempts(): Promise<void> {
   const target = state.attemptsFor;
   if (!target) return;
   const mine = ++sequence.attempts;
-  const body = await client.get<{ attempts?: AttemptView[] }>(`/messages/${encodeURIComponent(target.messageId)}/attempts${query({ endpointId: target.endpointId })}`);
+  const body = await client.get<{ attempts?: AttemptView[] }>(
+    `/messages/${encodeURIComponent(target.messageId)}/attempts${query({ endpointId: target.endpointId })}`,
+  );
   if (mine !== sequence.attempts || state.attemptsFor !== target) return;
   const list = byId('attempts-list');
   const attempts = body.attempts ?? [];
@@ -211,7 +213,6 @@ export async function refreshActivity(): Promise<void> {
     run(loadAttempts, 'attempts'),
   ]);
 }
-
 
 /** Reacts to one change of the status stream. */
 export function activityChanged(change: StreamedStatusChange): void {

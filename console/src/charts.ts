@@ -97,7 +97,12 @@ function dataTable(options: ChartOptions): HTMLDetailsElement {
   const rows = options.buckets.flatMap((start, index) => {
     const values = options.series.map((s) => s.values[index] ?? null);
     if (values.every((value) => value === null || value === 0)) return [];
-    return [el('tr', {}, [el('th', { scope: 'row', text: timeLabel(start) }), ...values.map((value) => el('td', { text: value === null ? '—' : options.format(value) }))])];
+    return [
+      el('tr', {}, [
+        el('th', { scope: 'row', text: timeLabel(start) }),
+        ...values.map((value) => el('td', { text: value === null ? '—' : options.format(value) })),
+      ]),
+    ];
   });
   return el('details', {}, [
     el('summary', { text: 'Values' }),
@@ -111,7 +116,12 @@ function dataTable(options: ChartOptions): HTMLDetailsElement {
 }
 
 function figure(options: ChartOptions, chart: SVGSVGElement): HTMLElement {
-  return el('figure', { className: 'chart', dataset: { chart: options.id } }, [el('figcaption', { text: options.caption }), chart, legend(options.series), dataTable(options)]);
+  return el('figure', { className: 'chart', dataset: { chart: options.id } }, [
+    el('figcaption', { text: options.caption }),
+    chart,
+    legend(options.series),
+    dataTable(options),
+  ]);
 }
 
 function maxOf(series: readonly Series[], stacked: boolean, length: number): number {
@@ -138,7 +148,15 @@ export function lineChart(options: ChartOptions): HTMLElement {
       const y = PLOT_BOTTOM - (value / top) * PLOT_HEIGHT;
       path += `${path ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
       points.push(
-        svg('circle', { class: `point s-${series.name}`, cx: x.toFixed(1), cy: y.toFixed(2), r: value > 0 ? 2.5 : 0, 'data-series': series.name, 'data-bucket': options.buckets[index]!, 'data-value': value }),
+        svg('circle', {
+          class: `point s-${series.name}`,
+          cx: x.toFixed(1),
+          cy: y.toFixed(2),
+          r: value > 0 ? 2.5 : 0,
+          'data-series': series.name,
+          'data-bucket': options.buckets[index]!,
+          'data-value': value,
+        }),
       );
     });
     if (path) group.append(svg('path', { class: `line s-${series.name}`, d: path }));

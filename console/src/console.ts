@@ -73,19 +73,33 @@ async function render(): Promise<void> {
   if (section === 'messages' && a) {
     showView('message', `Message ${a} · Webhook gateway console`, quiet);
     byId('message-heading').textContent = `Message ${a}`;
-    current = { view: 'message', reload: () => run(() => renderMessage(byId('message-detail'), api, a, { endpointHref: href.endpoint, afterRetry: () => followUp() }), 'the message') };
+    current = {
+      view: 'message',
+      reload: () => run(() => renderMessage(byId('message-detail'), api, a, { endpointHref: href.endpoint, afterRetry: () => followUp() }), 'the message'),
+    };
     return current.reload();
   }
   if (section === 'search' && a) {
     showView('search', `Search · Webhook gateway console`, quiet);
     byId('search-heading').textContent = `Search results for “${a}”`;
     byId<HTMLInputElement>('search-q').value = a;
-    current = { view: 'search', reload: () => run(async () => void (await renderSearch(byId('search-results'), api, a, { event: href.event, message: href.message, endpoint: href.endpoint })), 'the results') };
+    current = {
+      view: 'search',
+      reload: () =>
+        run(
+          async () => void (await renderSearch(byId('search-results'), api, a, { event: href.event, message: href.message, endpoint: href.endpoint })),
+          'the results',
+        ),
+    };
     return current.reload();
   }
   if (section === 'dead-letters') {
     showView('dead-letters', 'Dead letters · Webhook gateway console', quiet);
-    const reload = () => run(() => renderDeadLetters(byId('dead-letters'), api, href, { redrive, available: ['inbound', 'outbound'] }, () => followUp()), 'the dead-letter queues');
+    const reload = () =>
+      run(
+        () => renderDeadLetters(byId('dead-letters'), api, href, { redrive, available: ['inbound', 'outbound'] }, () => followUp()),
+        'the dead-letter queues',
+      );
     current = { view: 'dead-letters', reload };
     return reload();
   }

@@ -14,7 +14,12 @@ export interface DeadLetterHrefs {
 }
 
 const QUEUES = [
-  { queue: 'inbound', title: 'Inbound dead-letter queue', what: 'Events the processor could not handle (after the last receive, or malformed).', target: 'the inbound queue' },
+  {
+    queue: 'inbound',
+    title: 'Inbound dead-letter queue',
+    what: 'Events the processor could not handle (after the last receive, or malformed).',
+    target: 'the inbound queue',
+  },
   { queue: 'outbound', title: 'Outbound dead-letter queue', what: 'Outbound work the dispatcher could not read or carry out.', target: 'the outbound queue' },
 ] as const;
 
@@ -24,7 +29,10 @@ function content(body: unknown, href: DeadLetterHrefs): Node | string {
     return el('span', {}, ['Event ', el('a', { href: href.event(value.source, value.eventId), text: `${value.source} / ${value.eventId}` })]);
   }
   if (value && typeof value.messageId === 'string') {
-    return el('span', {}, [`${typeof value.kind === 'string' ? value.kind : 'work'} of message `, el('a', { href: href.message(value.messageId), text: value.messageId })]);
+    return el('span', {}, [
+      `${typeof value.kind === 'string' ? value.kind : 'work'} of message `,
+      el('a', { href: href.message(value.messageId), text: value.messageId }),
+    ]);
   }
   return el('code', { text: typeof body === 'string' ? body : JSON.stringify(body) });
 }
@@ -55,7 +63,13 @@ export async function renderDeadLetters(container: HTMLElement, api: Api, href: 
       const sample = view.sample.length
         ? el('table', { className: 'sample' }, [
             el('caption', { text: `A sample of ${view.sample.length} message(s), oldest first.` }),
-            el('thead', {}, [el('tr', {}, ['Message', 'Queued', 'Receives', 'Content'].map((text) => el('th', { scope: 'col', text })))]),
+            el('thead', {}, [
+              el(
+                'tr',
+                {},
+                ['Message', 'Queued', 'Receives', 'Content'].map((text) => el('th', { scope: 'col', text })),
+              ),
+            ]),
             el(
               'tbody',
               {},
@@ -70,20 +84,32 @@ export async function renderDeadLetters(container: HTMLElement, api: Api, href: 
             ),
           ])
         : el('p', { text: 'Nothing here.' });
-      const redriveButton = button('Redrive', entry.queue === 'inbound' ? 'inbound dead letters' : 'outbound dead letters', `redrive:${entry.queue}`, async (event) => {
-        const control = event.currentTarget as HTMLButtonElement;
-        if (!(await confirmAction(`Redrive the ${entry.queue} dead letters?`, `Every message in the ${entry.queue} dead-letter queue goes back to ${entry.target} to be processed again.`, 'Redrive'))) return;
-        control.disabled = true;
-        showError('');
-        try {
-          announce(await redrive.redrive(entry.queue));
-          reload();
-        } catch (error) {
-          showError(`Redrive of the ${entry.queue} dead letters failed: ${(error as Error).message}`);
-        } finally {
-          control.disabled = false;
-        }
-      });
+      const redriveButton = button(
+        'Redrive',
+        entry.queue === 'inbound' ? 'inbound dead letters' : 'outbound dead letters',
+        `redrive:${entry.queue}`,
+        async (event) => {
+          const control = event.currentTarget as HTMLButtonElement;
+          if (
+            !(await confirmAction(
+              `Redrive the ${entry.queue} dead letters?`,
+              `Every message in the ${entry.queue} dead-letter queue goes back to ${entry.target} to be processed again.`,
+              'Redrive',
+            ))
+          )
+            return;
+          control.disabled = true;
+          showError('');
+          try {
+            announce(await redrive.redrive(entry.queue));
+            reload();
+          } catch (error) {
+            showError(`Redrive of the ${entry.queue} dead letters failed: ${(error as Error).message}`);
+          } finally {
+            control.disabled = false;
+          }
+        },
+      );
       const canRedrive = redrive.available.includes(entry.queue);
       if (view.depth === 0 || !canRedrive) redriveButton.disabled = true;
       return el('section', { 'aria-labelledby': `dlq-${entry.queue}-heading`, dataset: { queue: entry.queue } }, [

@@ -33,7 +33,12 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Element
 }
 
 /** A button whose accessible name is the visible label plus a hidden context. */
-export function button(label: string, context: string, focusKey: string, onClick: (event: MouseEvent & { currentTarget: HTMLButtonElement }) => void): HTMLButtonElement {
+export function button(
+  label: string,
+  context: string,
+  focusKey: string,
+  onClick: (event: MouseEvent & { currentTarget: HTMLButtonElement }) => void,
+): HTMLButtonElement {
   return el('button', { type: 'button', dataset: { focusKey }, onclick: onClick }, [label, el('span', { className: 'visually-hidden', text: ` ${context}` })]);
 }
 

@@ -31,7 +31,11 @@ const freshSecrets = new Map<string, string>();
 
 function field(id: string, label: string, control: HTMLElement, hint?: string, wide = false): HTMLDivElement {
   if (hint) control.setAttribute('aria-describedby', `${id}-hint`);
-  return el('div', { className: `field${wide ? ' wide' : ''}` }, [el('label', { for: id, text: label }), control, hint ? el('p', { id: `${id}-hint`, className: 'hint', text: hint }) : null]);
+  return el('div', { className: `field${wide ? ' wide' : ''}` }, [
+    el('label', { for: id, text: label }),
+    control,
+    hint ? el('p', { id: `${id}-hint`, className: 'hint', text: hint }) : null,
+  ]);
 }
 
 export async function renderEndpointList(tbody: HTMLTableSectionElement, options: EndpointUiOptions): Promise<void> {
@@ -43,11 +47,16 @@ export async function renderEndpointList(tbody: HTMLTableSectionElement, options
       el('td', { text: endpoint.description ?? '' }),
       options.showTenant ? el('td', { text: endpoint.tenantId ?? '' }) : null,
       el('td', { text: endpoint.eventTypes.length ? endpoint.eventTypes.join(', ') : 'every type' }),
-      el('td', { className: endpoint.enabled ? 'status status-succeeded' : 'status status-failed', text: endpoint.enabled ? 'enabled' : `disabled${endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ''}` }),
+      el('td', {
+        className: endpoint.enabled ? 'status status-succeeded' : 'status status-failed',
+        text: endpoint.enabled ? 'enabled' : `disabled${endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ''}`,
+      }),
       el('td', { className: 'actions' }, [
         el('a', { href: options.href.edit(endpoint.id), text: 'Edit', 'aria-label': `Edit endpoint ${endpoint.url}` }),
         options.href.deliveries ? ' · ' : null,
-        options.href.deliveries ? el('a', { href: options.href.deliveries(endpoint.id), text: 'Deliveries', 'aria-label': `Deliveries to ${endpoint.url}` }) : null,
+        options.href.deliveries
+          ? el('a', { href: options.href.deliveries(endpoint.id), text: 'Deliveries', 'aria-label': `Deliveries to ${endpoint.url}` })
+          : null,
       ]),
     ]),
   );
@@ -136,15 +145,26 @@ export async function renderEndpointEditor(container: HTMLElement, heading: HTML
       return;
     }
     try {
-      const result = await api.post<EvaluateResult>('/expressions/evaluate', { payload, filter: filter.value.trim() || null, transform: transform.value.trim() || null });
+      const result = await api.post<EvaluateResult>('/expressions/evaluate', {
+        payload,
+        filter: filter.value.trim() || null,
+        transform: transform.value.trim() || null,
+      });
       tryResult.dataset.outcome = result.outcome;
       const lines = [verdictText('Filter', result.filter), verdictText('Transform', result.transform)].filter((line): line is string => line !== undefined);
-      const summary = result.outcome === 'sent' ? 'This endpoint would be sent:' : result.outcome === 'filtered' ? 'Filtered out: nothing would be sent.' : 'A delivery would fail (and not be retried).';
+      const summary =
+        result.outcome === 'sent'
+          ? 'This endpoint would be sent:'
+          : result.outcome === 'filtered'
+            ? 'Filtered out: nothing would be sent.'
+            : 'A delivery would fail (and not be retried).';
       tryResult.replaceChildren(
         el('div', { className: `result ${result.outcome === 'failed' ? 'bad' : 'ok'}` }, [
           el('p', { text: summary }),
           ...lines.map((line) => el('p', { text: line })),
-          result.body !== undefined ? el('pre', { id: 'ep-try-body', tabindex: 0, 'aria-label': 'Body that would be sent', text: prettyJson(result.body) }) : null,
+          result.body !== undefined
+            ? el('pre', { id: 'ep-try-body', tabindex: 0, 'aria-label': 'Body that would be sent', text: prettyJson(result.body) })
+            : null,
         ]),
       );
     } catch (error) {
@@ -157,26 +177,42 @@ export async function renderEndpointEditor(container: HTMLElement, heading: HTML
     el('div', { className: 'form-grid' }, [
       field('ep-url', 'URL', url, 'Where deliveries are POSTed (https in AWS).'),
       field('ep-description', 'Description', description),
-      options.showTenant && !endpoint ? field('ep-tenant', 'Tenant', tenant, 'Optional: the tenant whose messages this endpoint receives (and whose portal shows it).') : null,
+      options.showTenant && !endpoint
+        ? field('ep-tenant', 'Tenant', tenant, 'Optional: the tenant whose messages this endpoint receives (and whose portal shows it).')
+        : null,
       field('ep-scheme', 'Signature scheme', scheme),
       field('ep-event-types', 'Event types', eventTypes, 'One per line: exact names, "prefix.*" wildcards or "*". Empty: every type.', true),
       endpoint ? el('div', { className: 'check wide' }, [enabled, el('label', { for: 'ep-enabled', text: 'Enabled' })]) : null,
     ]),
     el('fieldset', {}, [
       el('legend', { text: 'Headers' }),
-      el('p', { className: 'hint', text: 'Sent with every attempt. Attempts record their names, not their values. Signature, content and transport headers cannot be set.' }),
+      el('p', {
+        className: 'hint',
+        text: 'Sent with every attempt. Attempts record their names, not their values. Signature, content and transport headers cannot be set.',
+      }),
       headers,
-      el('button', { type: 'button', id: 'ep-header-add', text: 'Add header', onclick: () => {
-        headerRow(headers);
-        headers.querySelector<HTMLInputElement>('.header-row:last-child [data-header="name"]')?.focus();
-      } }),
+      el('button', {
+        type: 'button',
+        id: 'ep-header-add',
+        text: 'Add header',
+        onclick: () => {
+          headerRow(headers);
+          headers.querySelector<HTMLInputElement>('.header-row:last-child [data-header="name"]')?.focus();
+        },
+      }),
     ]),
     el('fieldset', {}, [
       el('legend', { text: 'Filter and transform (JSONata)' }),
       el('div', { className: 'form-grid' }, [
         field('ep-filter', 'Filter', filter, 'Sent only when this is true for the payload, e.g. amount > 1000.', true),
         field('ep-transform', 'Transform', transform, 'Its result is sent instead of the payload, e.g. {"id": id, "total": data.amount}.', true),
-        field('ep-sample', 'Sample payload (JSON)', sampleInput, endpoint ? 'The latest payload sent to this endpoint, if any: change it freely, it is not saved.' : 'Not saved: only for trying the expressions.', true),
+        field(
+          'ep-sample',
+          'Sample payload (JSON)',
+          sampleInput,
+          endpoint ? 'The latest payload sent to this endpoint, if any: change it freely, it is not saved.' : 'Not saved: only for trying the expressions.',
+          true,
+        ),
       ]),
       el('button', { type: 'button', id: 'ep-try', text: 'Try on the sample', onclick: () => void tryIt() }),
       tryResult,
@@ -270,26 +306,46 @@ function actions(endpoint: EndpointFull, options: EndpointUiOptions): HTMLElemen
   };
 
   const sendTest = el('button', { type: 'button', id: 'ep-send-test', text: 'Send test message' });
-  sendTest.addEventListener('click', () =>
-    void act(sendTest, async () => {
-      const message = await api.post<MessageView>(`/endpoints/${seg(endpoint.id)}/test`);
-      announce(`Test message ${message.id} queued for ${endpoint.url}.`);
-      result.replaceChildren(
-        el('p', { className: 'result ok', dataset: { messageId: message.id } }, ['Test message ', el('a', { href: options.href.message(message.id), text: message.id }), ` (${message.eventType}) sent to this endpoint only.`]),
-      );
-    }),
+  sendTest.addEventListener(
+    'click',
+    () =>
+      void act(sendTest, async () => {
+        const message = await api.post<MessageView>(`/endpoints/${seg(endpoint.id)}/test`);
+        announce(`Test message ${message.id} queued for ${endpoint.url}.`);
+        result.replaceChildren(
+          el('p', { className: 'result ok', dataset: { messageId: message.id } }, [
+            'Test message ',
+            el('a', { href: options.href.message(message.id), text: message.id }),
+            ` (${message.eventType}) sent to this endpoint only.`,
+          ]),
+        );
+      }),
   );
   const showSecret = el('button', { type: 'button', id: 'ep-show-secret', text: 'Show secret' });
-  showSecret.addEventListener('click', () =>
-    void act(showSecret, async () => {
-      const secrets = await api.get<{ secret: string; previous: Array<{ expiresAt?: string }> }>(`/endpoints/${seg(endpoint.id)}/secret`);
-      result.replaceChildren(secretPanel(secrets.secret, secrets.previous.length ? `Current secret (the previous one signs too until ${secrets.previous[0]?.expiresAt}):` : 'Current secret:'));
-    }),
+  showSecret.addEventListener(
+    'click',
+    () =>
+      void act(showSecret, async () => {
+        const secrets = await api.get<{ secret: string; previous: Array<{ expiresAt?: string }> }>(`/endpoints/${seg(endpoint.id)}/secret`);
+        result.replaceChildren(
+          secretPanel(
+            secrets.secret,
+            secrets.previous.length ? `Current secret (the previous one signs too until ${secrets.previous[0]?.expiresAt}):` : 'Current secret:',
+          ),
+        );
+      }),
   );
   const rotate = el('button', { type: 'button', id: 'ep-rotate', text: 'Rotate secret' });
   // Asked before the button is disabled, so focus can return to it when the dialog closes.
   rotate.addEventListener('click', async () => {
-    if (!(await confirmAction('Rotate the signing secret?', `A new secret signs ${endpoint.url} from now on; the current one keeps signing alongside it for 24 hours.`, 'Rotate'))) return;
+    if (
+      !(await confirmAction(
+        'Rotate the signing secret?',
+        `A new secret signs ${endpoint.url} from now on; the current one keeps signing alongside it for 24 hours.`,
+        'Rotate',
+      ))
+    )
+      return;
     await act(rotate, async () => {
       const rotated = await api.post<{ secret: string; previousExpiresAt?: string }>(`/endpoints/${seg(endpoint.id)}/rotate-secret`);
       announce('Secret rotated.');
@@ -298,7 +354,14 @@ function actions(endpoint: EndpointFull, options: EndpointUiOptions): HTMLElemen
   });
   const remove = el('button', { type: 'button', id: 'ep-delete', className: 'danger', text: 'Delete endpoint' });
   remove.addEventListener('click', async () => {
-    if (!(await confirmAction('Delete this endpoint?', `${endpoint.url} will receive nothing more; its deliveries stay in the history. This cannot be undone.`, 'Delete'))) return;
+    if (
+      !(await confirmAction(
+        'Delete this endpoint?',
+        `${endpoint.url} will receive nothing more; its deliveries stay in the history. This cannot be undone.`,
+        'Delete',
+      ))
+    )
+      return;
     await act(remove, async () => {
       try {
         await api.request(`/endpoints/${seg(endpoint.id)}`, { method: 'DELETE' });

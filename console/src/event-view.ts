@@ -47,7 +47,11 @@ export async function renderEvent(container: HTMLElement, api: Api, source: stri
       ? el('table', { id: 'event-headers' }, [
           el('caption', { text: 'Request headers kept with the event (never signatures, tokens or cookies).' }),
           el('thead', {}, [el('tr', {}, [el('th', { scope: 'col', text: 'Header' }), el('th', { scope: 'col', text: 'Value' })])]),
-          el('tbody', {}, headers.map(([name, value]) => el('tr', {}, [el('th', { scope: 'row' }, [el('code', { text: name })]), el('td', { text: value })]))),
+          el(
+            'tbody',
+            {},
+            headers.map(([name, value]) => el('tr', {}, [el('th', { scope: 'row' }, [el('code', { text: name })]), el('td', { text: value })])),
+          ),
         ])
       : el('p', { text: 'No headers kept.' }),
     el('h3', { text: 'Body' }),

@@ -36,17 +36,26 @@ export async function renderMessage(container: HTMLElement, api: Api, id: string
       ['Tenant', message.tenantId],
       ['Created', timeText(message.createdAt)],
       ['Idempotency key', message.idempotencyKey],
-      ['Addressed to', message.endpointId ? el('a', { href: options.endpointHref(message.endpointId), text: `${message.endpointId} only (a test send)` }) : undefined],
+      [
+        'Addressed to',
+        message.endpointId ? el('a', { href: options.endpointHref(message.endpointId), text: `${message.endpointId} only (a test send)` }) : undefined,
+      ],
     ]),
     el('h3', { text: 'Payload' }),
     el('pre', { id: 'message-payload', className: 'payload', tabindex: 0, 'aria-label': 'Payload', text: JSON.stringify(payload.payload, null, 2) }),
     el('h3', { text: 'Deliveries' }),
-    deliveries.length ? deliveriesTable(api, message, deliveries, options) : el('p', { text: 'No delivery yet (no enabled endpoint subscribed, or not dispatched yet).' }),
+    deliveries.length
+      ? deliveriesTable(api, message, deliveries, options)
+      : el('p', { text: 'No delivery yet (no enabled endpoint subscribed, or not dispatched yet).' }),
     ...deliveries.flatMap((delivery) => {
       const mine = attempts.attempts.filter((attempt) => attempt.endpointId === delivery.endpointId);
       return [
         el('h3', { text: `Attempts to ${delivery.endpointId}` }),
-        el('ol', { className: 'attempts', dataset: { endpointId: delivery.endpointId } }, mine.length ? mine.map(attemptItem) : [el('li', { text: 'No attempts yet.' })]),
+        el(
+          'ol',
+          { className: 'attempts', dataset: { endpointId: delivery.endpointId } },
+          mine.length ? mine.map(attemptItem) : [el('li', { text: 'No attempts yet.' })],
+        ),
       ];
     }),
   );
@@ -56,7 +65,11 @@ function deliveriesTable(api: Api, message: MessageView, deliveries: readonly De
   return el('table', { className: 'deliveries' }, [
     el('caption', { text: `Deliveries of message ${message.id}, one per endpoint.` }),
     el('thead', {}, [
-      el('tr', {}, ['Endpoint', 'Status', 'Attempts', 'Last response', 'Updated', 'Actions'].map((text) => el('th', { scope: 'col', text }))),
+      el(
+        'tr',
+        {},
+        ['Endpoint', 'Status', 'Attempts', 'Last response', 'Updated', 'Actions'].map((text) => el('th', { scope: 'col', text })),
+      ),
     ]),
     el(
       'tbody',

@@ -50,7 +50,9 @@ export class Overview {
       this.api.get<{ endpoints: EndpointView[] }>('/endpoints'),
     ]);
     if (mine !== this.sequence) return;
-    const names = new Map(endpoints.endpoints.map((endpoint) => [endpoint.id, endpoint.description ? `${endpoint.description} (${endpoint.url})` : endpoint.url]));
+    const names = new Map(
+      endpoints.endpoints.map((endpoint) => [endpoint.id, endpoint.description ? `${endpoint.description} (${endpoint.url})` : endpoint.url]),
+    );
     this.render(stats, (id) => names.get(id) ?? `${id} (deleted)`);
   }
 
@@ -64,7 +66,12 @@ export class Overview {
       : 'The status log is off (operations.statusStream: false): nothing is recorded to chart.';
 
     const inbound = stats.inbound.reduce(
-      (sum, s) => ({ received: sum.received + s.total.received, processed: sum.processed + s.total.processed, failed: sum.failed + s.total.failed, deadLettered: sum.deadLettered + s.total.deadLettered }),
+      (sum, s) => ({
+        received: sum.received + s.total.received,
+        processed: sum.processed + s.total.processed,
+        failed: sum.failed + s.total.failed,
+        deadLettered: sum.deadLettered + s.total.deadLettered,
+      }),
       { received: 0, processed: 0, failed: 0, deadLettered: 0 },
     );
     const succeeded = stats.outbound.reduce((sum, s) => sum + s.total.succeeded, 0);
@@ -77,7 +84,12 @@ export class Overview {
       tile('failed', 'Failed attempts', inbound.failed),
       tile('deadLettered', 'Dead-lettered', inbound.deadLettered),
       tile('attempts', 'Delivery attempts', succeeded + failed),
-      tile('successRate', 'Success rate', succeeded + failed ? succeeded / (succeeded + failed) : 0, succeeded + failed ? percentText(succeeded / (succeeded + failed)) : '—'),
+      tile(
+        'successRate',
+        'Success rate',
+        succeeded + failed ? succeeded / (succeeded + failed) : 0,
+        succeeded + failed ? percentText(succeeded / (succeeded + failed)) : '—',
+      ),
     );
 
     const active = stats.inbound.filter((s) => s.total.received + s.total.processed + s.total.failed > 0);
@@ -102,7 +114,8 @@ export class Overview {
       ),
     );
     const idle = stats.inbound.filter((s) => !active.includes(s)).map((s) => s.source);
-    byId('inbound-idle').textContent = active.length === 0 ? `No inbound events in ${during}.` : idle.length ? `No events in ${during} from: ${idle.join(', ')}.` : '';
+    byId('inbound-idle').textContent =
+      active.length === 0 ? `No inbound events in ${during}.` : idle.length ? `No events in ${during} from: ${idle.join(', ')}.` : '';
 
     byId('outbound-charts').replaceChildren(
       ...stats.outbound.flatMap((s) => {

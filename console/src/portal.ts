@@ -53,7 +53,8 @@ async function guarded(task: () => Promise<void>, what: string): Promise<void> {
   try {
     await task();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return close(error.code === 'portal_token_expired' ? 'The link has expired.' : 'The link is not valid.');
+    if (error instanceof ApiError && error.status === 401)
+      return close(error.code === 'portal_token_expired' ? 'The link has expired.' : 'The link is not valid.');
     showError(`Could not load ${what}: ${(error as Error).message}`);
   }
 }
@@ -94,11 +95,12 @@ async function render(): Promise<void> {
   if (section === 'endpoints' && id && sub === 'deliveries') {
     showView('deliveries', 'Deliveries · Webhook portal', quiet);
     deliveries.endpointId = id;
-    current = () => guarded(async () => {
-      const endpoint = await api.get<{ url: string }>(`/endpoints/${seg(id)}`);
-      byId('deliveries-heading').textContent = `Deliveries to ${endpoint.url}`;
-      await loadDeliveries(false);
-    }, 'the deliveries');
+    current = () =>
+      guarded(async () => {
+        const endpoint = await api.get<{ url: string }>(`/endpoints/${seg(id)}`);
+        byId('deliveries-heading').textContent = `Deliveries to ${endpoint.url}`;
+        await loadDeliveries(false);
+      }, 'the deliveries');
     return current();
   }
   if (section === 'endpoints' && id) {
@@ -111,7 +113,11 @@ async function render(): Promise<void> {
   if (section === 'messages' && id) {
     showView('message', `Message ${id} · Webhook portal`, quiet);
     byId('message-heading').textContent = `Message ${id}`;
-    current = () => guarded(() => renderMessage(byId('message-detail'), api, id, { endpointHref: href.edit, afterRetry: () => setTimeout(() => void current(), 1500) }), 'the message');
+    current = () =>
+      guarded(
+        () => renderMessage(byId('message-detail'), api, id, { endpointHref: href.edit, afterRetry: () => setTimeout(() => void current(), 1500) }),
+        'the message',
+      );
     return current();
   }
   showView('endpoints', 'Your endpoints · Webhook portal', quiet);

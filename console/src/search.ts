@@ -15,22 +15,34 @@ export async function renderSearch(container: HTMLElement, api: Api, q: string, 
     items.length ? [el('h3', { text: `${title} (${items.length})` }), el('ul', { className: 'results' }, items)] : [];
   const found = result.events.length + result.messages.length + result.endpoints.length;
   container.replaceChildren(
-    el('p', { id: 'search-summary', dataset: { found: String(found) }, text: found ? `${found} found for “${q}”.` : `Nothing found for “${q}”: no event or message has this id, and no endpoint URL contains it.` }),
+    el('p', {
+      id: 'search-summary',
+      dataset: { found: String(found) },
+      text: found ? `${found} found for “${q}”.` : `Nothing found for “${q}”: no event or message has this id, and no endpoint URL contains it.`,
+    }),
     ...(href.event
       ? list(
           'Inbound events',
           result.events.map((event) =>
-            el('li', {}, [el('a', { href: href.event!(event.source, event.id), text: `${event.source} / ${event.id}` }), ` ${event.type ?? ''}, ${event.status}, received `, timeText(event.receivedAt)]),
+            el('li', {}, [
+              el('a', { href: href.event!(event.source, event.id), text: `${event.source} / ${event.id}` }),
+              ` ${event.type ?? ''}, ${event.status}, received `,
+              timeText(event.receivedAt),
+            ]),
           ),
         )
       : []),
     ...list(
       'Messages',
-      result.messages.map((message) => el('li', {}, [el('a', { href: href.message(message.id), text: message.id }), ` ${message.eventType}, created `, timeText(message.createdAt)])),
+      result.messages.map((message) =>
+        el('li', {}, [el('a', { href: href.message(message.id), text: message.id }), ` ${message.eventType}, created `, timeText(message.createdAt)]),
+      ),
     ),
     ...list(
       'Endpoints',
-      result.endpoints.map((endpoint) => el('li', {}, [el('a', { href: href.endpoint(endpoint.id), text: endpoint.url }), ` ${endpoint.description ?? ''} (${endpoint.id})`])),
+      result.endpoints.map((endpoint) =>
+        el('li', {}, [el('a', { href: href.endpoint(endpoint.id), text: endpoint.url }), ` ${endpoint.description ?? ''} (${endpoint.id})`]),
+      ),
     ),
   );
   return found;

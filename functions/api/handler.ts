@@ -22,7 +22,8 @@ export async function handleApi(event: APIGatewayProxyEventV2, routes: Router): 
 export const observers = { logger };
 
 /** The Lambda handler over dependencies built on first use (the local runtime passes its own). */
-export const createApiHandler = (dependencies: () => Router) => lambdaHandler(async (event: APIGatewayProxyEventV2, _context: Context) => handleApi(event, dependencies()), observers);
+export const createApiHandler = (dependencies: () => Router) =>
+  lambdaHandler(async (event: APIGatewayProxyEventV2, _context: Context) => handleApi(event, dependencies()), observers);
 
 /** Built on first use: the config is parsed and validated here, at cold start. */
 export const dependencies = once(() => apiDependencies({ ...lambdaParts(clients, observers), consolePages }));

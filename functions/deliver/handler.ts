@@ -44,7 +44,8 @@ export async function handleDeliver(input: DeliverTaskInput, dependencies: Deliv
 export const observers = { logger, metrics };
 
 /** The Lambda handler over dependencies built on first use (the local runtime passes its own). */
-export const createDeliverHandler = (dependencies: () => DeliveryDeps) => lambdaHandler(async (input: DeliverTaskInput, _context: Context) => handleDeliver(input, dependencies()), observers);
+export const createDeliverHandler = (dependencies: () => DeliveryDeps) =>
+  lambdaHandler(async (input: DeliverTaskInput, _context: Context) => handleDeliver(input, dependencies()), observers);
 
 /** Built on first use: the config is parsed and validated here, at cold start. */
 export const dependencies = once(() => deliverDependencies(lambdaParts(clients, observers)));

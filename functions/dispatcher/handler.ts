@@ -70,7 +70,8 @@ export async function handleOutboundBatch(event: SQSEvent, context: Context, dep
 export const observers = { logger, metrics };
 
 /** The Lambda handler over dependencies built on first use (the local runtime passes its own). */
-export const createDispatcherHandler = (dependencies: () => DispatcherDeps) => lambdaHandler(async (event: SQSEvent, context: Context) => handleOutboundBatch(event, context, dependencies()), observers);
+export const createDispatcherHandler = (dependencies: () => DispatcherDeps) =>
+  lambdaHandler(async (event: SQSEvent, context: Context) => handleOutboundBatch(event, context, dependencies()), observers);
 
 /** Built on first use: the config is parsed and validated here, at cold start. */
 export const dependencies = once(() => dispatcherDependencies(lambdaParts(clients, observers)));

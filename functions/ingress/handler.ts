@@ -73,7 +73,8 @@ function providerResponse(response: HandshakeResponse): HttpResponse {
 export const observers = { logger, metrics };
 
 /** The Lambda handler over dependencies built on first use (the local runtime passes its own). */
-export const createIngressHandler = (dependencies: () => ReceiveDeps) => lambdaHandler(async (event: APIGatewayProxyEventV2, _context: Context) => handleIngress(event, dependencies()), observers);
+export const createIngressHandler = (dependencies: () => ReceiveDeps) =>
+  lambdaHandler(async (event: APIGatewayProxyEventV2, _context: Context) => handleIngress(event, dependencies()), observers);
 
 /** Built on first use: the config is parsed and validated here, at cold start. */
 export const dependencies = once(() => ingressDependencies(lambdaParts(clients, observers)));

@@ -67,7 +67,9 @@ export async function processRecord(record: SQSRecord, dependencies: ProcessorDe
       });
       metrics.record(finalAttempt ? [count('processingFailures'), count('deadLettered')] : [count('processingFailures')], bySource);
       // Every failed attempt is a status change (the console's overview counts them); the last one dead-letters.
-      await dependencies.report(eventStatusChange('event.failed', { ...message, eventType: 'unknown' }, { reason: (error as Error).message, deadLettered: finalAttempt }));
+      await dependencies.report(
+        eventStatusChange('event.failed', { ...message, eventType: 'unknown' }, { reason: (error as Error).message, deadLettered: finalAttempt }),
+      );
     }
     throw error;
   } finally {
@@ -86,7 +88,8 @@ export async function handleBatch(event: SQSEvent, context: Context, dependencie
 export const observers = { logger, metrics };
 
 /** The Lambda handler over dependencies built on first use (the local runtime passes its own). */
-export const createProcessorHandler = (dependencies: () => ProcessorDeps) => lambdaHandler(async (event: SQSEvent, context: Context) => handleBatch(event, context, dependencies()), observers);
+export const createProcessorHandler = (dependencies: () => ProcessorDeps) =>
+  lambdaHandler(async (event: SQSEvent, context: Context) => handleBatch(event, context, dependencies()), observers);
 
 /** Built on first use: the config is parsed and validated here, at cold start. */
 export const dependencies = once(() => processorDependencies(lambdaParts(clients, observers)));

@@ -19,7 +19,12 @@ declare const awslambda: {
 const logger = new Logger({ serviceName: 'stream' });
 const clients = { documents: createDocumentClient() };
 
-export async function handleStream(event: APIGatewayProxyEventV2, output: Writable, context: Pick<Context, 'getRemainingTimeInMillis'>, { log }: StreamDeps): Promise<void> {
+export async function handleStream(
+  event: APIGatewayProxyEventV2,
+  output: Writable,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+  { log }: StreamDeps,
+): Promise<void> {
   const stream = awslambda.HttpResponseStream.from(output, { statusCode: 200, headers: { ...SSE_HEADERS } });
   const controller = new AbortController();
   stream.on('close', () => controller.abort());

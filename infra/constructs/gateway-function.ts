@@ -50,9 +50,7 @@ export class GatewayFunction extends Construct {
       description: `${props.service} ${declaration.name} function`,
     });
     // Instead of AWSLambdaBasicExecutionRole (any log group): only this function's own.
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-    );
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(PROJECT_ROOT, declaration.entry),
       handler: declaration.handler,

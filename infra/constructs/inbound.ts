@@ -62,7 +62,9 @@ export class Inbound extends Construct {
     // secret is named by the last segment of its ARN (its generated name and suffix), joined at
     // run time to the one ARN prefix they share; an adopted one by the name or ARN configured.
     const stack = Stack.of(this);
-    const created = Object.fromEntries(this.secrets.filter((entry) => !entry.adopted).map(({ source, secretId }) => [source, Fn.select(6, Fn.split(':', secretId))]));
+    const created = Object.fromEntries(
+      this.secrets.filter((entry) => !entry.adopted).map(({ source, secretId }) => [source, Fn.select(6, Fn.split(':', secretId))]),
+    );
     const adopted = Object.fromEntries(this.secrets.filter((entry) => entry.adopted).map(({ source, secretId }) => [source, secretId]));
     const secretSettings: RuntimeSettings = {
       sourceSecretIds: stack.toJsonString(created),
@@ -78,7 +80,11 @@ export class Inbound extends Construct {
       outboundQueueUrl: props.outboundQueue.queueUrl,
     };
     const common = { configDocument: props.configDocument, service: config.service, tracing: config.operations.tracing };
-    this.ingress = new GatewayFunction(this, 'Ingress', { ...common, declaration: props.functions.ingress, environment: functionEnvironment('ingress', names, { ...AWS_SETTINGS, ...secretSettings }) })
+    this.ingress = new GatewayFunction(this, 'Ingress', {
+      ...common,
+      declaration: props.functions.ingress,
+      environment: functionEnvironment('ingress', names, { ...AWS_SETTINGS, ...secretSettings }),
+    })
       .allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], [table.tableArn])
       .allow(['sqs:SendMessage'], [this.queue.queueArn])
       .allow(['s3:PutObject'], [payloadBucket.arnForObjects('inbound/*')])
@@ -88,7 +94,11 @@ export class Inbound extends Construct {
         this.secrets.map(({ secret, adopted, secretId }) => (adopted && !secretId.startsWith('arn:') ? `${secret.secretArn}-??????` : secret.secretArn)),
       );
 
-    this.processor = new GatewayFunction(this, 'Processor', { ...common, declaration: props.functions.processor, environment: functionEnvironment('processor', names, AWS_SETTINGS) })
+    this.processor = new GatewayFunction(this, 'Processor', {
+      ...common,
+      declaration: props.functions.processor,
+      environment: functionEnvironment('processor', names, AWS_SETTINGS),
+    })
       .allow(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [table.tableArn])
       .allow(['s3:GetObject'], [payloadBucket.arnForObjects('inbound/*')])
       .allow(['sqs:SendMessage'], [this.deadLetterQueue.queueArn])

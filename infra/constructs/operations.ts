@@ -81,7 +81,14 @@ export class Operations extends Construct {
     for (const url of config.operations.onCall.httpsEndpoints) this.topic.addSubscription(new UrlSubscription(url));
     const action = new SnsAction(this.topic);
 
-    const alarm = (alarmId: string, description: string, metric: IMetric, threshold: number, comparison = ComparisonOperator.GREATER_THAN_THRESHOLD, evaluationPeriods = 1) => {
+    const alarm = (
+      alarmId: string,
+      description: string,
+      metric: IMetric,
+      threshold: number,
+      comparison = ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods = 1,
+    ) => {
       const created = new Alarm(this, alarmId, {
         alarmDescription: description,
         metric,
@@ -97,9 +104,24 @@ export class Operations extends Construct {
     };
 
     for (const { name, queue, deadLetterQueue } of props.queues) {
-      alarm(`${name}DeadLetters`, `Messages in the ${name} dead-letter queue: events or messages that could not be processed`, deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }), 0);
-      alarm(`${name}QueueAge`, `The oldest message in the ${name} queue is older than ${thresholds.queueAgeSeconds} s: processing is stuck or too slow`, queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }), thresholds.queueAgeSeconds);
-      alarm(`${name}DeadLetterQueueAge`, `The oldest message in the ${name} dead-letter queue is older than ${thresholds.queueAgeSeconds} s`, deadLetterQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }), thresholds.queueAgeSeconds);
+      alarm(
+        `${name}DeadLetters`,
+        `Messages in the ${name} dead-letter queue: events or messages that could not be processed`,
+        deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        0,
+      );
+      alarm(
+        `${name}QueueAge`,
+        `The oldest message in the ${name} queue is older than ${thresholds.queueAgeSeconds} s: processing is stuck or too slow`,
+        queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        thresholds.queueAgeSeconds,
+      );
+      alarm(
+        `${name}DeadLetterQueueAge`,
+        `The oldest message in the ${name} dead-letter queue is older than ${thresholds.queueAgeSeconds} s`,
+        deadLetterQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        thresholds.queueAgeSeconds,
+      );
     }
 
     const api5xx = new Metric({
@@ -109,10 +131,20 @@ export class Operations extends Construct {
       statistic: 'Sum',
       period: Duration.minutes(5),
     });
-    alarm('Api5xx', `The HTTP API answered 5xx more than ${thresholds.api5xx} times in 5 minutes (providers will retry; find out why)`, api5xx, thresholds.api5xx);
+    alarm(
+      'Api5xx',
+      `The HTTP API answered 5xx more than ${thresholds.api5xx} times in 5 minutes (providers will retry; find out why)`,
+      api5xx,
+      thresholds.api5xx,
+    );
 
     for (const [name, fn] of Object.entries(props.functions)) {
-      alarm(`${name}Errors`, `The ${name} function failed more than ${thresholds.functionErrors} times in 5 minutes`, fn.function.metricErrors({ period: Duration.minutes(5) }), thresholds.functionErrors);
+      alarm(
+        `${name}Errors`,
+        `The ${name} function failed more than ${thresholds.functionErrors} times in 5 minutes`,
+        fn.function.metricErrors({ period: Duration.minutes(5) }),
+        thresholds.functionErrors,
+      );
       alarm(`${name}Throttles`, `The ${name} function was throttled`, fn.function.metricThrottles({ period: Duration.minutes(5) }), 0);
     }
 
@@ -128,7 +160,12 @@ export class Operations extends Construct {
       props.stateMachine.metricAborted({ period: Duration.minutes(5) }),
       0,
     );
-    alarm('RetryExecutionsTimedOut', 'A delivery retry execution timed out: its delivery stays "retrying"; retry it', props.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), 0);
+    alarm(
+      'RetryExecutionsTimedOut',
+      'A delivery retry execution timed out: its delivery stays "retrying"; retry it',
+      props.stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
+      0,
+    );
 
     alarm(
       'VerificationFailures',
@@ -165,7 +202,11 @@ export class Operations extends Construct {
       });
     const inboundCounts = ['received', 'queued', 'duplicates', 'verificationFailures', 'processed', 'processingFailures', 'deadLettered', 'ingressErrors'];
     this.dashboard.addWidgets(
-      new TextWidget({ markdown: `# ${config.service} webhook gateway\nInbound: received → verified → queued → processed. Outbound: attempts, success rate, retries.`, width: 24, height: 2 }),
+      new TextWidget({
+        markdown: `# ${config.service} webhook gateway\nInbound: received → verified → queued → processed. Outbound: attempts, success rate, retries.`,
+        width: 24,
+        height: 2,
+      }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Inbound', width: 12, left: inboundCounts.map((name) => custom(name)) }),
@@ -186,7 +227,13 @@ export class Operations extends Construct {
       new GraphWidget({
         title: 'Deliveries',
         width: 8,
-        left: [custom('deliveriesSucceeded'), custom('deliveriesFailed'), custom('deliveriesExhausted'), custom('deliveriesAbandoned'), custom('endpointsDisabled')],
+        left: [
+          custom('deliveriesSucceeded'),
+          custom('deliveriesFailed'),
+          custom('deliveriesExhausted'),
+          custom('deliveriesAbandoned'),
+          custom('endpointsDisabled'),
+        ],
         right: [custom('deliveryLatency', {}, 'p50'), custom('deliveryLatency', {}, 'p99')],
       }),
     );
@@ -195,14 +242,23 @@ export class Operations extends Construct {
       new GraphWidget({
         title: 'Retry executions',
         width: 12,
-        left: [props.stateMachine.metricStarted(), props.stateMachine.metricSucceeded(), props.stateMachine.metricFailed(), props.stateMachine.metricAborted(), props.stateMachine.metricTimedOut()],
+        left: [
+          props.stateMachine.metricStarted(),
+          props.stateMachine.metricSucceeded(),
+          props.stateMachine.metricFailed(),
+          props.stateMachine.metricAborted(),
+          props.stateMachine.metricTimedOut(),
+        ],
       }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Queues: oldest message (s)',
         width: 12,
-        left: props.queues.flatMap(({ queue, deadLetterQueue }) => [queue.metricApproximateAgeOfOldestMessage(), deadLetterQueue.metricApproximateAgeOfOldestMessage()]),
+        left: props.queues.flatMap(({ queue, deadLetterQueue }) => [
+          queue.metricApproximateAgeOfOldestMessage(),
+          deadLetterQueue.metricApproximateAgeOfOldestMessage(),
+        ]),
       }),
       new SingleValueWidget({
         title: 'Dead-letter queues (messages)',

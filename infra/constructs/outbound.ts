@@ -47,7 +47,11 @@ export class Outbound extends Construct {
     const tableResources = [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`];
 
     const timings = deliverTimings(config.outbound);
-    this.deliver = new GatewayFunction(this, 'Deliver', { ...common, declaration: props.functions.deliver, environment: functionEnvironment('deliver', names, AWS_SETTINGS) })
+    this.deliver = new GatewayFunction(this, 'Deliver', {
+      ...common,
+      declaration: props.functions.deliver,
+      environment: functionEnvironment('deliver', names, AWS_SETTINGS),
+    })
       .allow(tableActions, tableResources)
       .allow(['s3:GetObject'], [payloadBucket.arnForObjects('outbound/*')]);
 

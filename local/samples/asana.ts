@@ -26,7 +26,12 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Samp
   const body = JSON.stringify({ events: [event] });
   const signature = createHmac('sha256', secret).update(body).digest('hex');
   return {
-    handshake: { method: 'POST', headers: { 'content-type': 'application/json', 'x-hook-secret': secret }, body: Buffer.alloc(0), expectHeader: { name: 'x-hook-secret', value: secret } },
+    handshake: {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hook-secret': secret },
+      body: Buffer.alloc(0),
+      expectHeader: { name: 'x-hook-secret', value: secret },
+    },
     headers: { ...JSON_TYPE, 'user-agent': 'Asana', 'x-hook-signature': signature },
     body: Buffer.from(body),
     eventId: [createdAt, action, resourceGid, '', 'due_on', userGid].join(':'),

@@ -31,7 +31,12 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Samp
     },
   });
   const v1 = createHmac('sha256', secret).update(`${now}.${body}`).digest('hex');
-  return { headers: { ...JSON_TYPE, 'user-agent': 'Calendly-Webhooks', 'calendly-webhook-signature': `t=${now},v1=${v1}` }, body: Buffer.from(body), eventId: `${eventType}:${uri}`, eventType };
+  return {
+    headers: { ...JSON_TYPE, 'user-agent': 'Calendly-Webhooks', 'calendly-webhook-signature': `t=${now},v1=${v1}` },
+    body: Buffer.from(body),
+    eventId: `${eventType}:${uri}`,
+    eventType,
+  };
 }
 
 export const calendlySample: ProviderSample = { defaultEventType: 'invitee.created', build };

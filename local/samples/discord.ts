@@ -36,7 +36,12 @@ function build(_publicKey: string, sample: Sample): SampleWebhook {
   const timestamp = String(now);
   const signature = sign(null, Buffer.from(timestamp + body), key).toString('hex');
   return {
-    headers: { ...JSON_TYPE, 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp },
+    headers: {
+      ...JSON_TYPE,
+      'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)',
+      'x-signature-ed25519': signature,
+      'x-signature-timestamp': timestamp,
+    },
     body: Buffer.from(body),
     eventId,
     eventType: Object.keys(TYPES).find((name) => TYPES[name] === type)!,

@@ -23,7 +23,14 @@ async function build(secret: string, { eventType, eventId: id }: Sample): Promis
     document = {
       zen: 'Keep it logically awesome.',
       hook_id: hookId,
-      hook: { type: 'Repository', id: hookId, name: 'web', active: true, events: ['push', 'pull_request'], config: { content_type: 'json', insecure_ssl: '0' } },
+      hook: {
+        type: 'Repository',
+        id: hookId,
+        name: 'web',
+        active: true,
+        events: ['push', 'pull_request'],
+        config: { content_type: 'json', insecure_ssl: '0' },
+      },
       repository,
       sender,
     };
@@ -61,12 +68,25 @@ async function build(secret: string, { eventType, eventId: id }: Sample): Promis
     document = {
       action: 'opened',
       number: 42,
-      pull_request: { id: 1_000_000_000 + randomInt(1_000_000), number: 42, state: 'open', title: 'Add a feature', user: sender, head: { ref: 'feature' }, base: { ref: 'main' } },
+      pull_request: {
+        id: 1_000_000_000 + randomInt(1_000_000),
+        number: 42,
+        state: 'open',
+        title: 'Add a feature',
+        user: sender,
+        head: { ref: 'feature' },
+        base: { ref: 'main' },
+      },
       repository,
       sender,
     };
   } else if (eventType === 'issues') {
-    document = { action: 'opened', issue: { id: 2_000_000_000 + randomInt(1_000_000), number: 7, state: 'open', title: 'Found a bug', user: sender }, repository, sender };
+    document = {
+      action: 'opened',
+      issue: { id: 2_000_000_000 + randomInt(1_000_000), number: 7, state: 'open', title: 'Found a bug', user: sender },
+      repository,
+      sender,
+    };
   } else {
     document = { action: 'created', repository, sender };
   }

@@ -48,8 +48,14 @@ function build(secret: string, { eventType, eventId: id }: Sample): SampleWebhoo
           repository: { name: project.name, url: project.git_http_url, homepage: project.web_url },
         }
       : {
-          object_kind: eventType.replace(/ Hook$/, '').toLowerCase().replaceAll(' ', '_'),
-          event_type: eventType.replace(/ Hook$/, '').toLowerCase().replaceAll(' ', '_'),
+          object_kind: eventType
+            .replace(/ Hook$/, '')
+            .toLowerCase()
+            .replaceAll(' ', '_'),
+          event_type: eventType
+            .replace(/ Hook$/, '')
+            .toLowerCase()
+            .replaceAll(' ', '_'),
           user,
           project,
           object_attributes: { id: 1000 + randomInt(100_000), iid: 1 + randomInt(500), title: 'Sample', state: 'opened', action: 'open' },

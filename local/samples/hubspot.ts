@@ -26,7 +26,12 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id, url }:
   ]);
   const signature = createHmac('sha256', secret).update(`POST${url}${body}${timestamp}`).digest('base64');
   return {
-    headers: { ...JSON_TYPE, 'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/)', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': signature },
+    headers: {
+      ...JSON_TYPE,
+      'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/)',
+      'x-hubspot-request-timestamp': timestamp,
+      'x-hubspot-signature-v3': signature,
+    },
     body: Buffer.from(body),
     eventId,
     eventType,

@@ -8,7 +8,13 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Samp
   const token = randomBytes(25).toString('hex');
   const timestamp = String(now);
   const body = JSON.stringify({
-    signature: { token, timestamp, signature: createHmac('sha256', secret).update(timestamp + token).digest('hex') },
+    signature: {
+      token,
+      timestamp,
+      signature: createHmac('sha256', secret)
+        .update(timestamp + token)
+        .digest('hex'),
+    },
     'event-data': {
       id: eventId,
       timestamp: now + 0.123456,
@@ -18,7 +24,11 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Samp
       'recipient-domain': 'example.com',
       envelope: { transport: 'smtp', sender: 'bob@mg.example.org', 'sending-ip': '198.51.100.7', targets: 'alice@example.com' },
       'delivery-status': { code: 250, message: 'OK', description: '', 'attempt-no': 1, tls: true, 'certificate-verified': true },
-      message: { headers: { to: 'alice@example.com', 'message-id': `${hex(8)}@mg.example.org`, from: 'bob@mg.example.org', subject: 'Your receipt' }, attachments: [], size: 2231 },
+      message: {
+        headers: { to: 'alice@example.com', 'message-id': `${hex(8)}@mg.example.org`, from: 'bob@mg.example.org', subject: 'Your receipt' },
+        attachments: [],
+        size: 2231,
+      },
       flags: { 'is-routed': false, 'is-authenticated': true, 'is-system-test': false, 'is-test-mode': false },
       tags: ['receipts'],
       'user-variables': {},

@@ -27,7 +27,12 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Samp
       },
     ],
   });
-  return { headers: { ...JSON_TYPE, 'user-agent': 'Microsoft-Graph-ChangeTracking/1.0' }, body: Buffer.from(body), eventId: `${subscriptionId}:${eventType}:${resource}:${etag}`, eventType };
+  return {
+    headers: { ...JSON_TYPE, 'user-agent': 'Microsoft-Graph-ChangeTracking/1.0' },
+    body: Buffer.from(body),
+    eventId: `${subscriptionId}:${eventType}:${resource}:${etag}`,
+    eventType,
+  };
 }
 
 export const msgraphSample: ProviderSample = { defaultEventType: 'created', build };

@@ -31,7 +31,12 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Samp
     created_at: now,
   });
   const signature = createHmac('sha256', secret).update(body).digest('hex');
-  return { headers: { ...JSON_TYPE, 'user-agent': 'Razorpay-Webhook/v1', 'x-razorpay-event-id': eventId, 'x-razorpay-signature': signature }, body: Buffer.from(body), eventId, eventType };
+  return {
+    headers: { ...JSON_TYPE, 'user-agent': 'Razorpay-Webhook/v1', 'x-razorpay-event-id': eventId, 'x-razorpay-signature': signature },
+    body: Buffer.from(body),
+    eventId,
+    eventType,
+  };
 }
 
 export const razorpaySample: ProviderSample = { defaultEventType: 'payment.captured', build };

@@ -26,7 +26,12 @@ function build(_publicKey: string, sample: Sample): SampleWebhook {
   const timestamp = String(now);
   const signature = sign('sha256', Buffer.from(timestamp + body), { key, dsaEncoding: 'der' }).toString('base64');
   return {
-    headers: { ...JSON_TYPE, 'user-agent': 'SendGrid Event API', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp },
+    headers: {
+      ...JSON_TYPE,
+      'user-agent': 'SendGrid Event API',
+      'x-twilio-email-event-webhook-signature': signature,
+      'x-twilio-email-event-webhook-timestamp': timestamp,
+    },
     body: Buffer.from(body),
     eventId,
     eventType,

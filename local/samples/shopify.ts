@@ -22,7 +22,14 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Samp
       variants: [{ id: resourceId + 1, title: 'Small', price: '19.99', sku: 'EX-TS-S' }],
     };
   } else if (eventType.startsWith('customers/')) {
-    document = { ...customer, id: resourceId, admin_graphql_api_id: `gid://shopify/Customer/${resourceId}`, created_at: created, updated_at: created, state: 'enabled' };
+    document = {
+      ...customer,
+      id: resourceId,
+      admin_graphql_api_id: `gid://shopify/Customer/${resourceId}`,
+      created_at: created,
+      updated_at: created,
+      state: 'enabled',
+    };
   } else {
     document = {
       id: resourceId,

@@ -29,7 +29,12 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Samp
   const timestamp = String(now);
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return {
-    headers: { ...JSON_TYPE, 'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
+    headers: {
+      ...JSON_TYPE,
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signature,
+    },
     body: Buffer.from(body),
     eventId,
     eventType,

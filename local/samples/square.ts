@@ -35,7 +35,9 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id, url }:
       ...JSON_TYPE,
       'user-agent': 'Square Connect v2',
       'square-version': '2025-07-16',
-      'x-square-hmacsha256-signature': createHmac('sha256', secret).update(url + body).digest('base64'),
+      'x-square-hmacsha256-signature': createHmac('sha256', secret)
+        .update(url + body)
+        .digest('base64'),
     },
     body: Buffer.from(body),
     eventId,

@@ -16,11 +16,22 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id }: Samp
   const author = { id: Number(user), id_str: user, name: 'Webhook Gateway', screen_name: 'webhookgw', followers_count: 420 };
   const item =
     kind === 'tweet_create_events'
-      ? { created_at: new Date(now * 1000).toUTCString().replace('GMT', '+0000'), id_str: itemId, text: 'Deliveries are green again', user: author, timestamp_ms: String(now * 1000) }
+      ? {
+          created_at: new Date(now * 1000).toUTCString().replace('GMT', '+0000'),
+          id_str: itemId,
+          text: 'Deliveries are green again',
+          user: author,
+          timestamp_ms: String(now * 1000),
+        }
       : { id: itemId, created_at: new Date(now * 1000).toUTCString(), timestamp_ms: now * 1000, user: author };
   const body = JSON.stringify({ for_user_id: user, [kind]: [item] });
   const signature = `sha256=${createHmac('sha256', secret).update(body).digest('base64')}`;
-  return { headers: { ...JSON_TYPE, 'user-agent': 'X-Webhooks', 'x-twitter-webhooks-signature': signature }, body: Buffer.from(body), eventId: `${user}:${kind}:${itemId}`, eventType: kind };
+  return {
+    headers: { ...JSON_TYPE, 'user-agent': 'X-Webhooks', 'x-twitter-webhooks-signature': signature },
+    body: Buffer.from(body),
+    eventId: `${user}:${kind}:${itemId}`,
+    eventType: kind,
+  };
 }
 
 export const xSample: ProviderSample = { defaultEventType: 'tweet_create_events', build };

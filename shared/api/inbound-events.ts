@@ -71,7 +71,13 @@ const listQuery = z.strictObject({
 export function registerInboundEventRoutes(router: Router, deps: InboundEventRoutesDeps): Router {
   return router
     .add('GET', '/api/v1/sources', async () =>
-      jsonResponse(200, { sources: deps.config.sources.map((source) => ({ name: source.name, provider: source.provider, ...(source.description ? { description: source.description } : {}) })) }),
+      jsonResponse(200, {
+        sources: deps.config.sources.map((source) => ({
+          name: source.name,
+          provider: source.provider,
+          ...(source.description ? { description: source.description } : {}),
+        })),
+      }),
     )
     .add('GET', '/api/v1/sources/:source/events/:eventId', async ({ params }) => {
       const source = findSource(deps.config, params.source!);

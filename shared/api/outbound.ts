@@ -56,10 +56,13 @@ const RESERVED_HEADER =
   /^(webhook-.*|x-webhook-.*|x-wss-.*|content-type|content-length|content-encoding|transfer-encoding|host|connection|keep-alive|upgrade|te|trailer|expect|proxy-.*|user-agent)$/;
 const headerName = z
   .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, 'a header name (letters, digits and !#$%&\'*+.^_`|~-, at most 100)')
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, "a header name (letters, digits and !#$%&'*+.^_`|~-, at most 100)")
   .transform((name) => name.toLowerCase())
   .refine((name) => !RESERVED_HEADER.test(name), 'this header is set by the gateway (signatures, content, transport) and cannot be configured');
-const headerValue = z.string().max(1000).regex(/^[^\r\n\0]*$/, 'a header value may not contain line breaks or NUL');
+const headerValue = z
+  .string()
+  .max(1000)
+  .regex(/^[^\r\n\0]*$/, 'a header value may not contain line breaks or NUL');
 const endpointHeaders = z.record(headerName, headerValue).refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers');
 
 const createEndpointBody = z.strictObject({
@@ -173,7 +176,13 @@ export async function evaluateExpressions(input: { payload: unknown; filter?: st
  */
 export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
   const now = () => timeOf(deps);
-  const publishDeps: PublishDeps = { messages: deps.messages, payloads: deps.payloads, queue: deps.queue, settings: deps.settings, ...(deps.now ? { now: deps.now } : {}) };
+  const publishDeps: PublishDeps = {
+    messages: deps.messages,
+    payloads: deps.payloads,
+    queue: deps.queue,
+    settings: deps.settings,
+    ...(deps.now ? { now: deps.now } : {}),
+  };
 
   async function checkTarget(url: string): Promise<string> {
     const parsed = validateTargetUrl(url, { allowPrivate: deps.allowPrivateTargets, requireHttps: deps.settings.requireHttps && !deps.allowPrivateTargets });
@@ -260,7 +269,11 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
       if (scope.tenantId !== undefined) await requireEndpoint(request.params.id!, scope);
       const url = body.url === undefined ? undefined : await checkTarget(body.url);
       const headers = body.headers === undefined ? undefined : body.headers && Object.keys(body.headers).length ? body.headers : null;
-      const endpoint = await deps.endpoints.update(request.params.id!, { ...body, ...(url ? { url } : {}), ...(headers !== undefined ? { headers } : {}) }, now());
+      const endpoint = await deps.endpoints.update(
+        request.params.id!,
+        { ...body, ...(url ? { url } : {}), ...(headers !== undefined ? { headers } : {}) },
+        now(),
+      );
       return jsonResponse(200, endpointView(endpoint));
     }),
     route('DELETE', '/endpoints/:id', true, async ({ params }, scope) => {
@@ -283,7 +296,8 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
       do {
         const page = await deps.deliveries.listEndpointDeliveries(endpoint.id, { since: new Date(since).toISOString(), ...(cursor ? { cursor } : {}) });
         for (const delivery of page.deliveries) {
-          if (delivery.status === 'failed' || delivery.status === 'exhausted') work.push({ kind: 'retry', messageId: delivery.messageId, endpointId: endpoint.id });
+          if (delivery.status === 'failed' || delivery.status === 'exhausted')
+            work.push({ kind: 'retry', messageId: delivery.messageId, endpointId: endpoint.id });
         }
         cursor = page.next;
       } while (cursor);
@@ -295,13 +309,25 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
       const endpoint = await requireEndpoint(request.params.id!, scope);
       const at = now();
       const eventType = body?.eventType ?? TEST_EVENT_TYPE;
-      const payload = body?.payload ?? { type: eventType, test: true, message: 'A test message from the webhook gateway', endpointId: endpoint.id, sentAt: at.toISOString() };
-      const { message } = await publishMessage(publishDeps, { eventType, payload, endpointId: endpoint.id, ...(endpoint.tenantId ? { tenantId: endpoint.tenantId } : {}) });
+      const payload = body?.payload ?? {
+        type: eventType,
+        test: true,
+        message: 'A test message from the webhook gateway',
+        endpointId: endpoint.id,
+        sentAt: at.toISOString(),
+      };
+      const { message } = await publishMessage(publishDeps, {
+        eventType,
+        payload,
+        endpointId: endpoint.id,
+        ...(endpoint.tenantId ? { tenantId: endpoint.tenantId } : {}),
+      });
       return jsonResponse(202, messageView(message));
     }),
     route('POST', '/expressions/evaluate', true, async (request) => {
       const body = request.json(evaluateBody);
-      if (Buffer.byteLength(JSON.stringify(body.payload)) > MAX_SAMPLE_BYTES) throw new PayloadTooLargeError(`the sample payload exceeds ${MAX_SAMPLE_BYTES / 1024} KiB`);
+      if (Buffer.byteLength(JSON.stringify(body.payload)) > MAX_SAMPLE_BYTES)
+        throw new PayloadTooLargeError(`the sample payload exceeds ${MAX_SAMPLE_BYTES / 1024} KiB`);
       return jsonResponse(200, await evaluateExpressions(body));
     }),
     route('POST', '/messages', false, async (request) => {
@@ -323,7 +349,11 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
       }
       if (scope.tenantId !== undefined) throw new ValidationError('endpointId: the portal lists the deliveries of one endpoint at a time', 'invalid_request');
       if (status) throw new ValidationError('status: filtering by delivery status needs an endpointId', 'invalid_request');
-      const page = await deps.messages.listMessages({ limit, ...(since ? { since: new Date(since).toISOString() } : {}), ...(cursor ? { cursor: decodeCursor(cursor) } : {}) });
+      const page = await deps.messages.listMessages({
+        limit,
+        ...(since ? { since: new Date(since).toISOString() } : {}),
+        ...(cursor ? { cursor: decodeCursor(cursor) } : {}),
+      });
       return jsonResponse(200, { messages: page.messages.map((m) => messageView(m)), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) });
     }),
     route('GET', '/messages/:id', true, async ({ params }, scope) => {
@@ -366,4 +396,3 @@ async function requireMessage(messages: MessageStore, id: string): Promise<Messa
 function isIpLiteral(hostname: string): boolean {
   return /^[\d.]+$/.test(hostname) || hostname.startsWith('[');
 }
-

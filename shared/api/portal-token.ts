@@ -78,6 +78,7 @@ export function verifyPortalToken(keys: readonly string[], token: string | undef
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (claims.e <= nowSeconds) throw new UnauthorizedError('the portal link has expired; ask for a new one', 'portal_token_expired');
   // A genuine token never lasts longer than the maximum: one that does was not made by us.
-  if (claims.e - nowSeconds > MAX_PORTAL_TOKEN_SECONDS + CLOCK_SKEW_SECONDS) throw new UnauthorizedError('the portal token is not valid', 'portal_token_invalid');
+  if (claims.e - nowSeconds > MAX_PORTAL_TOKEN_SECONDS + CLOCK_SKEW_SECONDS)
+    throw new UnauthorizedError('the portal token is not valid', 'portal_token_invalid');
   return { tenantId: claims.t, expiresAt: new Date(claims.e * 1000) };
 }

@@ -37,7 +37,10 @@ export interface ApiDeps {
 
 /** The routes a tenant's portal offers (those marked `portal`), as written against a scope. */
 export function tenantRoutes(deps: ApiDeps): ScopedRoute[] {
-  return [...outboundRoutes(deps.outbound), ...searchRoutes({ config: deps.config, events: deps.events, messages: deps.outbound.messages, endpoints: deps.outbound.endpoints })];
+  return [
+    ...outboundRoutes(deps.outbound),
+    ...searchRoutes({ config: deps.config, events: deps.events, messages: deps.outbound.messages, endpoints: deps.outbound.endpoints }),
+  ];
 }
 
 export function registerApiRoutes(router: Router, deps: ApiDeps): Router {

@@ -32,7 +32,12 @@ export interface ScopedRoute {
 }
 
 /** Adds `routes` under `prefix`, each request's scope given by `scopeOf`. */
-export function mountRoutes(router: Router, prefix: string, routes: readonly ScopedRoute[], scopeOf: (request: ApiRequest) => Promise<TenantScope> | TenantScope): Router {
+export function mountRoutes(
+  router: Router,
+  prefix: string,
+  routes: readonly ScopedRoute[],
+  scopeOf: (request: ApiRequest) => Promise<TenantScope> | TenantScope,
+): Router {
   for (const route of routes) router.add(route.method, `${prefix}${route.path}`, async (request) => route.handler(request, await scopeOf(request)));
   return router;
 }

@@ -27,7 +27,12 @@ export function registerStatsRoutes(router: Router, deps: StatsRoutesDeps): Rout
     const now = timeOf(deps);
     const stats = deps.statusLog
       ? await trafficStats(deps.stats, window, now, deps.sources)
-      : buildStats(window, now, windowBuckets(window, now).map(() => emptyRollup()), deps.sources);
+      : buildStats(
+          window,
+          now,
+          windowBuckets(window, now).map(() => emptyRollup()),
+          deps.sources,
+        );
     return jsonResponse(200, { ...stats, statusLog: deps.statusLog });
   });
 }

@@ -29,7 +29,10 @@ export function parseConfig(document: unknown, origin = 'webhooks.config.json', 
   if (review.errors.length) throw new ConfigError(`${origin} is insecure:`, review.errors);
   const result = configSchema.safeParse(document);
   if (!result.success) {
-    throw new ConfigError(`${origin} is invalid:`, result.error.issues.map((issue) => describeIssue(document, issue)));
+    throw new ConfigError(
+      `${origin} is invalid:`,
+      result.error.issues.map((issue) => describeIssue(document, issue)),
+    );
   }
   return result.data;
 }

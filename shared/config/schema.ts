@@ -37,7 +37,10 @@ const sourceBase = {
    * An existing Secrets Manager secret (name or ARN) holding this source's secret(s), adopted
    * instead of the secret the stack would create. The stack only reads it.
    */
-  secretName: z.string().regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, 'a Secrets Manager secret name or ARN').optional(),
+  secretName: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, 'a Secrets Manager secret name or ARN')
+    .optional(),
 };
 
 const jsonPath = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'dot-separated keys, e.g. data.id');
@@ -55,44 +58,46 @@ const valueLocation = z.union([
 /** `unix`: whole seconds; `unixMs`: whole milliseconds; `iso8601`: with a zone; `auto`: seconds or ISO 8601. */
 const timestampFormat = z.enum(['unix', 'unixMs', 'iso8601', 'auto']).default('auto');
 
-export const hmacOptionsSchema = z.strictObject({
-  /** Header carrying the signature. */
-  signatureHeader: z.string().min(1).toLowerCase(),
-  algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
-  encoding: z.enum(['hex', 'base64']).default('hex'),
-  /** Text before the signature, e.g. `sha256=`. */
-  signaturePrefix: z.string().default(''),
-  /**
-   * `plain`: the header is the (prefixed) signature, or several separated by `,` or spaces.
-   * `keyValue`: the header is `t=<ts>,v1=<sig>[,v1=<sig>]`; `signatureKey` names the signature
-   * entries and `timestamp.key` the timestamp entry.
-   */
-  signatureFormat: z.enum(['plain', 'keyValue']).default('plain'),
-  signatureKey: z.string().min(1).default('v1'),
-  /** What separates the entries of a `keyValue` header: `,` (`t=…,v1=…`) or `;` (Paddle's `ts=…;h1=…`). */
-  entrySeparator: z.enum([',', ';']).default(','),
-  /**
-   * Optional signed timestamp, checked against the source's tolerance: from a header, from an
-   * entry of a `keyValue` header, or from the (signed) JSON body.
-   */
-  timestamp: z
-    .union([
-      z.strictObject({ header: z.string().min(1).toLowerCase(), format: timestampFormat }),
-      z.strictObject({ key: z.string().min(1), format: timestampFormat }),
-      z.strictObject({ jsonPath, format: timestampFormat }),
-    ])
-    .optional(),
-  /** What is signed: `{body}`, `{timestamp}` and `{id}` are replaced; `{body}` is the raw bytes. */
-  signedContent: z
-    .string()
-    .refine((s) => s.includes('{body}'), { message: 'must contain {body}' })
-    .default('{body}'),
-  eventId: valueLocation,
-  eventType: valueLocation.optional(),
-}).superRefine((options, ctx) => {
-  // Inconsistent options would only fail at the first request; refuse them at load.
-  for (const problem of hmacOptionProblems(options)) ctx.addIssue({ code: 'custom', ...problem });
-});
+export const hmacOptionsSchema = z
+  .strictObject({
+    /** Header carrying the signature. */
+    signatureHeader: z.string().min(1).toLowerCase(),
+    algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
+    encoding: z.enum(['hex', 'base64']).default('hex'),
+    /** Text before the signature, e.g. `sha256=`. */
+    signaturePrefix: z.string().default(''),
+    /**
+     * `plain`: the header is the (prefixed) signature, or several separated by `,` or spaces.
+     * `keyValue`: the header is `t=<ts>,v1=<sig>[,v1=<sig>]`; `signatureKey` names the signature
+     * entries and `timestamp.key` the timestamp entry.
+     */
+    signatureFormat: z.enum(['plain', 'keyValue']).default('plain'),
+    signatureKey: z.string().min(1).default('v1'),
+    /** What separates the entries of a `keyValue` header: `,` (`t=…,v1=…`) or `;` (Paddle's `ts=…;h1=…`). */
+    entrySeparator: z.enum([',', ';']).default(','),
+    /**
+     * Optional signed timestamp, checked against the source's tolerance: from a header, from an
+     * entry of a `keyValue` header, or from the (signed) JSON body.
+     */
+    timestamp: z
+      .union([
+        z.strictObject({ header: z.string().min(1).toLowerCase(), format: timestampFormat }),
+        z.strictObject({ key: z.string().min(1), format: timestampFormat }),
+        z.strictObject({ jsonPath, format: timestampFormat }),
+      ])
+      .optional(),
+    /** What is signed: `{body}`, `{timestamp}` and `{id}` are replaced; `{body}` is the raw bytes. */
+    signedContent: z
+      .string()
+      .refine((s) => s.includes('{body}'), { message: 'must contain {body}' })
+      .default('{body}'),
+    eventId: valueLocation,
+    eventType: valueLocation.optional(),
+  })
+  .superRefine((options, ctx) => {
+    // Inconsistent options would only fail at the first request; refuse them at load.
+    for (const problem of hmacOptionProblems(options)) ctx.addIssue({ code: 'custom', ...problem });
+  });
 
 /** The parts of the hmac options that must agree with each other. */
 interface HmacConsistency {
@@ -135,8 +140,26 @@ export type HmacOptionsInput = z.input<typeof hmacOptionsSchema>;
  */
 export const PRESET_PROVIDERS = ['paddle', 'linear', 'mux', 'razorpay', 'workos', 'intercom', 'pagerduty', 'typeform', 'calendly'] as const;
 export const MODULE_PROVIDERS = [
-  'stripe', 'github', 'shopify', 'slack', 'standard', 'twilio', 'square', 'gitlab',
-  'line', 'adyen', 'mailgun', 'hubspot', 'zoom', 'dropbox', 'x', 'msgraph', 'asana', 'discord', 'telnyx', 'sendgrid',
+  'stripe',
+  'github',
+  'shopify',
+  'slack',
+  'standard',
+  'twilio',
+  'square',
+  'gitlab',
+  'line',
+  'adyen',
+  'mailgun',
+  'hubspot',
+  'zoom',
+  'dropbox',
+  'x',
+  'msgraph',
+  'asana',
+  'discord',
+  'telnyx',
+  'sendgrid',
 ] as const;
 
 export const sourceSchema = z.discriminatedUnion('provider', [
@@ -150,7 +173,12 @@ export type ProviderName = SourceConfig['provider'];
 const MIB = 1024 * 1024;
 
 /** Bodies (inbound) and payloads (outbound) above this size are stored in S3 and referenced (claim check). */
-const claimCheckBytes = z.number().int().min(1024).max(300 * 1024).default(200 * 1024);
+const claimCheckBytes = z
+  .number()
+  .int()
+  .min(1024)
+  .max(300 * 1024)
+  .default(200 * 1024);
 /** How long records are kept (DynamoDB TTL). */
 const retentionDays = z.number().int().min(1).max(3650).default(30);
 
@@ -159,7 +187,12 @@ export const inboundSchema = z.strictObject({
    * Largest body accepted (413 above). It must fit Lambda's 6 MB invocation payload once API
    * Gateway base64-encodes it (shared/inbound/body-limit.ts): at most 4,450,848 bytes.
    */
-  maxBodyBytes: z.number().int().min(1024).max(10 * MIB).default(4 * MIB),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * MIB)
+    .default(4 * MIB),
   /** Bodies above this size are stored in S3 and referenced (claim check), not kept in the item. */
   claimCheckBytes,
   /** How long event records are kept (DynamoDB TTL). */
@@ -196,64 +229,69 @@ export const durationSeconds = z.union([
 
 export const DEFAULT_RETRY_SCHEDULE = ['5s', '5m', '30m', '2h', '5h', '10h', '14h', '20h', '24h'];
 
-export const outboundSchema = z.strictObject({
-  /** Waits before each retry after the first attempt (Step Functions Wait states), with jitter. */
-  retrySchedule: z.array(durationSeconds).min(1).max(50).prefault(DEFAULT_RETRY_SCHEDULE),
-  /** ±fraction applied to each wait, so retries of many deliveries do not arrive together. */
-  jitter: z.number().min(0).max(0.5).default(0.2),
-  /** Per-attempt timeout, headers and body. */
-  timeoutSeconds: z.number().int().min(1).max(60).default(15),
-  /** An endpoint failing without a single success for this long is disabled. */
-  disableAfterDays: z.number().positive().max(365).default(5),
-  /**
-   * 4xx other than 408, 410 and 429 mean the receiver refused the message; Svix and Stripe retry
-   * them anyway (a receiver's bug gets fixed), and so do we unless this is false.
-   */
-  retryClientErrors: z.boolean().default(true),
-  /** Upper bound on a receiver's `Retry-After`, in seconds. */
-  maxRetryAfterSeconds: z.number().int().min(1).max(86_400).default(3600),
-  /** Every processed inbound event is also published as `<source>.<eventType>`. */
-  relayInbound: z.boolean().default(true),
-  /** Endpoints must use https (in AWS). The local runtime may allow http to loopback receivers. */
-  requireHttps: z.boolean().default(true),
-  /** Attempts and messages are kept this long (DynamoDB TTL). */
-  retentionDays,
-  /** Payloads above this size are stored in S3 and referenced (claim check). */
-  claimCheckBytes,
-  /** Optional EventBridge bus whose events (from `eventSources`) are published as messages. */
-  eventBusName: z.string().regex(/^[A-Za-z0-9._\-/]{1,256}$/).optional(),
-  /** The `source` values of the events on `eventBusName` to publish; required with a bus. */
-  eventSources: z
-    .array(
-      z
-        .string()
-        .min(1)
-        .max(256)
-        .refine((source) => !source.startsWith('aws.'), { message: 'sources starting with "aws." are AWS service events, not messages of your producers' }),
-    )
-    .min(1)
-    .max(50)
-    .optional(),
-  /** Optionally, only events of these detail-types (each becomes the message's event type). */
-  eventDetailTypes: z.array(z.string().min(1).max(256)).min(1).max(50).optional(),
-  dispatcherMemoryMiB: z.number().int().min(128).max(10240).default(512),
-  /** Most dispatcher instances the outbound queue's event source mapping may run at once (2–1000). */
-  maximumConcurrency: z.number().int().min(2).max(1000).default(20),
-}).superRefine((outbound, ctx) => {
-  if (outbound.eventBusName && !outbound.eventSources) {
-    const onDefault = outbound.eventBusName === 'default';
-    ctx.addIssue({
-      code: 'custom',
-      path: ['eventSources'],
-      message: onDefault
-        ? 'required with eventBusName "default": the default bus carries every AWS service event of the account, and without a source list each would be published as a message'
-        : `required with eventBusName: list the "source" values of the events on "${outbound.eventBusName}" to publish`,
-    });
-  }
-  if (!outbound.eventBusName && (outbound.eventSources || outbound.eventDetailTypes)) {
-    ctx.addIssue({ code: 'custom', path: ['eventBusName'], message: 'eventSources and eventDetailTypes need eventBusName' });
-  }
-});
+export const outboundSchema = z
+  .strictObject({
+    /** Waits before each retry after the first attempt (Step Functions Wait states), with jitter. */
+    retrySchedule: z.array(durationSeconds).min(1).max(50).prefault(DEFAULT_RETRY_SCHEDULE),
+    /** ±fraction applied to each wait, so retries of many deliveries do not arrive together. */
+    jitter: z.number().min(0).max(0.5).default(0.2),
+    /** Per-attempt timeout, headers and body. */
+    timeoutSeconds: z.number().int().min(1).max(60).default(15),
+    /** An endpoint failing without a single success for this long is disabled. */
+    disableAfterDays: z.number().positive().max(365).default(5),
+    /**
+     * 4xx other than 408, 410 and 429 mean the receiver refused the message; Svix and Stripe retry
+     * them anyway (a receiver's bug gets fixed), and so do we unless this is false.
+     */
+    retryClientErrors: z.boolean().default(true),
+    /** Upper bound on a receiver's `Retry-After`, in seconds. */
+    maxRetryAfterSeconds: z.number().int().min(1).max(86_400).default(3600),
+    /** Every processed inbound event is also published as `<source>.<eventType>`. */
+    relayInbound: z.boolean().default(true),
+    /** Endpoints must use https (in AWS). The local runtime may allow http to loopback receivers. */
+    requireHttps: z.boolean().default(true),
+    /** Attempts and messages are kept this long (DynamoDB TTL). */
+    retentionDays,
+    /** Payloads above this size are stored in S3 and referenced (claim check). */
+    claimCheckBytes,
+    /** Optional EventBridge bus whose events (from `eventSources`) are published as messages. */
+    eventBusName: z
+      .string()
+      .regex(/^[A-Za-z0-9._\-/]{1,256}$/)
+      .optional(),
+    /** The `source` values of the events on `eventBusName` to publish; required with a bus. */
+    eventSources: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(256)
+          .refine((source) => !source.startsWith('aws.'), { message: 'sources starting with "aws." are AWS service events, not messages of your producers' }),
+      )
+      .min(1)
+      .max(50)
+      .optional(),
+    /** Optionally, only events of these detail-types (each becomes the message's event type). */
+    eventDetailTypes: z.array(z.string().min(1).max(256)).min(1).max(50).optional(),
+    dispatcherMemoryMiB: z.number().int().min(128).max(10240).default(512),
+    /** Most dispatcher instances the outbound queue's event source mapping may run at once (2–1000). */
+    maximumConcurrency: z.number().int().min(2).max(1000).default(20),
+  })
+  .superRefine((outbound, ctx) => {
+    if (outbound.eventBusName && !outbound.eventSources) {
+      const onDefault = outbound.eventBusName === 'default';
+      ctx.addIssue({
+        code: 'custom',
+        path: ['eventSources'],
+        message: onDefault
+          ? 'required with eventBusName "default": the default bus carries every AWS service event of the account, and without a source list each would be published as a message'
+          : `required with eventBusName: list the "source" values of the events on "${outbound.eventBusName}" to publish`,
+      });
+    }
+    if (!outbound.eventBusName && (outbound.eventSources || outbound.eventDetailTypes)) {
+      ctx.addIssue({ code: 'custom', path: ['eventBusName'], message: 'eventSources and eventDetailTypes need eventBusName' });
+    }
+  });
 
 export type OutboundSettings = z.infer<typeof outboundSchema>;
 
@@ -310,7 +348,10 @@ export const configSchema = z
     /** Optional pointer to a JSON schema for editors; ignored otherwise. */
     $schema: z.string().optional(),
     /** Names resources and the metrics namespace. */
-    service: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/).default('webhooks'),
+    service: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/)
+      .default('webhooks'),
     sources: z.array(sourceSchema).min(1),
     inbound: inboundSchema.prefault({}),
     outbound: outboundSchema.prefault({}),

@@ -32,12 +32,16 @@ export function reviewConfig(document: unknown, options: ReviewOptions): Securit
       errors.push(`${where}.verify: signature verification cannot be switched off; remove "verify" (every source is verified)`);
     }
     for (const path of secretLikeKeys(source)) {
-      errors.push(`${where}.${path}: secrets must not be in the config file; use Secrets Manager in AWS (the secret the stack creates for the source, or one named in sources[].secretName) or WEBHOOK_SECRET_<NAME> locally`);
+      errors.push(
+        `${where}.${path}: secrets must not be in the config file; use Secrets Manager in AWS (the secret the stack creates for the source, or one named in sources[].secretName) or WEBHOOK_SECRET_<NAME> locally`,
+      );
     }
     if ('toleranceSeconds' in source) {
       const tolerance = source.toleranceSeconds;
       if (typeof tolerance !== 'number' || !(tolerance > 0) || tolerance > 3600) {
-        errors.push(`${where}.toleranceSeconds: must be more than 0 and at most 3600 seconds (got ${JSON.stringify(tolerance)}); a replay window of 0 or over an hour is refused`);
+        errors.push(
+          `${where}.toleranceSeconds: must be more than 0 and at most 3600 seconds (got ${JSON.stringify(tolerance)}); a replay window of 0 or over an hour is refused`,
+        );
       }
     }
     if (!('allowedCidrs' in source)) {

@@ -56,7 +56,10 @@ export type VariableKey = keyof typeof VARIABLES;
 
 /** Which function reads which variables. */
 export const FUNCTION_ENVIRONMENT = {
-  ingress: { required: ['tableName', 'payloadBucket', 'inboundQueueUrl'], optional: ['sourceSecretIds', 'secretArnPrefix', 'adoptedSourceSecrets', 'secretCacheSeconds'] },
+  ingress: {
+    required: ['tableName', 'payloadBucket', 'inboundQueueUrl'],
+    optional: ['sourceSecretIds', 'secretArnPrefix', 'adoptedSourceSecrets', 'secretCacheSeconds'],
+  },
   processor: { required: ['tableName', 'payloadBucket', 'inboundDeadLetterQueueUrl', 'outboundQueueUrl'], optional: ['endpointCacheSeconds'] },
   api: {
     required: [
@@ -74,7 +77,10 @@ export const FUNCTION_ENVIRONMENT = {
     optional: ['allowPrivateTargets', 'consolePagesFile', 'portalKeySecret', 'portalKey', 'secretCacheSeconds'],
   },
   stream: { required: ['tableName'], optional: [] },
-  dispatcher: { required: ['tableName', 'payloadBucket', 'outboundQueueUrl', 'retryStateMachineArn'], optional: ['endpointCacheSeconds', 'allowPrivateTargets'] },
+  dispatcher: {
+    required: ['tableName', 'payloadBucket', 'outboundQueueUrl', 'retryStateMachineArn'],
+    optional: ['endpointCacheSeconds', 'allowPrivateTargets'],
+  },
   deliver: { required: ['tableName', 'payloadBucket'], optional: ['allowPrivateTargets'] },
 } as const satisfies Record<string, { readonly required: readonly VariableKey[]; readonly optional: readonly VariableKey[] }>;
 

@@ -102,7 +102,11 @@ export function declareFunctions(config: GatewayConfig): FunctionDeclarations {
         ],
       },
     }),
-    processor: declare('processor', { memoryMiB: config.inbound.processorMemoryMiB, timeoutSeconds: inbound.consumerTimeoutSeconds, trigger: queue('inbound', inbound) }),
+    processor: declare('processor', {
+      memoryMiB: config.inbound.processorMemoryMiB,
+      timeoutSeconds: inbound.consumerTimeoutSeconds,
+      trigger: queue('inbound', inbound),
+    }),
     api: declare('api', {
       memoryMiB: 512,
       timeoutSeconds: HTTP_TIMEOUT_SECONDS,
@@ -117,9 +121,21 @@ export function declareFunctions(config: GatewayConfig): FunctionDeclarations {
         ],
       },
     }),
-    stream: declare('stream', { memoryMiB: 256, timeoutSeconds: STREAM_TIMEOUT_SECONDS, trigger: { kind: 'function-url', streaming: true, localPath: '/api/v1/stream' } }),
-    dispatcher: declare('dispatcher', { memoryMiB: config.outbound.dispatcherMemoryMiB, timeoutSeconds: outbound.consumerTimeoutSeconds, trigger: queue('outbound', outbound) }),
-    deliver: declare('deliver', { memoryMiB: config.outbound.dispatcherMemoryMiB, timeoutSeconds: deliverTimings(config.outbound).functionTimeoutSeconds, trigger: { kind: 'state-machine' } }),
+    stream: declare('stream', {
+      memoryMiB: 256,
+      timeoutSeconds: STREAM_TIMEOUT_SECONDS,
+      trigger: { kind: 'function-url', streaming: true, localPath: '/api/v1/stream' },
+    }),
+    dispatcher: declare('dispatcher', {
+      memoryMiB: config.outbound.dispatcherMemoryMiB,
+      timeoutSeconds: outbound.consumerTimeoutSeconds,
+      trigger: queue('outbound', outbound),
+    }),
+    deliver: declare('deliver', {
+      memoryMiB: config.outbound.dispatcherMemoryMiB,
+      timeoutSeconds: deliverTimings(config.outbound).functionTimeoutSeconds,
+      trigger: { kind: 'state-machine' },
+    }),
   };
 }
 
@@ -181,10 +197,23 @@ export function functionEnvironment(fn: FunctionName, names: ResourceNames, sett
     return value;
   };
   const storage = { tableName: names.tableName, payloadBucket: names.payloadBucket };
-  const { sourceSecretIds, secretArnPrefix, adoptedSourceSecrets, secretCacheSeconds, endpointCacheSeconds, allowPrivateTargets, consolePagesFile, portalKeySecret } = settings;
+  const {
+    sourceSecretIds,
+    secretArnPrefix,
+    adoptedSourceSecrets,
+    secretCacheSeconds,
+    endpointCacheSeconds,
+    allowPrivateTargets,
+    consolePagesFile,
+    portalKeySecret,
+  } = settings;
   switch (fn) {
     case 'ingress':
-      return writeEnvironment('ingress', { ...storage, inboundQueueUrl: need('inboundQueueUrl'), ...defined({ sourceSecretIds, secretArnPrefix, adoptedSourceSecrets, secretCacheSeconds }) });
+      return writeEnvironment('ingress', {
+        ...storage,
+        inboundQueueUrl: need('inboundQueueUrl'),
+        ...defined({ sourceSecretIds, secretArnPrefix, adoptedSourceSecrets, secretCacheSeconds }),
+      });
     case 'processor':
       return writeEnvironment('processor', {
         ...storage,

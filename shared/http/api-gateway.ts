@@ -37,5 +37,10 @@ export function publicUrl(event: APIGatewayProxyEventV2, configured?: string): s
 
 /** The inbound request a provider signed. */
 export function signedRequest(event: APIGatewayProxyEventV2, configuredUrl?: string): SignedRequest {
-  return { body: rawBody(event), headers: lowerCaseHeaders(event.headers), url: publicUrl(event, configuredUrl), method: event.requestContext.http.method.toUpperCase() };
+  return {
+    body: rawBody(event),
+    headers: lowerCaseHeaders(event.headers),
+    url: publicUrl(event, configuredUrl),
+    method: event.requestContext.http.method.toUpperCase(),
+  };
 }

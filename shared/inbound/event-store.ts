@@ -45,9 +45,7 @@ export type NewInboundEvent = Omit<InboundEvent, 'status' | 'updatedAt' | 'attem
 
 export type PutResult = { readonly created: true } | { readonly created: false; readonly existing: InboundEvent };
 
-export type LeaseResult =
-  | { readonly acquired: true; readonly event: InboundEvent }
-  | { readonly acquired: false; readonly current: InboundEvent | undefined };
+export type LeaseResult = { readonly acquired: true; readonly event: InboundEvent } | { readonly acquired: false; readonly current: InboundEvent | undefined };
 
 /** The holder of an enqueue lease, when it was taken and for how long. */
 export interface EnqueueLease {
@@ -90,7 +88,12 @@ export interface EventProcessing {
    * Ends a failed attempt, only by the lease holder. `terminal` marks the event `failed` (the
    * queue will not retry it); otherwise it goes back to `queued` with the error.
    */
-  markAttemptFailed(source: string, eventId: string, owner: string, options: { now: Date; error: string; terminal: boolean; deadLettered: boolean }): Promise<boolean>;
+  markAttemptFailed(
+    source: string,
+    eventId: string,
+    owner: string,
+    options: { now: Date; error: string; terminal: boolean; deadLettered: boolean },
+  ): Promise<boolean>;
 }
 
 /** What the management API reads. */
@@ -100,7 +103,10 @@ export interface EventQueries {
    * Newest first, optionally filtered by status and a lower bound on `receivedAt`.
    * `cursor` is the opaque value returned as `nextCursor` by the previous page.
    */
-  list(source: string, options: { status?: EventStatus; since?: string; limit: number; cursor?: string }): Promise<{ events: InboundEvent[]; nextCursor?: string }>;
+  list(
+    source: string,
+    options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
+  ): Promise<{ events: InboundEvent[]; nextCursor?: string }>;
 }
 
 /** The whole store, as an adapter implements it. */

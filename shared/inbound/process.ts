@@ -69,7 +69,12 @@ export class HandlerFailedError extends GatewayError {
 export async function processQueuedEvent(deps: ProcessDeps, message: QueuedEvent, receiveCount: number): Promise<ProcessOutcome> {
   const now = timeOf(deps);
   const owner = randomUUID();
-  const lease = await deps.store.acquireLease(message.source, message.eventId, { owner, now, leaseMs: deps.leaseMs, ...(message.replay ? { replay: true } : {}) });
+  const lease = await deps.store.acquireLease(message.source, message.eventId, {
+    owner,
+    now,
+    leaseMs: deps.leaseMs,
+    ...(message.replay ? { replay: true } : {}),
+  });
   if (!lease.acquired) {
     if (!lease.current) return { kind: 'missing' };
     if (lease.current.status === 'processed') return { kind: 'already_processed' };

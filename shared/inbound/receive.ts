@@ -8,7 +8,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import ipaddr from 'ipaddr.js';
 import type { GatewayConfig, SourceConfig } from '../config/schema';
-import { DependencyError, EventInFlightError, ForbiddenError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, SignatureError, ValidationError } from '../errors';
+import {
+  DependencyError,
+  EventInFlightError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  SignatureError,
+  ValidationError,
+} from '../errors';
 import { providerFor } from '../signatures';
 import type { HandshakeResponse, HandshakeSecretStore, Provider, SignedRequest } from '../signatures/types';
 import type { PayloadStore } from '../store/payload-store';
@@ -69,7 +78,8 @@ const MAX_KEPT_HEADERS = 40;
 /** Headers that authenticate a request are never stored. */
 const SENSITIVE_HEADER = /signature|token|hmac|secret|authorization|cookie|api-key/i;
 /** Transport headers say nothing about the event; leaving them out keeps the record (and every write of it) small. */
-const TRANSPORT_HEADER = /^(host|connection|content-length|transfer-encoding|accept|accept-encoding|accept-language|via|te|upgrade|expect|x-forwarded-.*|x-amzn-.*|x-amz-cf-.*|x-real-ip|cdn-loop|cf-.*|sec-.*|true-client-ip|forwarded)$/i;
+const TRANSPORT_HEADER =
+  /^(host|connection|content-length|transfer-encoding|accept|accept-encoding|accept-language|via|te|upgrade|expect|x-forwarded-.*|x-amzn-.*|x-amz-cf-.*|x-real-ip|cdn-loop|cf-.*|sec-.*|true-client-ip|forwarded)$/i;
 
 /** Finds a source by its URL segment. */
 export function findSource(config: GatewayConfig, name: string): SourceConfig {
@@ -116,19 +126,21 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
   const owner = deps.newRequestId?.() ?? randomUUID();
   const nowMs = now.getTime();
   const body = await storeBody(deps, source.name, eventId, request);
-  const put = await dependency('the event store', () => deps.store.putNew(
-    {
-      source: source.name,
-      eventId,
-      eventType,
-      receivedAt: now.toISOString(),
-      headers: keptHeaders(request.headers),
-      bodyBytes: request.body.length,
-      body,
-      ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
-    },
-    { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS, expiresAt: expiresAfter(now, { days: deps.config.inbound.retentionDays }) },
-  ));
+  const put = await dependency('the event store', () =>
+    deps.store.putNew(
+      {
+        source: source.name,
+        eventId,
+        eventType,
+        receivedAt: now.toISOString(),
+        headers: keptHeaders(request.headers),
+        bodyBytes: request.body.length,
+        body,
+        ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
+      },
+      { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS, expiresAt: expiresAfter(now, { days: deps.config.inbound.retentionDays }) },
+    ),
+  );
 
   const accepted = { kind: 'accepted', source, eventId, eventType, ...acknowledgement } as const;
   if (!put.created) {
@@ -183,7 +195,13 @@ async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEvent, owner:
   return current && current.status !== 'received' ? 'done' : 'in_flight';
 }
 
-async function answerHandshake(deps: ReceiveDeps, provider: Provider, source: SourceConfig, request: SignedRequest, now: Date): Promise<HandshakeResponse | undefined> {
+async function answerHandshake(
+  deps: ReceiveDeps,
+  provider: Provider,
+  source: SourceConfig,
+  request: SignedRequest,
+  now: Date,
+): Promise<HandshakeResponse | undefined> {
   if (!provider.handshake) return undefined;
   const secrets = await dependency('the secret store', () => deps.secrets.secretsFor(source.name));
   return provider.handshake(request, {

@@ -22,7 +22,10 @@ export async function abandonDelivery(
   const ref = { messageId, endpointId };
   const delivery = await deps.deliveries.getDelivery(messageId, endpointId);
   if (!delivery) return { abandoned: false };
-  if (IN_EXECUTION.includes(delivery.status) && (await deps.deliveries.fail(ref, { attempt: delivery.attempts, from: IN_EXECUTION }, { now: timeOf(deps), error: reason }))) {
+  if (
+    IN_EXECUTION.includes(delivery.status) &&
+    (await deps.deliveries.fail(ref, { attempt: delivery.attempts, from: IN_EXECUTION }, { now: timeOf(deps), error: reason }))
+  ) {
     await deps.onEvent?.({ type: 'delivery.failed', ...ref, reason });
     return { abandoned: true };
   }

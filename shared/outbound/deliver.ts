@@ -59,7 +59,12 @@ export async function sendAttempt(deps: DeliveryDeps, prepared: PreparedAttempt,
   const signed = signDelivery(prepared.endpoint, prepared.delivery.messageId, prepared.payload, timeOf(deps));
   const response = await deps.sender.send({ url: signed.url, headers: signed.headers, body: signed.body, timeoutMs: deps.settings.timeoutSeconds * 1000 });
   const finishedAt = timeOf(deps);
-  const verdict = judgeAttempt(response, { attempt, trigger: prepared.trigger, finishedAt, settings: deps.settings, ...(deps.random ? { random: deps.random } : {}) });
+  const verdict = judgeAttempt(response, {
+    attempt,
+    trigger: prepared.trigger,
+    finishedAt,
+    settings: deps.settings,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
   return recordOutcome(deps, { prepared, attempt, signed, response, verdict, finishedAt });
 }
-

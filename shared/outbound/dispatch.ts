@@ -89,7 +89,11 @@ async function deliverFirst(deps: DispatchDeps, message: Message, endpoint: Endp
   const result =
     shaped.kind === 'error'
       ? await recordRefusal(deps, ref, { attempt, from: FIRST_ATTEMPT_FROM }, shaped.reason, now)
-      : await sendAttempt(deps, { delivery: ref, endpoint, trigger: 'scheduled', from: FIRST_ATTEMPT_FROM, payload: shaped.payload } satisfies PreparedAttempt, attempt);
+      : await sendAttempt(
+          deps,
+          { delivery: ref, endpoint, trigger: 'scheduled', from: FIRST_ATTEMPT_FROM, payload: shaped.payload } satisfies PreparedAttempt,
+          attempt,
+        );
   if (result.outcome === 'retry') await startSchedule(deps, ref, result.waitSeconds);
   return result;
 }

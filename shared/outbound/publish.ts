@@ -52,7 +52,9 @@ export function relayMessageId(source: string, eventId: string): string {
 export async function publishMessage(deps: PublishDeps, input: PublishInput): Promise<{ message: Message; created: boolean }> {
   const now = timeOf(deps);
   const fresh = input.id ?? newMessageId(now);
-  const id = input.idempotencyKey ? await deps.messages.claimIdempotencyKey(input.tenantId, input.idempotencyKey, fresh, now, IDEMPOTENCY_WINDOW_SECONDS) : fresh;
+  const id = input.idempotencyKey
+    ? await deps.messages.claimIdempotencyKey(input.tenantId, input.idempotencyKey, fresh, now, IDEMPOTENCY_WINDOW_SECONDS)
+    : fresh;
   // A new random id cannot exist yet; an id chosen by the caller or an earlier claim may.
   const existing = id === fresh && !input.id ? undefined : await deps.messages.getMessage(id);
   if (existing) {

@@ -16,7 +16,14 @@ import type { SignedDelivery } from './signing';
 /** Status changes worth telling operators about (logs, metrics, the live stream). */
 export type DeliveryEvent =
   | { readonly type: 'delivery.attempted'; readonly attempt: Attempt }
-  | { readonly type: 'delivery.succeeded'; readonly messageId: string; readonly endpointId: string; readonly attempts: number; readonly statusCode: number; readonly durationMs: number }
+  | {
+      readonly type: 'delivery.succeeded';
+      readonly messageId: string;
+      readonly endpointId: string;
+      readonly attempts: number;
+      readonly statusCode: number;
+      readonly durationMs: number;
+    }
   | { readonly type: 'delivery.failed'; readonly messageId: string; readonly endpointId: string; readonly reason: string }
   | { readonly type: 'delivery.exhausted'; readonly messageId: string; readonly endpointId: string; readonly attempts: number }
   | { readonly type: 'endpoint.disabled'; readonly endpointId: string; readonly reason: string };
@@ -102,14 +109,24 @@ async function recordSuccess(deps: RecordDeps, judged: JudgedAttempt): Promise<A
   const { prepared, attempt, response, finishedAt } = judged;
   if (!(await deps.deliveries.succeed(prepared.delivery, guardOf(judged), { now: finishedAt, statusCode: response.statusCode }))) return { outcome: 'skipped' };
   await deps.endpoints.recordSuccess(prepared.endpoint);
-  await deps.onEvent?.({ type: 'delivery.succeeded', ...prepared.delivery, attempts: attempt, statusCode: response.statusCode, durationMs: response.durationMs });
+  await deps.onEvent?.({
+    type: 'delivery.succeeded',
+    ...prepared.delivery,
+    attempts: attempt,
+    statusCode: response.statusCode,
+    durationMs: response.durationMs,
+  });
   return { outcome: 'succeeded', attempt };
 }
 
 async function recordGone(deps: RecordDeps, judged: JudgedAttempt): Promise<AttemptResult> {
   const { prepared, response, finishedAt } = judged;
   await disableEndpoint(deps, prepared.endpoint.id, 'the endpoint answered 410 Gone', finishedAt);
-  const applied = await deps.deliveries.fail(prepared.delivery, guardOf(judged), { now: finishedAt, statusCode: response.statusCode, error: reasonOf(response) });
+  const applied = await deps.deliveries.fail(prepared.delivery, guardOf(judged), {
+    now: finishedAt,
+    statusCode: response.statusCode,
+    error: reasonOf(response),
+  });
   if (!applied) return { outcome: 'skipped' };
   await deps.onEvent?.({ type: 'delivery.failed', ...prepared.delivery, reason: '410 Gone' });
   return { outcome: 'failed', reason: '410 Gone' };

@@ -13,7 +13,10 @@ export interface RelayDeps extends PublishDeps {
   readonly listEndpoints: () => Promise<readonly Endpoint[]>;
 }
 
-export async function relayInboundEvent(deps: RelayDeps, event: Pick<WebhookEvent, 'source' | 'eventId' | 'eventType' | 'payload'>): Promise<'published' | 'no_subscribers'> {
+export async function relayInboundEvent(
+  deps: RelayDeps,
+  event: Pick<WebhookEvent, 'source' | 'eventId' | 'eventType' | 'payload'>,
+): Promise<'published' | 'no_subscribers'> {
   const eventType = `${event.source}.${event.eventType}`;
   if (matchingEndpoints(await deps.listEndpoints(), { eventType }).length === 0) return 'no_subscribers';
   await publishMessage(deps, { id: relayMessageId(event.source, event.eventId), eventType, payload: event.payload });

@@ -73,7 +73,8 @@ const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaExcep
  */
 export function retryStateMachineDefinition(deliverFunctionArn: string, options: RetryDefinitionOptions): Record<string, unknown> {
   return {
-    Comment: 'Retries one outbound delivery on the configured schedule until it succeeds, fails for good, or is exhausted; an attempt that keeps failing marks the delivery failed.',
+    Comment:
+      'Retries one outbound delivery on the configured schedule until it succeeds, fails for good, or is exhausted; an attempt that keeps failing marks the delivery failed.',
     StartAt: RETRY_STATES.wait,
     States: {
       [RETRY_STATES.wait]: { Type: 'Wait', SecondsPath: '$.waitSeconds', Next: RETRY_STATES.attempt },
@@ -127,7 +128,8 @@ export function abandonReason(failure: TaskFailure): string {
 function summariseCause(cause: string): string {
   try {
     const parsed = JSON.parse(cause) as { errorType?: unknown; errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return typeof parsed.errorType === 'string' ? `${parsed.errorType}: ${parsed.errorMessage}` : parsed.errorMessage;
+    if (typeof parsed.errorMessage === 'string')
+      return typeof parsed.errorType === 'string' ? `${parsed.errorType}: ${parsed.errorMessage}` : parsed.errorMessage;
   } catch {
     // not JSON: used as it is
   }

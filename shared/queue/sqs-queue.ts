@@ -27,7 +27,10 @@ export class SqsQueue<T> implements BatchQueue<T> {
     for (let i = 0; i < messages.length; i += BATCH_LIMIT) {
       const chunk = messages.slice(i, i + BATCH_LIMIT);
       const result = await this.sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: chunk.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) })) }),
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: chunk.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) })),
+        }),
       );
       if (result.Failed?.length) throw new Error(`${result.Failed.length} message(s) could not be queued`);
     }

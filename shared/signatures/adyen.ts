@@ -29,7 +29,16 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ty
 /** What Adyen signs for one item. */
 export function adyenSignedData(item: JsonObject): string {
   const amount = isObject(item.amount) ? item.amount : {};
-  return [item.pspReference, item.originalReference, item.merchantAccountCode, item.merchantReference, amount.value, amount.currency, item.eventCode, item.success]
+  return [
+    item.pspReference,
+    item.originalReference,
+    item.merchantAccountCode,
+    item.merchantReference,
+    amount.value,
+    amount.currency,
+    item.eventCode,
+    item.success,
+  ]
     .map(text)
     .join(':');
 }
@@ -49,14 +58,19 @@ export const adyen: Provider = {
       const signature = typeof additional.hmacSignature === 'string' ? decodeBase64(additional.hmacSignature) : undefined;
       if (typeof additional.hmacSignature !== 'string') throw new SignatureError('missing_signature');
       const data = adyenSignedData(item);
-      requireMatch(signature ? [signature] : [], keys.map((key) => hmac('sha256', key, data)));
+      requireMatch(
+        signature ? [signature] : [],
+        keys.map((key) => hmac('sha256', key, data)),
+      );
     }
   },
 
   identify(request) {
     const found = notificationItems(jsonBody(request, 'Adyen'));
     if (!found) throw new MalformedEventError('Adyen body has no notificationItems');
-    const ids = found.map((item) => (typeof item.eventCode === 'string' && typeof item.pspReference === 'string' ? `${item.eventCode}:${item.pspReference}:${text(item.success)}` : undefined));
+    const ids = found.map((item) =>
+      typeof item.eventCode === 'string' && typeof item.pspReference === 'string' ? `${item.eventCode}:${item.pspReference}:${text(item.success)}` : undefined,
+    );
     return {
       ...identified(batchEventId(ids, 'notificationItems[].eventCode and pspReference'), eventType(found[0]?.eventCode)),
       acknowledgement: { statusCode: 200, contentType: 'text/plain', body: '[accepted]' },

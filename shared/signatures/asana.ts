@@ -54,7 +54,8 @@ export const asana: Provider = {
   async handshake(request, context) {
     const secret = headerValue(request, 'x-hook-secret');
     if (secret === undefined) return undefined;
-    if (secret.length > MAX_HOOK_SECRET || !/^[\x21-\x7e]+$/.test(secret)) throw new ValidationError('X-Hook-Secret is not a usable secret', 'invalid_hook_secret');
+    if (secret.length > MAX_HOOK_SECRET || !/^[\x21-\x7e]+$/.test(secret))
+      throw new ValidationError('X-Hook-Secret is not a usable secret', 'invalid_hook_secret');
     if (!context.handshakeSecrets) throw new ValidationError('this gateway keeps no handshake secrets', 'handshake_unsupported');
     const outcome = await context.handshakeSecrets.establish(context.sourceName, secret, context.now);
     if (outcome === 'conflict') {

@@ -16,7 +16,10 @@ export const github: Provider = {
   verify(request, context) {
     const secrets = requireSecrets(context);
     const signatures = decodeSignatures(listItems(requireHeader(request, 'x-hub-signature-256')), 'sha256=', 'hex');
-    requireMatch(signatures, secrets.map((secret) => hmac('sha256', secret, request.body)));
+    requireMatch(
+      signatures,
+      secrets.map((secret) => hmac('sha256', secret, request.body)),
+    );
   },
 
   identify(request) {

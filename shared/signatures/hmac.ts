@@ -65,7 +65,12 @@ export function createHmacProvider(options: HmacOptions): Provider {
       let ts: string | undefined;
       let timestamp: number | undefined;
       if (stamp) {
-        ts = 'header' in stamp ? headerValue(request, stamp.header) : 'key' in stamp ? entries && singleEntry(entries, stamp.key) : bodyTimestamp(request.body, stamp.jsonPath);
+        ts =
+          'header' in stamp
+            ? headerValue(request, stamp.header)
+            : 'key' in stamp
+              ? entries && singleEntry(entries, stamp.key)
+              : bodyTimestamp(request.body, stamp.jsonPath);
         timestamp = requireTimestamp(ts, stamp.format);
       }
       const id = idHeader === undefined ? undefined : headerValue(request, idHeader);
@@ -73,7 +78,10 @@ export function createHmacProvider(options: HmacOptions): Provider {
 
       const signatures = decodeSignatures(items, options.signaturePrefix, options.encoding);
       const values = { body: request.body, ...(ts === undefined ? {} : { timestamp: ts }), ...(id === undefined ? {} : { id }) };
-      requireMatch(signatures, secrets.map((secret) => macOf(segments, options.algorithm, secret, values)));
+      requireMatch(
+        signatures,
+        secrets.map((secret) => macOf(segments, options.algorithm, secret, values)),
+      );
       if (timestamp !== undefined) requireWithinTolerance(timestamp, context);
     },
 
@@ -112,7 +120,11 @@ function scalarText(value: unknown): string | undefined {
  * @example
  * hmacSignature(options, secret, { body, timestamp: '1700000000' }); // 'sha256=…' with signaturePrefix 'sha256='
  */
-export function hmacSignature(options: Pick<HmacOptions, 'algorithm' | 'encoding' | 'signaturePrefix' | 'signedContent'>, secret: string, values: SignedValues): string {
+export function hmacSignature(
+  options: Pick<HmacOptions, 'algorithm' | 'encoding' | 'signaturePrefix' | 'signedContent'>,
+  secret: string,
+  values: SignedValues,
+): string {
   return options.signaturePrefix + macOf(parseTemplate(options.signedContent), options.algorithm, secret, values).toString(options.encoding);
 }
 

@@ -19,7 +19,18 @@ import { decodeSignatures, headerValue, listItems, requireHeader, requireTimesta
 import type { Provider } from './types';
 
 const DECODED: Readonly<Record<string, string>> = {
-  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
 };
 
 /** The URI as HubSpot signs it: the listed percent-encodings decoded (either case of hex digit). */
@@ -35,12 +46,21 @@ export const hubspot: Provider = {
     const timestamp = requireTimestamp(ts, 'unixMs');
     const method = request.method ?? 'POST';
     const uris = [...new Set([hubspotSignedUri(request.url), request.url])];
-    requireMatch(signatures, secrets.flatMap((secret) => uris.map((uri) => hmac('sha256', secret, method, uri, request.body, ts ?? ''))));
+    requireMatch(
+      signatures,
+      secrets.flatMap((secret) => uris.map((uri) => hmac('sha256', secret, method, uri, request.body, ts ?? ''))),
+    );
     requireWithinTolerance(timestamp, context);
   },
 
   identify(request) {
     const events = jsonArrayBody(request, 'HubSpot');
-    return identified(batchEventId(events.map((event) => event.eventId), 'body [].eventId'), eventType(events[0]?.subscriptionType));
+    return identified(
+      batchEventId(
+        events.map((event) => event.eventId),
+        'body [].eventId',
+      ),
+      eventType(events[0]?.subscriptionType),
+    );
   },
 };

@@ -31,8 +31,26 @@ import { zoom } from './zoom';
 type ModuleProvider = Exclude<ProviderName, 'hmac' | PresetName>;
 
 const providers: Readonly<Record<ModuleProvider, Provider>> = {
-  stripe, github, shopify, slack, standard, twilio, square, gitlab,
-  line, adyen, mailgun, hubspot, zoom, dropbox, x, msgraph, asana, discord, telnyx, sendgrid,
+  stripe,
+  github,
+  shopify,
+  slack,
+  standard,
+  twilio,
+  square,
+  gitlab,
+  line,
+  adyen,
+  mailgun,
+  hubspot,
+  zoom,
+  dropbox,
+  x,
+  msgraph,
+  asana,
+  discord,
+  telnyx,
+  sendgrid,
 };
 const built = new WeakMap<SourceConfig, Provider>();
 const presets = new Map<PresetName, Provider>();

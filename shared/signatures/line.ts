@@ -19,13 +19,22 @@ export const line: Provider = {
   verify(request, context) {
     const secrets = requireSecrets(context);
     const signatures = decodeSignatures(listItems(requireHeader(request, 'x-line-signature')), '', 'base64');
-    requireMatch(signatures, secrets.map((secret) => hmac('sha256', secret, request.body)));
+    requireMatch(
+      signatures,
+      secrets.map((secret) => hmac('sha256', secret, request.body)),
+    );
   },
 
   identify(request) {
     const events = objectArray(jsonBody(request, 'LINE').events);
     if (!events) throw new MalformedEventError('LINE webhook body has no "events" array');
     if (events.length === 0) return { kind: 'handshake', response: { statusCode: 200, contentType: 'application/json', body: '{"received":true}' } };
-    return identified(batchEventId(events.map((event) => event.webhookEventId), 'body events[].webhookEventId'), eventType(events[0]?.type));
+    return identified(
+      batchEventId(
+        events.map((event) => event.webhookEventId),
+        'body events[].webhookEventId',
+      ),
+      eventType(events[0]?.type),
+    );
   },
 };

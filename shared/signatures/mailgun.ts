@@ -25,7 +25,10 @@ export const mailgun: Provider = {
     const timestamp = requireTimestamp(ts);
     if (typeof block.token !== 'string' || block.token === '') throw new SignatureError('malformed_signature');
     const signature = decodeHex(block.signature);
-    requireMatch(signature ? [signature] : [], secrets.map((secret) => hmac('sha256', secret, `${ts}${block.token}`)));
+    requireMatch(
+      signature ? [signature] : [],
+      secrets.map((secret) => hmac('sha256', secret, `${ts}${block.token}`)),
+    );
     requireWithinTolerance(timestamp, context);
   },
 

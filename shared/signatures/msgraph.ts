@@ -61,7 +61,8 @@ export const msgraph: Provider = {
     const items = objectArray(jsonBody(request, 'Microsoft Graph').value);
     if (!items || items.length === 0) throw new MalformedEventError('Microsoft Graph notification has no "value" items');
     const first = items[0]!;
-    const type = typeof first.changeType === 'string' ? first.changeType : typeof first.lifecycleEvent === 'string' ? `lifecycle.${first.lifecycleEvent}` : undefined;
+    const type =
+      typeof first.changeType === 'string' ? first.changeType : typeof first.lifecycleEvent === 'string' ? `lifecycle.${first.lifecycleEvent}` : undefined;
     return identified(batchEventId(items.map(notificationId), 'value[] subscriptionId and changeType'), eventType(type));
   },
 };

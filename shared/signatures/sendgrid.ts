@@ -28,6 +28,12 @@ export const sendgrid: Provider = {
 
   identify(request) {
     const events = jsonArrayBody(request, 'SendGrid');
-    return identified(batchEventId(events.map((event) => event.sg_event_id), 'body [].sg_event_id'), eventType(events[0]?.event));
+    return identified(
+      batchEventId(
+        events.map((event) => event.sg_event_id),
+        'body [].sg_event_id',
+      ),
+      eventType(events[0]?.event),
+    );
   },
 };

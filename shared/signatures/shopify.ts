@@ -16,7 +16,10 @@ export const shopify: Provider = {
   verify(request, context) {
     const secrets = requireSecrets(context);
     const signatures = decodeSignatures(listItems(requireHeader(request, 'x-shopify-hmac-sha256')), '', 'base64');
-    requireMatch(signatures, secrets.map((secret) => hmac('sha256', secret, request.body)));
+    requireMatch(
+      signatures,
+      secrets.map((secret) => hmac('sha256', secret, request.body)),
+    );
   },
 
   identify(request) {

@@ -21,7 +21,10 @@ export const slack: Provider = {
     const ts = headerValue(request, 'x-slack-request-timestamp');
     const timestamp = requireTimestamp(ts);
     const signatures = decodeSignatures(listItems(header), 'v0=', 'hex');
-    requireMatch(signatures, secrets.map((secret) => hmac('sha256', secret, `v0:${ts}:`, request.body)));
+    requireMatch(
+      signatures,
+      secrets.map((secret) => hmac('sha256', secret, `v0:${ts}:`, request.body)),
+    );
     requireWithinTolerance(timestamp, context);
   },
 

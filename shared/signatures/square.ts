@@ -18,7 +18,10 @@ export const square: Provider = {
   verify(request, context) {
     const secrets = requireSecrets(context);
     const signatures = decodeSignatures(listItems(requireHeader(request, 'x-square-hmacsha256-signature')), '', 'base64');
-    requireMatch(signatures, secrets.map((secret) => hmac('sha256', secret, request.url, request.body)));
+    requireMatch(
+      signatures,
+      secrets.map((secret) => hmac('sha256', secret, request.url, request.body)),
+    );
   },
 
   identify(request) {

@@ -46,7 +46,10 @@ export const standard: Provider = {
     const timestamp = requireTimestamp(ts);
     const id = headerValue(request, names.id);
     if (id === undefined) throw new SignatureError('malformed_signature');
-    requireMatch(signatures, keys.map((key) => hmac('sha256', key, `${id}.${ts}.`, request.body)));
+    requireMatch(
+      signatures,
+      keys.map((key) => hmac('sha256', key, `${id}.${ts}.`, request.body)),
+    );
     requireWithinTolerance(timestamp, context);
   },
 

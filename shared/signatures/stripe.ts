@@ -21,7 +21,10 @@ export const stripe: Provider = {
     const t = singleEntry(entries, 't');
     const timestamp = requireTimestamp(t);
     const signatures = decodeSignatures(entries.get('v1') ?? [], '', 'hex');
-    requireMatch(signatures, secrets.map((secret) => hmac('sha256', secret, `${t}.`, request.body)));
+    requireMatch(
+      signatures,
+      secrets.map((secret) => hmac('sha256', secret, `${t}.`, request.body)),
+    );
     requireWithinTolerance(timestamp, context);
   },
 

@@ -34,7 +34,10 @@ export const twilio: Provider = {
     const bodyHash = bodySha256(request.url);
     const signedParameters = bodyHash === undefined ? sortedParameters(request.body) : '';
     const urls = candidateUrls(request.url);
-    requireMatch(signatures, secrets.flatMap((token) => urls.map((url) => hmac('sha1', token, url + signedParameters))));
+    requireMatch(
+      signatures,
+      secrets.flatMap((token) => urls.map((url) => hmac('sha1', token, url + signedParameters))),
+    );
     if (bodyHash !== undefined && !safeEqual(Buffer.from(bodyHash), Buffer.from(sha256(request.body).toString('hex')))) {
       throw new SignatureError('mismatch');
     }
@@ -69,7 +72,12 @@ function sortedParameters(body: Buffer): string {
   }
   return [...parameters.keys()]
     .sort()
-    .map((name) => [...(parameters.get(name) ?? [])].sort().map((value) => name + value).join(''))
+    .map((name) =>
+      [...(parameters.get(name) ?? [])]
+        .sort()
+        .map((value) => name + value)
+        .join(''),
+    )
     .join('');
 }
 

@@ -26,12 +26,18 @@ import { queryParameter } from './headers';
 import type { Provider } from './types';
 
 const scheme = createHmacProvider(
-  hmacOptionsSchema.parse({ signatureHeader: 'x-twitter-webhooks-signature', signaturePrefix: 'sha256=', encoding: 'base64', eventId: { jsonPath: 'for_user_id' } }),
+  hmacOptionsSchema.parse({
+    signatureHeader: 'x-twitter-webhooks-signature',
+    signaturePrefix: 'sha256=',
+    encoding: 'base64',
+    eventId: { jsonPath: 'for_user_id' },
+  }),
 );
 
 const MAX_CRC_TOKEN = 1024;
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined;
 
 /** The id of one item of an `_events` array. */
 function itemId(item: JsonObject): string | undefined {

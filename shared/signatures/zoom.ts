@@ -30,7 +30,8 @@ const scheme = createHmacProvider(
   }),
 );
 
-const scalar = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined);
+const scalar = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined;
 
 export const zoom: Provider = {
   verify: scheme.verify,

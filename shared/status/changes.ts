@@ -28,7 +28,13 @@ export function deliveryStatusChange(event: DeliveryEvent): StatusChange | undef
         durationMs: event.attempt.durationMs,
       });
     case 'delivery.succeeded':
-      return change(event.type, { messageId: event.messageId, endpointId: event.endpointId, attempts: event.attempts, statusCode: event.statusCode, durationMs: event.durationMs });
+      return change(event.type, {
+        messageId: event.messageId,
+        endpointId: event.endpointId,
+        attempts: event.attempts,
+        statusCode: event.statusCode,
+        durationMs: event.durationMs,
+      });
     case 'delivery.exhausted':
       return change(event.type, { messageId: event.messageId, endpointId: event.endpointId, attempts: event.attempts });
     case 'delivery.failed':

@@ -84,9 +84,16 @@ beforeAll(async () => {
   api = jsonClient(runtime.url);
   cliEnv = { PORT: String(runtime.port), WEBHOOKS_ENV_FILE: runtime.envFile, ...envEntries(runtime.envFile) };
 
-  ids.ok = (await api('/api/v1/endpoints', { method: 'POST', body: { url: receiver.url('/ok'), eventTypes: ['invoice.*'], description: 'Billing service' } })).body.id;
-  ids.down = (await api('/api/v1/endpoints', { method: 'POST', body: { url: receiver.url('/down'), eventTypes: ['invoice.*'], description: 'Ledger (down)' } })).body.id;
-  for (let i = 0; i < 4; i++) ids.messages.push((await api('/api/v1/messages', { method: 'POST', body: { eventType: 'invoice.paid', payload: { id: `in_${i}`, amount: 1000 + i } } })).body.id);
+  ids.ok = (
+    await api('/api/v1/endpoints', { method: 'POST', body: { url: receiver.url('/ok'), eventTypes: ['invoice.*'], description: 'Billing service' } })
+  ).body.id;
+  ids.down = (
+    await api('/api/v1/endpoints', { method: 'POST', body: { url: receiver.url('/down'), eventTypes: ['invoice.*'], description: 'Ledger (down)' } })
+  ).body.id;
+  for (let i = 0; i < 4; i++)
+    ids.messages.push(
+      (await api('/api/v1/messages', { method: 'POST', body: { eventType: 'invoice.paid', payload: { id: `in_${i}`, amount: 1000 + i } } })).body.id,
+    );
   await send('stripe', 3);
   await send('github', 2);
 
@@ -95,7 +102,12 @@ beforeAll(async () => {
   const body = '{"action": "opened", "truncated';
   const response = await fetch(`${runtime.url}/webhooks/github`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': ids.malformed, 'x-hub-signature-256': await sign(cliEnv.WEBHOOK_SECRET_GITHUB!, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'issues',
+      'x-github-delivery': ids.malformed,
+      'x-hub-signature-256': await sign(cliEnv.WEBHOOK_SECRET_GITHUB!, body),
+    },
     body,
   });
   expect(response.status).toBe(200);
@@ -148,7 +160,10 @@ describe('overview', () => {
       const figure = page.locator(`[data-chart="latency:${id}"]`);
       const rate = Number(await figure.getAttribute('data-success-rate'));
       expect(rate).toBeCloseTo(expected.succeeded / (expected.succeeded + expected.failed), 3);
-      for (const [q, attribute] of [[0.5, 'data-p50'], [0.99, 'data-p99']] as const) {
+      for (const [q, attribute] of [
+        [0.5, 'data-p50'],
+        [0.99, 'data-p99'],
+      ] as const) {
         const exact = nearestRank(expected.durations, q);
         expect(Math.abs(Number(await figure.getAttribute(attribute)) - exact)).toBeLessThanOrEqual(Math.max(0.05 * exact, 1));
       }
@@ -229,7 +244,13 @@ describe('endpoints', () => {
     await page.locator('#ep-secret-value').waitFor();
     created = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
     const endpoint = (await api(`/api/v1/endpoints/${created}`)).body;
-    expect(endpoint).toMatchObject({ url: receiver.url('/new'), description: 'Orders', eventTypes: ['order.*', 'invoice.paid'], headers: { 'x-team': 'billing' }, transform: '{"id": id, "cents": amount, "kind": type}' });
+    expect(endpoint).toMatchObject({
+      url: receiver.url('/new'),
+      description: 'Orders',
+      eventTypes: ['order.*', 'invoice.paid'],
+      headers: { 'x-team': 'billing' },
+      transform: '{"id": id, "cents": amount, "kind": type}',
+    });
     expect(endpoint).not.toHaveProperty('filter');
     expect(await page.locator('#ep-secret-value').inputValue()).toBe((await api(`/api/v1/endpoints/${created}/secret`)).body.secret);
   });
@@ -255,7 +276,13 @@ describe('endpoints', () => {
     await page.getByLabel('Enabled').uncheck();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await eventually(async () => (await page.getByRole('status').textContent())?.includes('saved'), 10_000, 'the save');
-    expect((await api(`/api/v1/endpoints/${created}`)).body).toMatchObject({ url: receiver.url('/new-2'), eventTypes: ['order.created'], filter: 'cents > 0', headers: { 'x-team': 'payments' }, enabled: false });
+    expect((await api(`/api/v1/endpoints/${created}`)).body).toMatchObject({
+      url: receiver.url('/new-2'),
+      eventTypes: ['order.created'],
+      filter: 'cents > 0',
+      headers: { 'x-team': 'payments' },
+      enabled: false,
+    });
     await page.getByLabel('Enabled').check();
     await page.getByRole('button', { name: 'Remove header 1' }).click();
     await page.getByRole('button', { name: 'Save changes' }).click();
@@ -361,15 +388,35 @@ describe('dead letters', () => {
     await inbound.getByRole('button', { name: 'Redrive inbound dead letters' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Redrive' }).click();
     // A count moved (the receive-and-send redrive) or a started move task (SQS's own): either is announced.
-    await eventually(async () => /^(Moved 1 message\(s\) back to the inbound queue\.|Redrive of the inbound dead letters started)/.test((await page.getByRole('status').textContent()) ?? ''), 15_000, 'the redrive');
+    await eventually(
+      async () =>
+        /^(Moved 1 message\(s\) back to the inbound queue\.|Redrive of the inbound dead letters started)/.test(
+          (await page.getByRole('status').textContent()) ?? '',
+        ),
+      15_000,
+      'the redrive',
+    );
     // Processed again (and, still malformed, dead-lettered again).
-    await eventually(async () => (await api(`/api/v1/sources/github/events/${ids.malformed}`)).body.attempts > attemptsBefore, 30_000, 'another processing attempt');
+    await eventually(
+      async () => (await api(`/api/v1/sources/github/events/${ids.malformed}`)).body.attempts > attemptsBefore,
+      30_000,
+      'another processing attempt',
+    );
   });
 });
 
 describe('accessibility', () => {
   it('passes axe-core’s WCAG 2.1 AA rules (labels, names, contrast) on every view', async () => {
-    const views = ['#/', '#/endpoints', '#/endpoints/new', `#/endpoints/${ids.ok}`, `#/messages/${ids.messages[1]}`, `#/events/github/${ids.malformed}`, '#/search/%2Fok', '#/dead-letters'];
+    const views = [
+      '#/',
+      '#/endpoints',
+      '#/endpoints/new',
+      `#/endpoints/${ids.ok}`,
+      `#/messages/${ids.messages[1]}`,
+      `#/events/github/${ids.malformed}`,
+      '#/search/%2Fok',
+      '#/dead-letters',
+    ];
     for (const view of views) {
       await page.goto(`${runtime.url}/console${view}`);
       await page.locator('body[data-ready="true"]').waitFor();
@@ -386,7 +433,9 @@ describe('accessibility', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Overview and activity');
     await page.keyboard.press('Tab');
-    const outline = await page.evaluate(() => `${getComputedStyle(document.activeElement!).outlineStyle} ${getComputedStyle(document.activeElement!).outlineWidth}`);
+    const outline = await page.evaluate(
+      () => `${getComputedStyle(document.activeElement!).outlineStyle} ${getComputedStyle(document.activeElement!).outlineWidth}`,
+    );
     expect(outline).toBe('solid 3px');
     await page.keyboard.press('Enter');
     await eventually(async () => (await page.evaluate(() => document.activeElement?.id)) === 'endpoints-heading', 10_000, 'focus on the Endpoints heading');

@@ -7,7 +7,16 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { runCli, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { eventually, Receiver } from '../support/receiver';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let runtime: RuntimeProcess | undefined;
 let receiver: Receiver | undefined;

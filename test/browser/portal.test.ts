@@ -31,18 +31,29 @@ beforeAll(async () => {
   receiver = await new Receiver().start();
   runtime = await startRuntimeProcess();
   api = jsonClient(runtime.url);
-  const acme = await api('/api/v1/endpoints', { method: 'POST', body: { url: receiver.url('/acme'), tenantId: 'acme', eventTypes: ['order.*'], description: 'Acme orders' } });
-  const globex = await api('/api/v1/endpoints', { method: 'POST', body: { url: receiver.url('/globex-secret-hook'), tenantId: 'globex', eventTypes: ['order.*'], description: 'Globex orders' } });
+  const acme = await api('/api/v1/endpoints', {
+    method: 'POST',
+    body: { url: receiver.url('/acme'), tenantId: 'acme', eventTypes: ['order.*'], description: 'Acme orders' },
+  });
+  const globex = await api('/api/v1/endpoints', {
+    method: 'POST',
+    body: { url: receiver.url('/globex-secret-hook'), tenantId: 'globex', eventTypes: ['order.*'], description: 'Globex orders' },
+  });
   Object.assign(ids, { acme: acme.body.id, globex: globex.body.id, globexUrl: globex.body.url });
-  ids.acmeMessage = (await api('/api/v1/messages', { method: 'POST', body: { eventType: 'order.created', tenantId: 'acme', payload: { order: 'A-100', total: 4200 } } })).body.id;
-  ids.globexMessage = (await api('/api/v1/messages', { method: 'POST', body: { eventType: 'order.created', tenantId: 'globex', payload: { order: 'G-7' } } })).body.id;
+  ids.acmeMessage = (
+    await api('/api/v1/messages', { method: 'POST', body: { eventType: 'order.created', tenantId: 'acme', payload: { order: 'A-100', total: 4200 } } })
+  ).body.id;
+  ids.globexMessage = (
+    await api('/api/v1/messages', { method: 'POST', body: { eventType: 'order.created', tenantId: 'globex', payload: { order: 'G-7' } } })
+  ).body.id;
   await eventually(async () => receiver.received('/acme').length === 1 && receiver.received('/globex-secret-hook').length === 1, 30_000, 'both deliveries');
 
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   errors = collectErrors(page);
   page.on('request', (request) => {
-    if (request.resourceType() === 'fetch' || request.resourceType() === 'xhr') calls.push({ path: new URL(request.url()).pathname, authorization: request.headers().authorization });
+    if (request.resourceType() === 'fetch' || request.resourceType() === 'xhr')
+      calls.push({ path: new URL(request.url()).pathname, authorization: request.headers().authorization });
   });
 });
 
@@ -117,7 +128,11 @@ describe('tenant portal', () => {
   it('never shows another tenant’s endpoint or message, even named in the address bar', async () => {
     for (const hash of [`#/endpoints/${ids.globex}`, `#/endpoints/${ids.globex}/deliveries`, `#/messages/${ids.globexMessage}`]) {
       await page.evaluate((target) => (location.hash = target), hash);
-      await eventually(async () => (await page.locator('#error').isVisible()) && /not_found/.test((await page.locator('#error').textContent()) ?? ''), 10_000, `the refusal of ${hash}`);
+      await eventually(
+        async () => (await page.locator('#error').isVisible()) && /not_found/.test((await page.locator('#error').textContent()) ?? ''),
+        10_000,
+        `the refusal of ${hash}`,
+      );
       const text = await page.locator('main').textContent();
       expect(text).not.toContain(ids.globexUrl);
       expect(text).not.toContain('G-7');

@@ -69,7 +69,12 @@ export function describeDeliveryStoreContract(name: string, makeStore: () => Pro
       expect(await store.scheduleRetry(delivery, { attempt: 2, from: ['pending'] }, fields)).toBe(false);
       expect(await store.scheduleRetry(delivery, { attempt: 1, from: ['retrying'] }, fields)).toBe(false);
       expect(await store.scheduleRetry(delivery, { attempt: 1, from: ['pending'] }, fields)).toBe(true);
-      expect(await store.getDelivery(delivery.messageId, delivery.endpointId)).toMatchObject({ status: 'retrying', lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: at(6).toISOString() });
+      expect(await store.getDelivery(delivery.messageId, delivery.endpointId)).toMatchObject({
+        status: 'retrying',
+        lastStatusCode: 503,
+        lastError: 'HTTP 503',
+        nextAttemptAt: at(6).toISOString(),
+      });
       const second = await store.beginAttempt(delivery, ['retrying'], at(7));
       // The first attempt's writer is too late now.
       expect(await store.succeed(delivery, { attempt: 1, from: ['retrying'] }, { now: at(8), statusCode: 200 })).toBe(false);
@@ -84,7 +89,11 @@ export function describeDeliveryStoreContract(name: string, makeStore: () => Pro
       const store = await makeStore();
       const failing = newDelivery();
       await store.createDelivery(failing, 0);
-      await store.scheduleRetry(failing, { attempt: 1, from: ['pending'] }, { now: at(1), statusCode: 500, error: 'HTTP 500', nextAttemptAt: at(5).toISOString() });
+      await store.scheduleRetry(
+        failing,
+        { attempt: 1, from: ['pending'] },
+        { now: at(1), statusCode: 500, error: 'HTTP 500', nextAttemptAt: at(5).toISOString() },
+      );
       expect(await store.fail(failing, { attempt: 1, from: ['retrying'] }, { now: at(2), error: 'endpoint deleted' })).toBe(true);
       const failed = await store.getDelivery(failing.messageId, failing.endpointId);
       expect(failed).toMatchObject({ status: 'failed', lastError: 'endpoint deleted', lastStatusCode: 500 });
@@ -94,8 +103,19 @@ export function describeDeliveryStoreContract(name: string, makeStore: () => Pro
       await store.createDelivery(exhausted, 0);
       expect(await store.exhaust(exhausted, { attempt: 1, from: ['pending'] }, { now: at(3), statusCode: 502, error: 'HTTP 502' })).toBe(true);
       const manual = await store.beginAttempt(exhausted, ['failed', 'exhausted', 'retrying'], at(4));
-      expect(await store.noteManualFailure(exhausted, { attempt: manual!, from: ['failed', 'exhausted', 'retrying'] }, { now: at(5), statusCode: 404, error: 'HTTP 404' })).toBe(true);
-      expect(await store.getDelivery(exhausted.messageId, exhausted.endpointId)).toMatchObject({ status: 'exhausted', attempts: 2, lastStatusCode: 404, lastError: 'HTTP 404' });
+      expect(
+        await store.noteManualFailure(
+          exhausted,
+          { attempt: manual!, from: ['failed', 'exhausted', 'retrying'] },
+          { now: at(5), statusCode: 404, error: 'HTTP 404' },
+        ),
+      ).toBe(true);
+      expect(await store.getDelivery(exhausted.messageId, exhausted.endpointId)).toMatchObject({
+        status: 'exhausted',
+        attempts: 2,
+        lastStatusCode: 404,
+        lastError: 'HTTP 404',
+      });
       expect(await store.fail({ messageId: 'msg_none', endpointId: 'ep_none' }, { attempt: 1, from: ['pending'] }, { now: at(6), error: 'x' })).toBe(false);
     });
 

@@ -80,8 +80,13 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         acquired: false,
         current: { status: 'processed' },
       });
-      expect(await store.acquireLease(event.source, event.eventId, { owner: 'p3', now: new Date(T0 + 60_000), leaseMs: 1000, replay: true })).toMatchObject({ acquired: true });
-      expect(await store.acquireLease(event.source, 'evt_never_seen', { owner: 'p4', now: new Date(T0), leaseMs: 1000 })).toEqual({ acquired: false, current: undefined });
+      expect(await store.acquireLease(event.source, event.eventId, { owner: 'p3', now: new Date(T0 + 60_000), leaseMs: 1000, replay: true })).toMatchObject({
+        acquired: true,
+      });
+      expect(await store.acquireLease(event.source, 'evt_never_seen', { owner: 'p4', now: new Date(T0), leaseMs: 1000 })).toEqual({
+        acquired: false,
+        current: undefined,
+      });
     });
 
     it('ends a failed attempt back in queued, or in failed (dead-lettered) when terminal, only by the holder', async () => {
@@ -89,11 +94,22 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       const event = newEvent();
       await store.putNew(event, lease('a'));
       await store.acquireLease(event.source, event.eventId, { owner: 'p1', now: new Date(T0), leaseMs: 40_000 });
-      expect(await store.markAttemptFailed(event.source, event.eventId, 'p0', { now: new Date(T0), error: 'x', terminal: false, deadLettered: false })).toBe(false);
-      expect(await store.markAttemptFailed(event.source, event.eventId, 'p1', { now: new Date(T0 + 1), error: 'boom', terminal: false, deadLettered: false })).toBe(true);
+      expect(await store.markAttemptFailed(event.source, event.eventId, 'p0', { now: new Date(T0), error: 'x', terminal: false, deadLettered: false })).toBe(
+        false,
+      );
+      expect(
+        await store.markAttemptFailed(event.source, event.eventId, 'p1', { now: new Date(T0 + 1), error: 'boom', terminal: false, deadLettered: false }),
+      ).toBe(true);
       expect(await store.get(event.source, event.eventId)).toMatchObject({ status: 'queued', lastError: 'boom' });
       await store.acquireLease(event.source, event.eventId, { owner: 'p2', now: new Date(T0 + 2), leaseMs: 40_000 });
-      expect(await store.markAttemptFailed(event.source, event.eventId, 'p2', { now: new Date(T0 + 3), error: 'x'.repeat(1200), terminal: true, deadLettered: true })).toBe(true);
+      expect(
+        await store.markAttemptFailed(event.source, event.eventId, 'p2', {
+          now: new Date(T0 + 3),
+          error: 'x'.repeat(1200),
+          terminal: true,
+          deadLettered: true,
+        }),
+      ).toBe(true);
       const failed = await store.get(event.source, event.eventId);
       expect(failed).toMatchObject({ status: 'failed', deadLettered: true, failedAt: new Date(T0 + 3).toISOString(), attempts: 2 });
       expect(failed?.lastError).toHaveLength(1000);

@@ -70,7 +70,11 @@ describe('the local runtime', () => {
     const secrets = envEntries(runtime.envFile);
     // One secret per source, the key pairs' private halves, and the tenant portal's signing key.
     expect(Object.keys(secrets).sort()).toEqual(
-      [...SOURCES.map((s) => `WEBHOOK_SECRET_${s.toUpperCase()}`), ...PUBLIC_KEY_SOURCES.map((s) => `WEBHOOK_SIGNING_KEY_${s.toUpperCase()}`), 'WEBHOOKS_PORTAL_KEY'].sort(),
+      [
+        ...SOURCES.map((s) => `WEBHOOK_SECRET_${s.toUpperCase()}`),
+        ...PUBLIC_KEY_SOURCES.map((s) => `WEBHOOK_SIGNING_KEY_${s.toUpperCase()}`),
+        'WEBHOOKS_PORTAL_KEY',
+      ].sort(),
     );
     expect(secrets.WEBHOOK_SECRET_STANDARD).toMatch(/^whsec_/);
     // The public key in the form each dashboard shows it.
@@ -122,9 +126,19 @@ describe('the local runtime', () => {
 
   it('dead-letters a poison event, and `npm run redrive` moves it back to be processed again', async () => {
     const secret = envEntries(runtime.envFile).WEBHOOK_SECRET_STRIPE!;
-    const body = JSON.stringify({ id: 'evt_poison_1', object: 'event', type: 'customer.subscription.updated', created: 1_700_000_000, data: { object: { id: 'sub_x' } } });
+    const body = JSON.stringify({
+      id: 'evt_poison_1',
+      object: 'event',
+      type: 'customer.subscription.updated',
+      created: 1_700_000_000,
+      data: { object: { id: 'sub_x' } },
+    });
     const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret });
-    const response = await fetch(`${runtime.url}/webhooks/stripe`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+    const response = await fetch(`${runtime.url}/webhooks/stripe`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    });
     expect(response.status).toBe(200);
     const failed = await eventually(async () => {
       const { body: event } = await getJson(`${runtime.url}/api/v1/sources/stripe/events/evt_poison_1`);
@@ -158,10 +172,14 @@ describe('the local runtime', () => {
       });
       expect(published.status).toBe(202);
       const { id } = (await published.json()) as { id: string };
-      const attempts = await eventually(async () => {
-        const { body } = await getJson(`${runtime.url}/api/v1/messages/${id}/attempts`);
-        return body.attempts?.length === 2 ? body.attempts : undefined;
-      }, 20_000, 'two attempts');
+      const attempts = await eventually(
+        async () => {
+          const { body } = await getJson(`${runtime.url}/api/v1/messages/${id}/attempts`);
+          return body.attempts?.length === 2 ? body.attempts : undefined;
+        },
+        20_000,
+        'two attempts',
+      );
       expect(attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([503, 200]);
     } finally {
       await receiver.stop();

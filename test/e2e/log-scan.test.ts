@@ -18,10 +18,12 @@ import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-pro
 
 const config = loadConfigFile('webhooks.config.json');
 /** Public-key providers (Discord, Telnyx, SendGrid): the source's secret is the public key, the sample signs with the private one. */
-const keyPairs = Object.fromEntries(config.sources.flatMap((source) => {
-  const keys = generateSigningKeys(source.provider);
-  return keys ? [[source.name, keys] as const] : [];
-}));
+const keyPairs = Object.fromEntries(
+  config.sources.flatMap((source) => {
+    const keys = generateSigningKeys(source.provider);
+    return keys ? [[source.name, keys] as const] : [];
+  }),
+);
 const secrets: Record<string, string> = Object.fromEntries(
   config.sources.map((source) => [
     source.name,
@@ -57,7 +59,8 @@ it('logs no secret, signature or payload body during a full run', async () => {
     const signingKey = keyPairs[source.name]?.privateKey;
     const sample = await sampleWebhook(source, secrets[source.name]!, { url: `${runtime.url}/webhooks/${source.name}`, ...(signingKey ? { signingKey } : {}) });
     // Signature headers (not their timestamps, which are plain numbers) and GitLab's token.
-    for (const [name, value] of Object.entries(sample.headers)) if ((/signature|hmac/i.test(name) && !/timestamp$/.test(name)) || name === 'x-gitlab-token') sentSignatures.push(value);
+    for (const [name, value] of Object.entries(sample.headers))
+      if ((/signature|hmac/i.test(name) && !/timestamp$/.test(name)) || name === 'x-gitlab-token') sentSignatures.push(value);
     const response = await fetch(`${runtime.url}/webhooks/${source.name}`, { method: 'POST', headers: sample.headers, body: sample.body });
     expect(response.status, `${source.name}: ${await response.clone().text()}`).toBe(200);
   }
@@ -67,12 +70,22 @@ it('logs no secret, signature or payload body during a full run', async () => {
   expect(handshake.headers.get('x-hook-secret')).toBe(hookSecret);
 
   // A body with a marker, a forged copy of it, and a poison event that fails in the handler.
-  const body = JSON.stringify({ id: 'evt_marker', object: 'event', type: 'customer.subscription.updated', created: 1, data: { object: { id: 'sub_1', note: marker } } });
+  const body = JSON.stringify({
+    id: 'evt_marker',
+    object: 'event',
+    type: 'customer.subscription.updated',
+    created: 1,
+    data: { object: { id: 'sub_1', note: marker } },
+  });
   const t = Math.floor(Date.now() / 1000);
   const signature = `t=${t},v1=${createHmac('sha256', secrets.stripe!).update(`${t}.${body}`).digest('hex')}`;
   sentSignatures.push(signature);
   await fetch(`${runtime.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
-  await fetch(`${runtime.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${'ab'.repeat(32)}` }, body: body.replace('sub_1', 'sub_2') });
+  await fetch(`${runtime.url}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${'ab'.repeat(32)}` },
+    body: body.replace('sub_1', 'sub_2'),
+  });
 
   // Outbound: an endpoint that fails once, then succeeds.
   receiver.script('/in', 500, 200);
@@ -82,10 +95,18 @@ it('logs no secret, signature or payload body during a full run', async () => {
     body: JSON.stringify({ url: receiver.url('/in'), eventTypes: ['marker.*'] }),
   });
   const { secret: endpointSecret } = (await created.json()) as { secret: string };
-  await fetch(`${runtime.url}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ eventType: 'marker.sent', payload: { marker } }) });
+  await fetch(`${runtime.url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ eventType: 'marker.sent', payload: { marker } }),
+  });
   await eventually(async () => receiver.received('/in').length >= 2, 20_000, 'outbound retry');
   for (const request of receiver.received('/in')) sentSignatures.push(String(request.headers['webhook-signature']));
-  await eventually(async () => (await (await fetch(`${runtime.url}/api/v1/sources/stripe/events/evt_marker`)).json() as { status?: string }).status === 'failed', 15_000, 'poison event');
+  await eventually(
+    async () => ((await (await fetch(`${runtime.url}/api/v1/sources/stripe/events/evt_marker`)).json()) as { status?: string }).status === 'failed',
+    15_000,
+    'poison event',
+  );
 
   // The tenant portal: a link, the portal's calls with its token, a forged token, an endpoint header.
   const portalKey = readEnvFile(runtime.envFile).WEBHOOKS_PORTAL_KEY!;
@@ -100,7 +121,9 @@ it('logs no secret, signature or payload body during a full run', async () => {
   });
   expect(portalCreated.status).toBe(201);
   const { id: portalEndpoint } = (await portalCreated.json()) as { id: string };
-  expect((await fetch(`${runtime.url}/portal/api/endpoints/${portalEndpoint}/test`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(202);
+  expect(
+    (await fetch(`${runtime.url}/portal/api/endpoints/${portalEndpoint}/test`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status,
+  ).toBe(202);
   expect((await fetch(`${runtime.url}/portal/api/endpoints`, { headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } })).status).toBe(401);
   await eventually(async () => receiver.received('/portal').length >= 1, 20_000, 'the portal test send');
 

@@ -38,7 +38,10 @@ export class InMemoryDeliveryStore implements DeliveryStore {
       .filter((delivery) => delivery.endpointId === endpointId && (!options.since || delivery.createdAt >= options.since))
       .sort((a, b) => `${b.createdAt}#${b.messageId}`.localeCompare(`${a.createdAt}#${a.messageId}`));
     const page = rawPageOf(all, options.limit, options.cursor);
-    return { deliveries: page.items.filter((d) => !options.status || d.status === options.status).map((d) => structuredClone(d)), ...(page.next ? { next: page.next } : {}) };
+    return {
+      deliveries: page.items.filter((d) => !options.status || d.status === options.status).map((d) => structuredClone(d)),
+      ...(page.next ? { next: page.next } : {}),
+    };
   }
 
   async beginAttempt(ref: DeliveryRef, from: readonly DeliveryStatus[], now: Date, options: { onlyIfUpdatedAt?: string } = {}): Promise<number | undefined> {
@@ -63,29 +66,57 @@ export class InMemoryDeliveryStore implements DeliveryStore {
   }
 
   async succeed(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode: number }): Promise<boolean> {
-    return this.transition(ref, guard, 'succeeded', (d) => {
-      Object.assign(d, { lastStatusCode: fields.statusCode, succeededAt: fields.now.toISOString() });
-      delete d.lastError;
-      delete d.nextAttemptAt;
-    }, fields.now);
+    return this.transition(
+      ref,
+      guard,
+      'succeeded',
+      (d) => {
+        Object.assign(d, { lastStatusCode: fields.statusCode, succeededAt: fields.now.toISOString() });
+        delete d.lastError;
+        delete d.nextAttemptAt;
+      },
+      fields.now,
+    );
   }
 
-  async scheduleRetry(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode: number; error: string; nextAttemptAt: string }): Promise<boolean> {
-    return this.transition(ref, guard, 'retrying', (d) => Object.assign(d, { lastStatusCode: fields.statusCode, lastError: fields.error, nextAttemptAt: fields.nextAttemptAt }), fields.now);
+  async scheduleRetry(
+    ref: DeliveryRef,
+    guard: AttemptGuard,
+    fields: { now: Date; statusCode: number; error: string; nextAttemptAt: string },
+  ): Promise<boolean> {
+    return this.transition(
+      ref,
+      guard,
+      'retrying',
+      (d) => Object.assign(d, { lastStatusCode: fields.statusCode, lastError: fields.error, nextAttemptAt: fields.nextAttemptAt }),
+      fields.now,
+    );
   }
 
   async fail(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode?: number; error: string }): Promise<boolean> {
-    return this.transition(ref, guard, 'failed', (d) => {
-      Object.assign(d, { lastError: fields.error, ...(fields.statusCode === undefined ? {} : { lastStatusCode: fields.statusCode }) });
-      delete d.nextAttemptAt;
-    }, fields.now);
+    return this.transition(
+      ref,
+      guard,
+      'failed',
+      (d) => {
+        Object.assign(d, { lastError: fields.error, ...(fields.statusCode === undefined ? {} : { lastStatusCode: fields.statusCode }) });
+        delete d.nextAttemptAt;
+      },
+      fields.now,
+    );
   }
 
   async exhaust(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode: number; error: string }): Promise<boolean> {
-    return this.transition(ref, guard, 'exhausted', (d) => {
-      Object.assign(d, { lastStatusCode: fields.statusCode, lastError: fields.error });
-      delete d.nextAttemptAt;
-    }, fields.now);
+    return this.transition(
+      ref,
+      guard,
+      'exhausted',
+      (d) => {
+        Object.assign(d, { lastStatusCode: fields.statusCode, lastError: fields.error });
+        delete d.nextAttemptAt;
+      },
+      fields.now,
+    );
   }
 
   async noteManualFailure(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode: number; error: string }): Promise<boolean> {

@@ -55,7 +55,10 @@ export class InMemoryEndpointStore implements EndpointStore {
     const endpoint = this.endpoints.get(id);
     if (!endpoint) throw notFound();
     const current = endpoint.secrets[0];
-    endpoint.secrets = [{ secret, createdAt: now.toISOString() }, ...(current ? [{ secret: current.secret, createdAt: current.createdAt, expiresAt: previousExpiresAt.toISOString() }] : [])];
+    endpoint.secrets = [
+      { secret, createdAt: now.toISOString() },
+      ...(current ? [{ secret: current.secret, createdAt: current.createdAt, expiresAt: previousExpiresAt.toISOString() }] : []),
+    ];
     endpoint.updatedAt = now.toISOString();
     return structuredClone(endpoint);
   }

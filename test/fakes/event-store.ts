@@ -57,7 +57,13 @@ export class InMemoryEventStore implements EventStore {
     if (!row || !(leasable.includes(row.status) || (row.status === 'processing' && (row.leaseUntil ?? 0) < nowMs))) {
       return { acquired: false, current: row ? view(row) : undefined };
     }
-    Object.assign(row, { status: 'processing', leaseOwner: options.owner, leaseUntil: nowMs + options.leaseMs, updatedAt: options.now.toISOString(), attempts: row.attempts + 1 });
+    Object.assign(row, {
+      status: 'processing',
+      leaseOwner: options.owner,
+      leaseUntil: nowMs + options.leaseMs,
+      updatedAt: options.now.toISOString(),
+      attempts: row.attempts + 1,
+    });
     return { acquired: true, event: view(row) };
   }
 
@@ -71,7 +77,12 @@ export class InMemoryEventStore implements EventStore {
     return true;
   }
 
-  async markAttemptFailed(source: string, eventId: string, owner: string, options: { now: Date; error: string; terminal: boolean; deadLettered: boolean }): Promise<boolean> {
+  async markAttemptFailed(
+    source: string,
+    eventId: string,
+    owner: string,
+    options: { now: Date; error: string; terminal: boolean; deadLettered: boolean },
+  ): Promise<boolean> {
     const row = this.leasedBy(source, eventId, owner);
     if (!row) return false;
     const at = options.now.toISOString();
@@ -87,7 +98,10 @@ export class InMemoryEventStore implements EventStore {
     return row ? view(row) : undefined;
   }
 
-  async list(source: string, options: { status?: EventStatus; since?: string; limit: number; cursor?: string }): Promise<{ events: InboundEvent[]; nextCursor?: string }> {
+  async list(
+    source: string,
+    options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
+  ): Promise<{ events: InboundEvent[]; nextCursor?: string }> {
     const all = [...this.rows.values()]
       .filter((row) => row.source === source && (!options.since || row.receivedAt >= options.since))
       .sort((a, b) => `${b.receivedAt}#${b.eventId}`.localeCompare(`${a.receivedAt}#${a.eventId}`));

@@ -27,7 +27,11 @@ export class InMemoryMessageStore implements MessageStore {
     return message && structuredClone(message);
   }
 
-  async listMessages(options: { limit: number; since?: string; cursor?: Record<string, unknown> }): Promise<{ messages: Message[]; next?: Record<string, unknown> }> {
+  async listMessages(options: {
+    limit: number;
+    since?: string;
+    cursor?: Record<string, unknown>;
+  }): Promise<{ messages: Message[]; next?: Record<string, unknown> }> {
     const all = [...this.messages.values()]
       .filter((message) => !options.since || message.createdAt >= options.since)
       .sort((a, b) => `${b.createdAt}#${b.id}`.localeCompare(`${a.createdAt}#${a.id}`));

@@ -22,7 +22,12 @@ import { RecordingScheduler } from './retry-scheduler';
 export const T0 = new Date('2026-03-01T10:00:00.000Z');
 
 export function outboundWorld(options: { settings?: Partial<OutboundSettings>; responses?: ScriptedResponse[]; start?: Date } = {}) {
-  const settings: OutboundSettings = { ...parseConfig({ sources: [{ name: 'a', provider: 'github' }] }).outbound, jitter: 0, retrySchedule: [5, 60, 600], ...options.settings };
+  const settings: OutboundSettings = {
+    ...parseConfig({ sources: [{ name: 'a', provider: 'github' }] }).outbound,
+    jitter: 0,
+    retrySchedule: [5, 60, 600],
+    ...options.settings,
+  };
   const endpoints = new InMemoryEndpointStore();
   const messages = new InMemoryMessageStore();
   const deliveries = new InMemoryDeliveryStore();

@@ -8,7 +8,11 @@ export function pageOf<T>(items: readonly T[], limit: number | undefined, cursor
 }
 
 /** The same, with the cursor as the raw key the message and delivery listings use. */
-export function rawPageOf<T>(items: readonly T[], limit: number | undefined, cursor: Record<string, unknown> | undefined): { items: T[]; next?: Record<string, unknown> } {
+export function rawPageOf<T>(
+  items: readonly T[],
+  limit: number | undefined,
+  cursor: Record<string, unknown> | undefined,
+): { items: T[]; next?: Record<string, unknown> } {
   const page = pageOf(items, limit, cursor);
   return { items: page.items, ...(page.next ? { next: decodeCursor(page.next) } : {}) };
 }

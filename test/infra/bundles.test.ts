@@ -36,7 +36,8 @@ describe('function bundles', () => {
 
   it('the stream carries no configuration parser (zod), queue, bucket or sender', async () => {
     const packages = await bundledPackages('stream');
-    for (const unused of ['zod', 'undici', 'jsonata', '@aws-sdk/client-sqs', '@aws-sdk/client-s3', '@aws-lambda-powertools/parameters']) expect(packages, unused).not.toContain(unused);
+    for (const unused of ['zod', 'undici', 'jsonata', '@aws-sdk/client-sqs', '@aws-sdk/client-s3', '@aws-lambda-powertools/parameters'])
+      expect(packages, unused).not.toContain(unused);
   });
 
   it('the dispatcher carries the sender and JSONata it uses', async () => {

@@ -50,13 +50,20 @@ describe('synth refuses insecure configuration', () => {
 
   it('`npx cdk synth -c config=…` exits non-zero and prints the problem', () => {
     const file = writeConfig('cli-verify-off', withSource('gitlab', { verify: false }));
-    const result = spawnSync('npx', ['cdk', 'synth', '-q', '-c', `config=${file}`, '-o', path.join(dir, 'out-refused')], { encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync('npx', ['cdk', 'synth', '-q', '-c', `config=${file}`, '-o', path.join(dir, 'out-refused')], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(result.status).not.toBe(0);
     expect(`${result.stdout}${result.stderr}`).toMatch(/sources\[7\] \("gitlab"\)\.verify: signature verification cannot be switched off/);
   });
 
   it('`npx cdk synth` of the shipped config succeeds offline, bundling every function with esbuild', () => {
-    const result = spawnSync('npx', ['cdk', 'synth', '-q', '-o', out], { encoding: 'utf8', timeout: 240_000, env: { ...process.env, AWS_REGION: 'us-east-1' } });
+    const result = spawnSync('npx', ['cdk', 'synth', '-q', '-o', out], {
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, AWS_REGION: 'us-east-1' },
+    });
     expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
     const bundles = readdirSync(out).filter((entry) => entry.startsWith('asset.'));
     expect(bundles.length).toBeGreaterThanOrEqual(5);
@@ -93,7 +100,12 @@ describe('synth refuses insecure configuration', () => {
       outboundDeadLetterQueueUrl: 'od',
       outboundDeadLetterQueueArn: 'oda',
     };
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1', ...powertoolsEnvironment('webhooks', { logLevel: 'SILENT' }), ...functionEnvironment('api', names, AWS_SETTINGS) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_REGION: 'us-east-1',
+      ...powertoolsEnvironment('webhooks', { logLevel: 'SILENT' }),
+      ...functionEnvironment('api', names, AWS_SETTINGS),
+    };
     delete env[VARIABLES.consolePagesFile.name];
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', invoke], { encoding: 'utf8', env, timeout: 60_000 });
     expect(result.status, result.stderr).toBe(0);

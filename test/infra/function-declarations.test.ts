@@ -81,7 +81,10 @@ describe('the template and the local runtime, from one declaration per function'
     };
     const local = plan.routes
       .filter((route) => route.kind === 'lambda')
-      .map((route) => `${route.method} ${route.path} ${declaredAuth(route.function, route.path) === 'iam' ? 'AWS_IAM' : 'NONE'} ${logicalId(stack, deployed[route.function].function)}`)
+      .map(
+        (route) =>
+          `${route.method} ${route.path} ${declaredAuth(route.function, route.path) === 'iam' ? 'AWS_IAM' : 'NONE'} ${logicalId(stack, deployed[route.function].function)}`,
+      )
       .sort();
     expect(inTemplate).toEqual(local);
     // The webhook route takes GET only where a source answers a GET challenge (X, Dropbox).
@@ -91,7 +94,11 @@ describe('the template and the local runtime, from one declaration per function'
 
   it('serve the status stream as a response-streaming function URL in AWS, and on the same path of the local gateway', () => {
     const [url] = Object.values(template.findResources('AWS::Lambda::Url'));
-    expect(url!.Properties).toMatchObject({ AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM', TargetFunctionArn: { 'Fn::GetAtt': [logicalId(stack, stack.stream.function), 'Arn'] } });
+    expect(url!.Properties).toMatchObject({
+      AuthType: 'AWS_IAM',
+      InvokeMode: 'RESPONSE_STREAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [logicalId(stack, stack.stream.function), 'Arn'] },
+    });
     expect(plan.routes.filter((route) => route.kind === 'stream')).toEqual([{ method: 'GET', path: '/api/v1/stream', function: 'stream', kind: 'stream' }]);
   });
 
@@ -136,14 +143,28 @@ describe('the template and the local runtime, from one declaration per function'
       // CDK tokens are text too; the values here only have to be well-formed (a JSON object for a `names` variable).
       const placeholder = (name: string) => (Object.values(VARIABLES).find((variable) => variable.name === name)?.kind === 'names' ? '{}' : 'token');
       const aws = Object.fromEntries(
-        Object.entries(lambdaOf(fn).Environment.Variables as Record<string, unknown>).map(([name, value]) => [name, typeof value === 'string' ? value : placeholder(name)]),
+        Object.entries(lambdaOf(fn).Environment.Variables as Record<string, unknown>).map(([name, value]) => [
+          name,
+          typeof value === 'string' ? value : placeholder(name),
+        ]),
       );
       const local = localEnvironment(fn, names);
-      for (const [where, env] of [['template', Object.fromEntries(Object.entries(aws).filter(([name]) => !powertools.has(name)))], ['local', local]] as const) {
-        expect(Object.keys(env).filter((name) => !required.includes(name) && !optional.includes(name)), `${fn} (${where}) variables outside the contract`).toEqual([]);
+      for (const [where, env] of [
+        ['template', Object.fromEntries(Object.entries(aws).filter(([name]) => !powertools.has(name)))],
+        ['local', local],
+      ] as const) {
+        expect(
+          Object.keys(env).filter((name) => !required.includes(name) && !optional.includes(name)),
+          `${fn} (${where}) variables outside the contract`,
+        ).toEqual([]);
         expect(() => readEnvironment(fn, env), `${fn} (${where})`).not.toThrow();
       }
-      expect(Object.keys(aws).filter((name) => powertools.has(name)).sort(), fn).toEqual([POWERTOOLS_VARIABLES.logLevel, POWERTOOLS_VARIABLES.metricsNamespace, POWERTOOLS_VARIABLES.serviceName].sort());
+      expect(
+        Object.keys(aws)
+          .filter((name) => powertools.has(name))
+          .sort(),
+        fn,
+      ).toEqual([POWERTOOLS_VARIABLES.logLevel, POWERTOOLS_VARIABLES.metricsNamespace, POWERTOOLS_VARIABLES.serviceName].sort());
     }
   });
 });

@@ -45,8 +45,14 @@ describe('concurrency', () => {
       document.outbound = { maximumConcurrency: 5 };
       document.operations = { reservedConcurrency: { ingress: 100, processor: 50, deliver: 10 } };
     });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: functionId(template, 'InboundProcessor') }, ScalingConfig: { MaximumConcurrency: 50 } });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: functionId(template, 'OutboundDispatcher') }, ScalingConfig: { MaximumConcurrency: 5 } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(template, 'InboundProcessor') },
+      ScalingConfig: { MaximumConcurrency: 50 },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(template, 'OutboundDispatcher') },
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
     const functions = template.findResources('AWS::Lambda::Function');
     expect(functions[functionId(template, 'InboundIngress')]!.Properties.ReservedConcurrentExecutions).toBe(100);
     expect(functions[functionId(template, 'InboundProcessor')]!.Properties.ReservedConcurrentExecutions).toBe(50);

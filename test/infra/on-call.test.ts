@@ -72,7 +72,9 @@ describe('the on-call topic and its key let CloudWatch alarms of this account pu
     const own = { 'aws:SourceAccount': env.account, 'aws:SourceArn': alarmArn(alarmNames[0]!) };
     expect(evaluate(statements, publish({ ...own, 'aws:SecureTransport': 'false' }))).toBe('explicitly denied');
     expect(evaluate(statements, publish({ 'aws:SourceAccount': '999988887777', 'aws:SourceArn': alarmArn('x', '999988887777') }))).toBe('implicitly denied');
-    expect(evaluate(statements, publish({ 'aws:SourceAccount': env.account, 'aws:SourceArn': alarmArn('x', env.account, 'us-west-2') }))).toBe('implicitly denied');
+    expect(evaluate(statements, publish({ 'aws:SourceAccount': env.account, 'aws:SourceArn': alarmArn('x', env.account, 'us-west-2') }))).toBe(
+      'implicitly denied',
+    );
     expect(evaluate(statements, publish({ 'aws:SourceAccount': env.account }))).toBe('implicitly denied');
     expect(evaluate(statements, publish(own, 'events.amazonaws.com'))).toBe('implicitly denied');
   });

@@ -85,7 +85,9 @@ describe('dispatcher', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution', Resource: { Ref: Match.stringLikeRegexp('RetryStateMachine') } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution', Resource: { Ref: Match.stringLikeRegexp('RetryStateMachine') } })]),
+      },
     });
   });
 
@@ -117,7 +119,10 @@ describe('EventBridge publishing (optional)', () => {
 
   it('matches only the configured sources on the default bus', async () => {
     const onDefault = await templateWithOutbound({ eventBusName: 'default', eventSources: ['com.example.billing'] });
-    onDefault.hasResourceProperties('AWS::Events::Rule', { EventBusName: 'default', EventPattern: { source: ['com.example.billing'], account: [{ Ref: 'AWS::AccountId' }] } });
+    onDefault.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'default',
+      EventPattern: { source: ['com.example.billing'], account: [{ Ref: 'AWS::AccountId' }] },
+    });
   });
 
   it('has no rule unless a bus is named in the config', () => {
@@ -125,10 +130,18 @@ describe('EventBridge publishing (optional)', () => {
   });
 
   it('with outbound.eventBusName, turns the events of the configured sources on that bus into publish messages on the outbound queue', async () => {
-    const withBus = await templateWithOutbound({ eventBusName: 'internal-events', eventSources: ['com.example.billing', 'com.example.orders'], eventDetailTypes: ['invoice.paid'] });
+    const withBus = await templateWithOutbound({
+      eventBusName: 'internal-events',
+      eventSources: ['com.example.billing', 'com.example.orders'],
+      eventDetailTypes: ['invoice.paid'],
+    });
     const [rule] = Object.values(withBus.findResources('AWS::Events::Rule'));
     // Only what the config names: the sources, the detail-types, this account.
-    expect(rule!.Properties.EventPattern).toEqual({ source: ['com.example.billing', 'com.example.orders'], 'detail-type': ['invoice.paid'], account: [{ Ref: 'AWS::AccountId' }] });
+    expect(rule!.Properties.EventPattern).toEqual({
+      source: ['com.example.billing', 'com.example.orders'],
+      'detail-type': ['invoice.paid'],
+      account: [{ Ref: 'AWS::AccountId' }],
+    });
     withBus.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: 'internal-events',
       Targets: [

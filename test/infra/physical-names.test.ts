@@ -58,7 +58,9 @@ function synth(context: Record<string, unknown>, change?: (document: Record<stri
 /** Every fixed physical name in a template: [logical id, type, the name as written]. */
 function physicalNames(template: Template): Array<{ id: string; type: string; name: unknown; deletionPolicy: unknown }> {
   const names = [];
-  for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }>)) {
+  for (const [id, resource] of Object.entries(
+    template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }>,
+  )) {
     expect(Object.keys(NAME_PROPERTY), `resource type ${resource.Type} (${id}) is not classified in this test`).toContain(resource.Type);
     const property = NAME_PROPERTY[resource.Type];
     const name = property ? resource.Properties?.[property] : undefined;
@@ -91,8 +93,12 @@ describe('no fixed physical name remains', () => {
       document.sources[0].secretName = 'shared/stripe-signing-secret';
     });
     // The sources' secrets, the portal signing key aside.
-    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret')).filter((id) => !id.startsWith('PortalKey'))).toHaveLength(document().sources.length - 1);
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>);
+    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret')).filter((id) => !id.startsWith('PortalKey'))).toHaveLength(
+      document().sources.length - 1,
+    );
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
+    );
     const secretGrant = statements.find((statement) => statement.Action === 'secretsmanager:GetSecretValue')!;
     expect(JSON.stringify(secretGrant.Resource)).toContain(':secret:shared/stripe-signing-secret-??????');
     const ingress = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('InboundIngress'))![1];

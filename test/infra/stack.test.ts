@@ -57,7 +57,16 @@ describe('storage', () => {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        }),
+      ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
@@ -121,7 +130,10 @@ describe('functions', () => {
   });
 
   it('give the processor a timeout matching the config', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 30, Environment: { Variables: Match.objectLike({ INBOUND_DLQ_URL: Match.anyValue() }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 30,
+      Environment: { Variables: Match.objectLike({ INBOUND_DLQ_URL: Match.anyValue() }) },
+    });
   });
 
   it('grant each function exactly the actions it uses', () => {
@@ -170,11 +182,28 @@ describe('functions', () => {
       ].sort(),
     );
     expect(actionsOf('dispatcher')).toEqual(
-      [...logs, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject', 's3:PutObject', 'sqs:SendMessage', 'states:StartExecution',
-        'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].sort(),
+      [
+        ...logs,
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+        's3:GetObject',
+        's3:PutObject',
+        'sqs:SendMessage',
+        'states:StartExecution',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ].sort(),
     );
     expect(actionsOf('stream')).toEqual([...logs, 'dynamodb:Query'].sort());
-    expect(actionsOf('deliver')).toEqual([...logs, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject'].sort());
+    expect(actionsOf('deliver')).toEqual(
+      [...logs, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject'].sort(),
+    );
     for (const name of Object.keys(FUNCTION_PREFIX) as FunctionName[]) {
       for (const statement of policyStatementsOf(name)) {
         const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
@@ -196,7 +225,12 @@ describe('dead-letter redrive', () => {
       { 'Fn::GetAtt': [expect.stringMatching(/^OutboundQueuesDeadLetterQueue/), 'Arn'] },
     ]);
     const send = statements.filter((statement) => statement.Action === 'sqs:SendMessage').flatMap((statement) => ([] as unknown[]).concat(statement.Resource));
-    expect(send).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/^InboundQueuesQueue/), 'Arn'] }, { 'Fn::GetAtt': [expect.stringMatching(/^OutboundQueuesQueue/), 'Arn'] }]));
+    expect(send).toEqual(
+      expect.arrayContaining([
+        { 'Fn::GetAtt': [expect.stringMatching(/^InboundQueuesQueue/), 'Arn'] },
+        { 'Fn::GetAtt': [expect.stringMatching(/^OutboundQueuesQueue/), 'Arn'] },
+      ]),
+    );
     const api = template.findResources('AWS::Lambda::Function')[functionLogicalId('api')]!;
     expect(Object.keys(api.Properties.Environment.Variables)).toEqual(
       expect.arrayContaining(['INBOUND_DLQ_URL', 'INBOUND_DLQ_ARN', 'INBOUND_QUEUE_ARN', 'OUTBOUND_DLQ_URL', 'OUTBOUND_DLQ_ARN', 'OUTBOUND_QUEUE_ARN']),
@@ -206,14 +240,20 @@ describe('dead-letter redrive', () => {
 
 describe('status stream', () => {
   it('is served by a response-streaming function URL that requires IAM', () => {
-    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM', TargetFunctionArn: { 'Fn::GetAtt': [functionLogicalId('stream'), 'Arn'] } });
-    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900, Environment: { Variables: Match.objectLike({ WEBHOOKS_TABLE: Match.anyValue() }) } });
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'AWS_IAM',
+      InvokeMode: 'RESPONSE_STREAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [functionLogicalId('stream'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 900,
+      Environment: { Variables: Match.objectLike({ WEBHOOKS_TABLE: Match.anyValue() }) },
+    });
   });
 });
 
 describe('operations', () => {
-  const alarmsByDescription = () =>
-    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
+  const alarmsByDescription = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
 
   it('routes every alarm, and its return to OK, to the encrypted on-call topic', () => {
     const topics = template.findResources('AWS::SNS::Topic');
@@ -244,7 +284,11 @@ describe('operations', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway', Threshold: 5 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States', Threshold: 0 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'verificationFailures', Namespace: 'webhooks', Threshold: 25, Period: 300 });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 
   it('alarms when the outbound success rate over 15 minutes drops below 95%, as metric math', () => {
@@ -253,8 +297,20 @@ describe('operations', () => {
       Threshold: 95,
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'IF((s + f) > 0, 100 * s / (s + f), 100)' }),
-        Match.objectLike({ Id: 's', MetricStat: Match.objectLike({ Period: 900, Metric: Match.objectLike({ MetricName: 'deliveryAttempts', Dimensions: Match.arrayWith([{ Name: 'outcome', Value: 'succeeded' }]) }) }) }),
-        Match.objectLike({ Id: 'f', MetricStat: Match.objectLike({ Period: 900, Metric: Match.objectLike({ MetricName: 'deliveryAttempts', Dimensions: Match.arrayWith([{ Name: 'outcome', Value: 'failed' }]) }) }) }),
+        Match.objectLike({
+          Id: 's',
+          MetricStat: Match.objectLike({
+            Period: 900,
+            Metric: Match.objectLike({ MetricName: 'deliveryAttempts', Dimensions: Match.arrayWith([{ Name: 'outcome', Value: 'succeeded' }]) }),
+          }),
+        }),
+        Match.objectLike({
+          Id: 'f',
+          MetricStat: Match.objectLike({
+            Period: 900,
+            Metric: Match.objectLike({ MetricName: 'deliveryAttempts', Dimensions: Match.arrayWith([{ Name: 'outcome', Value: 'failed' }]) }),
+          }),
+        }),
       ]),
     });
   });

@@ -64,7 +64,13 @@ async function api(
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? `missing-${name}`));
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const response = await router.handle(
-    httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(options.query ? { query: options.query } : {}), ...(body === undefined ? {} : { body }) }),
+    httpEvent({
+      method,
+      path,
+      headers: { 'content-type': 'application/json' },
+      ...(options.query ? { query: options.query } : {}),
+      ...(body === undefined ? {} : { body }),
+    }),
   );
   return { status: response.statusCode, headers: response.headers, body: contract.check(method, template, response) };
 }
@@ -76,7 +82,11 @@ function source(name: string): SourceConfig {
 }
 
 /** POSTs to the ingress handler; checks the response against the spec. */
-async function webhook(sourceName: string, request: { headers: Record<string, string>; body: Buffer | string }, deps: ReceiveDeps = h.receiveDeps()): Promise<Called> {
+async function webhook(
+  sourceName: string,
+  request: { headers: Record<string, string>; body: Buffer | string },
+  deps: ReceiveDeps = h.receiveDeps(),
+): Promise<Called> {
   const response: HttpResponse = await handleIngress(
     httpEvent({ path: `/webhooks/${sourceName}`, pathParameters: { source: sourceName }, headers: request.headers, body: request.body, domainName: DOMAIN }),
     deps,
@@ -119,7 +129,13 @@ describe('API contract (openapi.yaml)', () => {
 
     it("answers the providers' own handshakes and acknowledgements in the documented forms", async () => {
       const validation = await handleIngress(
-        httpEvent({ path: '/webhooks/msgraph', query: 'validationToken=Validation%3A%20Testing', pathParameters: { source: 'msgraph' }, headers: { 'content-type': 'text/plain' }, domainName: DOMAIN }),
+        httpEvent({
+          path: '/webhooks/msgraph',
+          query: 'validationToken=Validation%3A%20Testing',
+          pathParameters: { source: 'msgraph' },
+          headers: { 'content-type': 'text/plain' },
+          domainName: DOMAIN,
+        }),
         h.receiveDeps(),
       );
       contract.check('POST', '/webhooks/{source}', validation);
@@ -144,10 +160,17 @@ describe('API contract (openapi.yaml)', () => {
     });
 
     it("answers Slack's url_verification handshake with its challenge", async () => {
-      const body = JSON.stringify({ token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });
+      const body = JSON.stringify({
+        token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl',
+        challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+        type: 'url_verification',
+      });
       const timestamp = String(Math.floor(Date.now() / 1000));
       const signature = `v0=${createHmac('sha256', h.secrets.slack!).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-      const response = await webhook('slack', { headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature }, body });
+      const response = await webhook('slack', {
+        headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
+        body,
+      });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
     });
@@ -165,7 +188,10 @@ describe('API contract (openapi.yaml)', () => {
       expect(refused.status).toBe(401);
       expect(refused.body.error.code).toBe('signature_invalid');
 
-      const forbidden = withConfig((config) => ({ ...config, sources: config.sources.map((s) => (s.name === 'stripe' ? { ...s, allowedCidrs: ['10.0.0.0/8'] } : s)) }));
+      const forbidden = withConfig((config) => ({
+        ...config,
+        sources: config.sources.map((s) => (s.name === 'stripe' ? { ...s, allowedCidrs: ['10.0.0.0/8'] } : s)),
+      }));
       expect((await webhook('stripe', stripe, forbidden)).status).toBe(403);
 
       const unknown = await webhook('no-such-source', stripe);
@@ -204,7 +230,9 @@ describe('API contract (openapi.yaml)', () => {
       const replay = await api('POST', '/api/v1/sources/{source}/events/{eventId}/replay', { params: { source: 'stripe', eventId } });
       expect(replay.status).toBe(202);
       expect(replay.body).toEqual({ replaying: true, id: eventId });
-      expect((await api('POST', '/api/v1/sources/{source}/events/{eventId}/replay', { params: { source: 'stripe', eventId: 'evt_missing' } })).status).toBe(404);
+      expect((await api('POST', '/api/v1/sources/{source}/events/{eventId}/replay', { params: { source: 'stripe', eventId: 'evt_missing' } })).status).toBe(
+        404,
+      );
     });
 
     it('reports the dead-letter depths, starts redrives and reports their progress', async () => {
@@ -215,7 +243,12 @@ describe('API contract (openapi.yaml)', () => {
         expect((await api('GET', '/api/v1/dlq/{queue}', { params: { queue } })).body).toEqual({ queue, depth: 0 });
         const started = await api('POST', '/api/v1/dlq/{queue}/redrive', { params: { queue }, body: { maxMessagesPerSecond: 100 } });
         expect(started.status).toBe(202);
-        expect(started.body).toMatchObject({ queue, status: 'RUNNING', sourceArn: h.resources[queue as 'inbound'].deadLetterQueueArn, destinationArn: h.resources[queue as 'inbound'].queueArn });
+        expect(started.body).toMatchObject({
+          queue,
+          status: 'RUNNING',
+          sourceArn: h.resources[queue as 'inbound'].deadLetterQueueArn,
+          destinationArn: h.resources[queue as 'inbound'].queueArn,
+        });
         const finished = await eventually(async () => {
           const { body } = await api('GET', '/api/v1/dlq/{queue}/redrive', { params: { queue } });
           return body.tasks[0]?.status === 'COMPLETED' ? body : undefined;
@@ -241,7 +274,10 @@ describe('API contract (openapi.yaml)', () => {
         await h.clients.sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: h.resources.outbound.deadLetterQueueUrl,
-            Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ kind: 'dispatch', messageId: `msg_contract_${batch}_${i}` }) })),
+            Entries: Array.from({ length: 10 }, (_, i) => ({
+              Id: String(i),
+              MessageBody: JSON.stringify({ kind: 'dispatch', messageId: `msg_contract_${batch}_${i}` }),
+            })),
           }),
         );
       }
@@ -260,7 +296,9 @@ describe('API contract (openapi.yaml)', () => {
 
   describe('endpoints', () => {
     it('creates, lists, gets and changes an endpoint', async () => {
-      const created = await api('POST', '/api/v1/endpoints', { body: { url: receiver.url('/contract'), eventTypes: ['contract.*'], description: 'contract test' } });
+      const created = await api('POST', '/api/v1/endpoints', {
+        body: { url: receiver.url('/contract'), eventTypes: ['contract.*'], description: 'contract test' },
+      });
       expect(created.status).toBe(201);
       expect(created.body.secret).toMatch(/^whsec_/);
       endpointId = created.body.id;
@@ -308,7 +346,9 @@ describe('API contract (openapi.yaml)', () => {
 
   describe('messages', () => {
     it('publishes a message, delivered to the endpoint, and repeats an idempotent publish as a duplicate', async () => {
-      const published = await api('POST', '/api/v1/messages', { body: { eventType: 'contract.created', payload: { id: 'c_1' }, idempotencyKey: 'contract-1' } });
+      const published = await api('POST', '/api/v1/messages', {
+        body: { eventType: 'contract.created', payload: { id: 'c_1' }, idempotencyKey: 'contract-1' },
+      });
       expect(published.status).toBe(202);
       expect(published.body.duplicate).toBe(false);
       messageId = published.body.id;
@@ -369,10 +409,16 @@ describe('API contract (openapi.yaml)', () => {
     it('looks into both dead-letter queues without taking anything out', async () => {
       const inbound = await api('GET', '/api/v1/dlq/{queue}/messages', { params: { queue: 'inbound' } });
       expect(inbound.body).toEqual({ queue: 'inbound', visible: 0, inFlight: 0, depth: 0, sample: [] });
-      await h.clients.sqs.send(new SendMessageCommand({ QueueUrl: h.resources.outbound.deadLetterQueueUrl, MessageBody: JSON.stringify({ kind: 'dispatch', messageId: 'msg_dead' }) }));
+      await h.clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: h.resources.outbound.deadLetterQueueUrl, MessageBody: JSON.stringify({ kind: 'dispatch', messageId: 'msg_dead' }) }),
+      );
       const outbound = await api('GET', '/api/v1/dlq/{queue}/messages', { params: { queue: 'outbound' } });
       expect(outbound.status).toBe(200);
-      expect(outbound.body).toMatchObject({ queue: 'outbound', depth: 1, sample: [expect.objectContaining({ body: { kind: 'dispatch', messageId: 'msg_dead' }, receiveCount: 1 })] });
+      expect(outbound.body).toMatchObject({
+        queue: 'outbound',
+        depth: 1,
+        sample: [expect.objectContaining({ body: { kind: 'dispatch', messageId: 'msg_dead' }, receiveCount: 1 })],
+      });
       expect(outbound.body.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
       // Still there, and visible again at once (a redrive could move it): a second look samples it again.
       const again = await api('GET', '/api/v1/dlq/{queue}/messages', { params: { queue: 'outbound' } });
@@ -382,21 +428,33 @@ describe('API contract (openapi.yaml)', () => {
 
     it('evaluates a filter and a transform against a sample payload, and reports their errors as results', async () => {
       const payload = { type: 'invoice.paid', amount: 1200, customer: { id: 'cus_1' } };
-      const sent = await api('POST', '/api/v1/expressions/evaluate', { body: { payload, filter: 'amount > 1000', transform: '{"customer": customer.id, "cents": amount}' } });
-      expect(sent.body).toEqual({ filter: { ok: true, passed: true }, transform: { ok: true, result: { customer: 'cus_1', cents: 1200 } }, outcome: 'sent', body: '{"customer":"cus_1","cents":1200}' });
+      const sent = await api('POST', '/api/v1/expressions/evaluate', {
+        body: { payload, filter: 'amount > 1000', transform: '{"customer": customer.id, "cents": amount}' },
+      });
+      expect(sent.body).toEqual({
+        filter: { ok: true, passed: true },
+        transform: { ok: true, result: { customer: 'cus_1', cents: 1200 } },
+        outcome: 'sent',
+        body: '{"customer":"cus_1","cents":1200}',
+      });
       const filtered = await api('POST', '/api/v1/expressions/evaluate', { body: { payload, filter: 'amount > 5000', transform: 'amount' } });
       expect(filtered.body).toEqual({ filter: { ok: true, passed: false }, outcome: 'filtered' });
       const syntax = await api('POST', '/api/v1/expressions/evaluate', { body: { payload, transform: '{"a": ' } });
       expect(syntax.body).toMatchObject({ outcome: 'failed', transform: { ok: false, error: { code: 'invalid_expression' } } });
       const failing = await api('POST', '/api/v1/expressions/evaluate', { body: { payload, filter: '$error("no customer")' } });
-      expect(failing.body).toMatchObject({ outcome: 'failed', filter: { ok: false, error: { code: 'evaluation_failed', message: expect.stringContaining('no customer') } } });
+      expect(failing.body).toMatchObject({
+        outcome: 'failed',
+        filter: { ok: false, error: { code: 'evaluation_failed', message: expect.stringContaining('no customer') } },
+      });
       expect((await api('POST', '/api/v1/expressions/evaluate', { body: { payload } })).body).toEqual({ outcome: 'sent', body: JSON.stringify(payload) });
       expect((await api('POST', '/api/v1/expressions/evaluate', { body: { filter: 'true' } })).status).toBe(400);
       expect((await api('POST', '/api/v1/expressions/evaluate', { body: { payload: { blob: 'x'.repeat(300_000) } } })).status).toBe(413);
     });
 
     it('creates an endpoint with its own headers, sent with each attempt and recorded by name only; refuses a signature header', async () => {
-      const created = await api('POST', '/api/v1/endpoints', { body: { url: receiver.url('/headers'), eventTypes: ['headers.*'], headers: { Authorization: 'Bearer s3cret', 'X-Team': 'billing' } } });
+      const created = await api('POST', '/api/v1/endpoints', {
+        body: { url: receiver.url('/headers'), eventTypes: ['headers.*'], headers: { Authorization: 'Bearer s3cret', 'X-Team': 'billing' } },
+      });
       expect(created.status).toBe(201);
       expect(created.body.headers).toEqual({ authorization: 'Bearer s3cret', 'x-team': 'billing' });
       expect((await api('POST', '/api/v1/endpoints', { body: { url: receiver.url('/x'), headers: { 'Webhook-Signature': 'v1,forged' } } })).status).toBe(400);
@@ -406,10 +464,14 @@ describe('API contract (openapi.yaml)', () => {
       expect(request.headers.authorization).toBe('Bearer s3cret');
       expect(request.headers['x-team']).toBe('billing');
       expect(request.headers['webhook-signature']).toMatch(/^v1,/);
-      const attempts = await eventually(async () => {
-        const listed = await api('GET', '/api/v1/messages/{id}/attempts', { params: { id: published.body.id } });
-        return listed.body.attempts.length ? listed.body.attempts : undefined;
-      }, 10_000, 'the attempt record');
+      const attempts = await eventually(
+        async () => {
+          const listed = await api('GET', '/api/v1/messages/{id}/attempts', { params: { id: published.body.id } });
+          return listed.body.attempts.length ? listed.body.attempts : undefined;
+        },
+        10_000,
+        'the attempt record',
+      );
       expect(attempts[0].requestHeaders.authorization).toBe('(endpoint header; value not recorded)');
       expect(JSON.stringify(attempts)).not.toContain('s3cret');
       const cleared = await api('PATCH', '/api/v1/endpoints/{id}', { params: { id: created.body.id }, body: { headers: null } });
@@ -432,7 +494,10 @@ describe('API contract (openapi.yaml)', () => {
       expect(deliveries.map((d: { endpointId: string }) => d.endpointId)).toEqual([endpointId]);
       expect(receiver.received('/test-other').filter((request) => request.headers['webhook-id'] === sent.body.id)).toEqual([]);
 
-      const custom = await api('POST', '/api/v1/endpoints/{id}/test', { params: { id: other.body.id }, body: { eventType: 'order.created', payload: { id: 'o_1' } } });
+      const custom = await api('POST', '/api/v1/endpoints/{id}/test', {
+        params: { id: other.body.id },
+        body: { eventType: 'order.created', payload: { id: 'o_1' } },
+      });
       expect(custom.body).toMatchObject({ eventType: 'order.created', endpointId: other.body.id });
       expect((await api('POST', '/api/v1/endpoints/{id}/test', { params: { id: 'ep_missing' } })).status).toBe(404);
       expect((await api('POST', '/api/v1/endpoints/{id}/test', { params: { id: endpointId }, body: { eventType: 'not a type' } })).status).toBe(400);
@@ -451,7 +516,12 @@ describe('API contract (openapi.yaml)', () => {
       expect(byMessage.body.messages).toEqual([expect.objectContaining({ id: messageId })]);
       const byUrl = await api('GET', '/api/v1/search', { query: 'q=CONTRACT' });
       expect(byUrl.body.endpoints.map((e: { id: string }) => e.id)).toContain(endpointId);
-      expect((await api('GET', '/api/v1/search', { query: 'q=nothing-like-this' })).body).toEqual({ query: 'nothing-like-this', events: [], messages: [], endpoints: [] });
+      expect((await api('GET', '/api/v1/search', { query: 'q=nothing-like-this' })).body).toEqual({
+        query: 'nothing-like-this',
+        events: [],
+        messages: [],
+        endpoints: [],
+      });
       expect((await api('GET', '/api/v1/search', { query: 'q=' })).status).toBe(400);
     });
 
@@ -472,7 +542,9 @@ describe('API contract (openapi.yaml)', () => {
       expect(link.body.url).toMatch(/^https:\/\/[^/]+\/portal#token=v1\.[\w-]+\.[\w-]{43}$/);
       expect(Date.parse(link.body.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
       expect((await api('POST', '/api/v1/tenants/{tenantId}/portal-link', { params: { tenantId: 'acme' } })).status).toBe(201);
-      expect((await api('POST', '/api/v1/tenants/{tenantId}/portal-link', { params: { tenantId: 'acme' }, body: { expiresInSeconds: 86_401 } })).status).toBe(400);
+      expect((await api('POST', '/api/v1/tenants/{tenantId}/portal-link', { params: { tenantId: 'acme' }, body: { expiresInSeconds: 86_401 } })).status).toBe(
+        400,
+      );
       const keyless = createApiRouter(h, { portalKeys: async () => Promise.reject(new Error('secret unavailable')) }).router;
       const unavailable = await keyless.handle(httpEvent({ method: 'POST', path: '/api/v1/tenants/acme/portal-link' }));
       expect(unavailable.statusCode).toBe(503);

@@ -36,9 +36,24 @@ const SIGNATURE_HEADERS = [
   'x-gitlab-token',
   'x-wss-signature',
   'x-wss-timestamp',
-  'paddle-signature', 'linear-signature', 'x-line-signature', 'mux-signature', 'x-razorpay-signature', 'workos-signature', 'x-hub-signature',
-  'x-hubspot-signature-v3', 'x-pagerduty-signature', 'typeform-signature', 'x-zm-signature', 'x-dropbox-signature', 'calendly-webhook-signature',
-  'x-signature-ed25519', 'telnyx-signature-ed25519', 'x-twilio-email-event-webhook-signature', 'x-twitter-webhooks-signature', 'x-hook-signature',
+  'paddle-signature',
+  'linear-signature',
+  'x-line-signature',
+  'mux-signature',
+  'x-razorpay-signature',
+  'workos-signature',
+  'x-hub-signature',
+  'x-hubspot-signature-v3',
+  'x-pagerduty-signature',
+  'typeform-signature',
+  'x-zm-signature',
+  'x-dropbox-signature',
+  'calendly-webhook-signature',
+  'x-signature-ed25519',
+  'telnyx-signature-ed25519',
+  'x-twilio-email-event-webhook-signature',
+  'x-twitter-webhooks-signature',
+  'x-hook-signature',
 ];
 /** Providers that carry their signature (or clientState) in the body: their unit tests change it there. */
 const BODY_SIGNED = ['adyen', 'mailgun', 'msgraph'];
@@ -53,7 +68,10 @@ const text = fc.oneof(
   fc.constant('x'.repeat(9000)),
 );
 
-const headerValue = fc.oneof(text, fc.tuple(text, text).map(([a, b]) => `${a}, ${b}`));
+const headerValue = fc.oneof(
+  text,
+  fc.tuple(text, text).map(([a, b]) => `${a}, ${b}`),
+);
 
 const body = fc.oneof(
   fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes)),
@@ -68,19 +86,36 @@ const sourceSegment = fc.oneof(
   fc.string({ maxLength: 40 }),
 );
 
-const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'multipart/form-data; boundary=x', '');
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/octet-stream',
+  'multipart/form-data; boundary=x',
+  '',
+);
 
 const malformedWebhook = fc.record({
   source: sourceSegment,
   contentType,
-  headers: fc.dictionary(fc.constantFrom(...SIGNATURE_HEADERS, 'x-github-delivery', 'x-github-event', 'x-shopify-webhook-id', 'i-twilio-idempotency-token', 'idempotency-key'), headerValue, { maxKeys: 8 }),
+  headers: fc.dictionary(
+    fc.constantFrom(...SIGNATURE_HEADERS, 'x-github-delivery', 'x-github-event', 'x-shopify-webhook-id', 'i-twilio-idempotency-token', 'idempotency-key'),
+    headerValue,
+    { maxKeys: 8 },
+  ),
   body,
   sourceIp: fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('', 'not-an-ip', '::ffff:10.0.0.1')),
 });
 
 async function storedEvents(): Promise<number> {
   const result = await h.clients.documents.send(
-    new ScanCommand({ TableName: h.resources.tableName, FilterExpression: 'kind = :kind', ExpressionAttributeValues: { ':kind': 'inbound-event' }, Select: 'COUNT' }),
+    new ScanCommand({
+      TableName: h.resources.tableName,
+      FilterExpression: 'kind = :kind',
+      ExpressionAttributeValues: { ':kind': 'inbound-event' },
+      Select: 'COUNT',
+    }),
   );
   return result.Count ?? 0;
 }
@@ -140,7 +175,13 @@ describe('generated bad input', () => {
             headers[name] = value.slice(0, at) + (value[at] === '0' ? '1' : '0') + value.slice(at + 1);
           }
           const response = await handleIngress(
-            httpEvent({ path: `/webhooks/${source.name}`, pathParameters: { source: source.name }, headers, body: sample.body, domainName: 'hooks.example.test' }),
+            httpEvent({
+              path: `/webhooks/${source.name}`,
+              pathParameters: { source: source.name },
+              headers,
+              body: sample.body,
+              domainName: 'hooks.example.test',
+            }),
             h.receiveDeps(),
           );
           expectJsonError(response);
@@ -163,7 +204,19 @@ describe('generated bad input', () => {
       ['GET', '/api/v1/messages'],
     ] as const;
     const malformedBody = fc.oneof(
-      fc.constantFrom('{', '[', 'null', '"x"', '{"url":1}', '{"url":"javascript:alert(1)"}', '{"url":"http://169.254.169.254/"}', '{"eventType":"","payload":1}', '{"since":"nope"}', '{"endpointId":5}', '{"filter":")("}'),
+      fc.constantFrom(
+        '{',
+        '[',
+        'null',
+        '"x"',
+        '{"url":1}',
+        '{"url":"javascript:alert(1)"}',
+        '{"url":"http://169.254.169.254/"}',
+        '{"eventType":"","payload":1}',
+        '{"since":"nope"}',
+        '{"endpointId":5}',
+        '{"filter":")("}',
+      ),
       fc.json().filter((json) => !/^\{/.test(json)),
       fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
     );
@@ -174,7 +227,10 @@ describe('generated bad input', () => {
           fc.record({ route: fc.constantFrom(...routes.slice(0, 5)), body: malformedBody, query: fc.constant('') }),
           fc.record({ route: fc.constantFrom(routes[5]!, routes[6]!), body: fc.constant(''), query }),
           fc.record({
-            route: fc.tuple(fc.constantFrom('GET', 'DELETE', 'PUT'), fc.constantFrom('/api/v1/../../etc/passwd', '/api/v1/endpoints/%', '/api/v1/sources/..%2f..%2f/events/x', '/api/v1/nope', '/api/v2/endpoints')),
+            route: fc.tuple(
+              fc.constantFrom('GET', 'DELETE', 'PUT'),
+              fc.constantFrom('/api/v1/../../etc/passwd', '/api/v1/endpoints/%', '/api/v1/sources/..%2f..%2f/events/x', '/api/v1/nope', '/api/v2/endpoints'),
+            ),
             body: fc.constant(''),
             query: fc.constant(''),
           }),

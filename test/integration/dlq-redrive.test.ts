@@ -35,7 +35,9 @@ afterAll(async () => {
 });
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await router.handle(httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+  const response = await router.handle(
+    httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+  );
   return { status: response.statusCode, body: JSON.parse(response.body) };
 }
 
@@ -43,7 +45,9 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
 async function deadLetter(queueUrl: string, count: number): Promise<string[]> {
   const bodies = Array.from({ length: count }, () => JSON.stringify({ eventId: randomUUID(), source: 'stripe' }));
   for (let i = 0; i < bodies.length; i += 10) {
-    await h.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body })) }));
+    await h.clients.sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body })) }),
+    );
   }
   return bodies;
 }
@@ -52,13 +56,17 @@ async function deadLetter(queueUrl: string, count: number): Promise<string[]> {
 async function drain(queueUrl: string): Promise<string[]> {
   const bodies: string[] = [];
   for (let empty = 0; empty < 2; ) {
-    const { Messages = [] } = await h.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60 }));
+    const { Messages = [] } = await h.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60 }),
+    );
     if (Messages.length === 0) {
       empty += 1;
       continue;
     }
     bodies.push(...Messages.map((message) => message.Body!));
-    await h.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }));
+    await h.clients.sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }),
+    );
   }
   return bodies;
 }
@@ -76,12 +84,22 @@ describe.each([
 
     const started = await api('POST', `/api/v1/dlq/${queue}/redrive`);
     expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ queue, status: 'RUNNING', taskHandle: expect.any(String), sourceArn: pair.deadLetterQueueArn, destinationArn: pair.queueArn });
+    expect(started.body).toMatchObject({
+      queue,
+      status: 'RUNNING',
+      taskHandle: expect.any(String),
+      sourceArn: pair.deadLetterQueueArn,
+      destinationArn: pair.queueArn,
+    });
 
-    const finished = await eventually(async () => {
-      const { body } = await api('GET', `/api/v1/dlq/${queue}/redrive`);
-      return body.tasks[0]?.status === 'COMPLETED' ? body.tasks[0] : undefined;
-    }, 60_000, 'the move to complete');
+    const finished = await eventually(
+      async () => {
+        const { body } = await api('GET', `/api/v1/dlq/${queue}/redrive`);
+        return body.tasks[0]?.status === 'COMPLETED' ? body.tasks[0] : undefined;
+      },
+      60_000,
+      'the move to complete',
+    );
     expect(finished).toMatchObject({ approximateNumberOfMessagesMoved: count, approximateNumberOfMessagesToMove: count, startedAt: expect.any(String) });
 
     const back = await drain(pair.queueUrl);

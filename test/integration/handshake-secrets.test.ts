@@ -38,7 +38,10 @@ describe('DynamoDbHandshakeSecretStore', () => {
 
 describe('the Asana handshake through the ingress handler', () => {
   const post = (headers: Record<string, string>, body = '') =>
-    handleIngress(httpEvent({ path: '/webhooks/asana', pathParameters: { source: 'asana' }, headers: { 'content-type': 'application/json', ...headers }, body }), h.receiveDeps());
+    handleIngress(
+      httpEvent({ path: '/webhooks/asana', pathParameters: { source: 'asana' }, headers: { 'content-type': 'application/json', ...headers }, body }),
+      h.receiveDeps(),
+    );
 
   it('echoes X-Hook-Secret, stores and queues nothing, then accepts and queues events signed with it', async () => {
     const depth = await h.queueDepth(h.resources.inbound.queueUrl);
@@ -48,7 +51,9 @@ describe('the Asana handshake through the ingress handler', () => {
     expect(await h.queueDepth(h.resources.inbound.queueUrl)).toBe(depth);
     expect((await h.store.list('asana', { limit: 10 })).events).toEqual([]);
 
-    const body = JSON.stringify({ events: [{ created_at: '2026-01-01T00:00:00.000Z', action: 'added', resource: { gid: '42', resource_type: 'task' }, user: { gid: '7' } }] });
+    const body = JSON.stringify({
+      events: [{ created_at: '2026-01-01T00:00:00.000Z', action: 'added', resource: { gid: '42', resource_type: 'task' }, user: { gid: '7' } }],
+    });
     const sign = (key: string) => ({ 'x-hook-signature': createHmac('sha256', key).update(body).digest('hex') });
     const accepted = await post(sign('asana-secret-from-handshake'), body);
     expect(accepted.statusCode).toBe(200);

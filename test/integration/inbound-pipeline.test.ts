@@ -201,7 +201,12 @@ describe('inbound pipeline', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const real = h2.receiveDeps().queue;
     // Fault injection at the queue port: the first request's enqueue is held back.
-    const slow: EventQueue = { send: async (message) => { await gate; await real.send(message); } };
+    const slow: EventQueue = {
+      send: async (message) => {
+        await gate;
+        await real.send(message);
+      },
+    };
     const first = handleIngress(webhookEvent(source, sample), h2.receiveDeps({ queue: slow }));
     await new Promise((resolve) => setTimeout(resolve, 200));
     const copy = await handleIngress(webhookEvent(source, sample), h2.receiveDeps());
@@ -249,12 +254,7 @@ describe('inbound pipeline', () => {
     const handlers = new HandlerRegistry().on('github', 'poison', async () => {
       throw new Error('handler crashed (test)');
     });
-    await runProcessor(
-      h2,
-      h2.processDeps({ handlers }),
-      async () => (await h2.queueDepth(h2.resources.inbound.deadLetterQueueUrl)) === 1,
-      30_000,
-    );
+    await runProcessor(h2, h2.processDeps({ handlers }), async () => (await h2.queueDepth(h2.resources.inbound.deadLetterQueueUrl)) === 1, 30_000);
     for (const s of samples) expect((await h2.store.get('github', s.eventId))?.status).toBe('processed');
     expect(await h2.store.get('github', poison.eventId)).toMatchObject({ status: 'failed', deadLettered: true, attempts: 2 });
     const [dead] = await h2.receive(h2.resources.inbound.deadLetterQueueUrl);

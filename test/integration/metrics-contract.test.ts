@@ -77,7 +77,11 @@ function emittedSince(from = 0): Array<{ key: MetricKey; value: unknown }> {
     (document._aws.CloudWatchMetrics as Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }>).flatMap((directive) =>
       directive.Dimensions.flatMap((set) =>
         directive.Metrics.map((metric) => ({
-          key: { namespace: directive.Namespace, name: metric.Name, dimensions: Object.fromEntries(set.map((dimension) => [dimension, String(document[dimension])])) },
+          key: {
+            namespace: directive.Namespace,
+            name: metric.Name,
+            dimensions: Object.fromEntries(set.map((dimension) => [dimension, String(document[dimension])])),
+          },
           value: document[metric.Name],
         })),
       ),
@@ -109,13 +113,23 @@ function sqsEvent(messages: Message[], queueArn: string, receiveCount?: number):
 /** Receives until `count` messages are in hand (they stay invisible for 5 minutes). */
 async function receive(queueUrl: string, count: number): Promise<Message[]> {
   const messages: Message[] = [];
-  await eventually(async () => {
-    const { Messages = [] } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 300, MessageSystemAttributeNames: ['All'] }),
-    );
-    messages.push(...Messages);
-    return messages.length >= count;
-  }, 10_000, `${count} message(s) on ${queueUrl}`);
+  await eventually(
+    async () => {
+      const { Messages = [] } = await clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 300,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      messages.push(...Messages);
+      return messages.length >= count;
+    },
+    10_000,
+    `${count} message(s) on ${queueUrl}`,
+  );
   return messages;
 }
 
@@ -152,7 +166,9 @@ beforeAll(async () => {
   const { stack } = buildApp('webhooks.config.json', new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
   template = Template.fromStack(stack);
   // Namespace and service exactly as the functions get them in AWS.
-  const environments = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment.Variables as Record<string, unknown>);
+  const environments = Object.values(template.findResources('AWS::Lambda::Function')).map(
+    (fn) => fn.Properties.Environment.Variables as Record<string, unknown>,
+  );
   expect(environments).toHaveLength(6);
   namespace = String(environments[0]!.POWERTOOLS_METRICS_NAMESPACE);
   service = String(environments[0]!.POWERTOOLS_SERVICE_NAME);
@@ -167,7 +183,11 @@ beforeAll(async () => {
 
   // The functions' config as the local runtime loads it, with a 1 s retry schedule.
   const functionConfig = loadLocalConfig('webhooks.config.json', { retrySchedule: '1' });
-  stepFunctions = retryStateMachine({ name: `${resources.tableName}-retries`, outbound: functionConfig.outbound, deliver: (input) => deliver(input, lambdaContext('deliver', 30)) });
+  stepFunctions = retryStateMachine({
+    name: `${resources.tableName}-retries`,
+    outbound: functionConfig.outbound,
+    deliver: (input) => deliver(input, lambdaContext('deliver', 30)),
+  });
   const sfn = localSfnClient(await stepFunctions.listen());
 
   // Powertools reads its settings from the process environment, as in Lambda: namespace and service as the stack sets them, metrics on.
@@ -216,8 +236,9 @@ beforeAll(async () => {
 
   // Ingress failing on a dependency (its queue does not exist): a function of its own, as a fresh container.
   const missingQueue = { ...resources.inbound, queueUrl: `${endpoints.sqs}/000000000000/${resources.tableName}-no-such-queue` };
-  const failing = (await localFunctions({ config: functionConfig, clients: functionClients, environments: environmentsFor({ ...names, inbound: missingQueue }) }))
-    .ingress as unknown as typeof ingress;
+  const failing = (
+    await localFunctions({ config: functionConfig, clients: functionClients, environments: environmentsFor({ ...names, inbound: missingQueue }) })
+  ).ingress as unknown as typeof ingress;
   await path('ingress failure', async () => {
     const sample = await sampleWebhook(config.sources.find((s) => s.name === 'github')!, secrets.github!, { url: `https://${DOMAIN}/webhooks/github` });
     const response = await failing(webhookEvent('github', sample.headers, sample.body), lambdaContext('ingress', 10));
@@ -246,11 +267,24 @@ beforeAll(async () => {
     const forged = { ...sample.headers, 'stripe-signature': sample.headers['stripe-signature']!.replace(/v1=\w+/, `v1=${'0'.repeat(64)}`) };
     expect((await ingress(webhookEvent('stripe', forged, sample.body), lambdaContext('ingress', 10))).statusCode).toBe(401);
   });
-  const poison = signedStripe({ id: `evt_poison_${randomBytes(4).toString('hex')}`, object: 'event', type: 'customer.subscription.updated', created: 1, data: { object: { id: 'sub_x' } } });
+  const poison = signedStripe({
+    id: `evt_poison_${randomBytes(4).toString('hex')}`,
+    object: 'event',
+    type: 'customer.subscription.updated',
+    created: 1,
+    data: { object: { id: 'sub_x' } },
+  });
   const largeId = `evt_large_${randomBytes(4).toString('hex')}`;
   // Above claimCheckBytes: stored in the bucket, whose object then goes missing (a real fault).
-  const large = signedStripe({ id: largeId, object: 'event', type: 'invoice.paid', created: 1, data: { object: { id: 'in_large', padding: randomBytes(150_000).toString('hex') } } });
-  for (const event of [poison, large]) expect((await ingress(webhookEvent('stripe', event.headers, event.body), lambdaContext('ingress', 10))).statusCode).toBe(200);
+  const large = signedStripe({
+    id: largeId,
+    object: 'event',
+    type: 'invoice.paid',
+    created: 1,
+    data: { object: { id: 'in_large', padding: randomBytes(150_000).toString('hex') } },
+  });
+  for (const event of [poison, large])
+    expect((await ingress(webhookEvent('stripe', event.headers, event.body), lambdaContext('ingress', 10))).statusCode).toBe(200);
   await clients.s3.send(new DeleteObjectCommand({ Bucket: resources.bucketName, Key: `inbound/stripe/${createHash('sha256').update(largeId).digest('hex')}` }));
 
   const queued = await receive(resources.inbound.queueUrl, 3);
@@ -287,12 +321,30 @@ beforeAll(async () => {
   });
   const deliveries = new DynamoDbDeliveryStore(clients.documents, resources.tableName);
   await path('exhausted (the retry schedule through Step Functions)', async () => {
-    await eventually(async () => (await deliveries.getDelivery(published['metrics.down']!, down))?.status === 'exhausted', 20_000, 'the delivery to /down to be exhausted');
+    await eventually(
+      async () => (await deliveries.getDelivery(published['metrics.down']!, down))?.status === 'exhausted',
+      20_000,
+      'the delivery to /down to be exhausted',
+    );
   });
   await path('abandoned (RecordFailure)', async () => {
     const now = new Date().toISOString();
-    await deliveries.createDelivery({ messageId: published['metrics.down']!, endpointId: 'ep_stuck', eventType: 'metrics.down', status: 'retrying', attempts: 1, createdAt: now, updatedAt: now }, Math.floor(Date.now() / 1000) + 3600);
-    const result = await deliver({ kind: 'abandon', messageId: published['metrics.down'], endpointId: 'ep_stuck', failure: { Error: 'States.Timeout' } }, lambdaContext('deliver', 30));
+    await deliveries.createDelivery(
+      {
+        messageId: published['metrics.down']!,
+        endpointId: 'ep_stuck',
+        eventType: 'metrics.down',
+        status: 'retrying',
+        attempts: 1,
+        createdAt: now,
+        updatedAt: now,
+      },
+      Math.floor(Date.now() / 1000) + 3600,
+    );
+    const result = await deliver(
+      { kind: 'abandon', messageId: published['metrics.down'], endpointId: 'ep_stuck', failure: { Error: 'States.Timeout' } },
+      lambdaContext('deliver', 30),
+    );
     expect(result).toEqual({ outcome: 'done', status: 'failed' });
   });
 }, 120_000);
@@ -342,7 +394,12 @@ function dashboardMetrics(): DashboardMetrics {
         const search = /^SEARCH\('\{([^}]*)\}(.*)',\s*'[^']+',\s*\d+\)$/.exec(expression);
         if (search) {
           const [searchNamespace, ...keys] = search[1]!.split(',');
-          searches.push({ widget: title, namespace: searchNamespace!, keys, names: [...search[2]!.matchAll(/MetricName="([^"]+)"/g)].map((match) => match[1]!) });
+          searches.push({
+            widget: title,
+            namespace: searchNamespace!,
+            keys,
+            names: [...search[2]!.matchAll(/MetricName="([^"]+)"/g)].map((match) => match[1]!),
+          });
         }
         continue;
       }
@@ -362,11 +419,33 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
       for (const key of keys) expect(byPath[pathName], `${pathName}: ${key}`).toContain(key);
     };
     const s = `service=${service}`;
-    has('ingress failure', `${namespace} received {${s}, source=github}`, `${namespace} ingressErrors {${s}}`, `${namespace} ingressErrors {${s}, source=github}`);
-    has('accepted', `${namespace} received {${s}}`, `${namespace} received {${s}, source=stripe}`, `${namespace} queued {${s}}`, `${namespace} queued {${s}, source=stripe}`);
+    has(
+      'ingress failure',
+      `${namespace} received {${s}, source=github}`,
+      `${namespace} ingressErrors {${s}}`,
+      `${namespace} ingressErrors {${s}, source=github}`,
+    );
+    has(
+      'accepted',
+      `${namespace} received {${s}}`,
+      `${namespace} received {${s}, source=stripe}`,
+      `${namespace} queued {${s}}`,
+      `${namespace} queued {${s}, source=stripe}`,
+    );
     has('duplicate', `${namespace} duplicates {${s}}`, `${namespace} duplicates {${s}, source=stripe}`);
-    has('bad signature', `${namespace} verificationFailures {${s}}`, `${namespace} verificationFailures {reason=mismatch, ${s}}`, `${namespace} verificationFailures {${s}, source=stripe}`);
-    has('processed, dead-lettered, handler failure', `${namespace} processed {${s}}`, `${namespace} processingLatency {${s}, source=stripe}`, `${namespace} deadLettered {${s}}`, `${namespace} processingFailures {${s}, source=stripe}`);
+    has(
+      'bad signature',
+      `${namespace} verificationFailures {${s}}`,
+      `${namespace} verificationFailures {reason=mismatch, ${s}}`,
+      `${namespace} verificationFailures {${s}, source=stripe}`,
+    );
+    has(
+      'processed, dead-lettered, handler failure',
+      `${namespace} processed {${s}}`,
+      `${namespace} processingLatency {${s}, source=stripe}`,
+      `${namespace} deadLettered {${s}}`,
+      `${namespace} processingFailures {${s}, source=stripe}`,
+    );
     has('handler failure on the last receive', `${namespace} processingFailures {${s}}`, `${namespace} deadLettered {${s}, source=stripe}`);
     has(
       'delivery succeeded, failed, endpoint disabled, first attempt failed',
@@ -376,7 +455,11 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
       `${namespace} deliveriesFailed {${s}}`,
       `${namespace} endpointsDisabled {${s}}`,
     );
-    has('exhausted (the retry schedule through Step Functions)', `${namespace} deliveriesExhausted {${s}}`, `${namespace} deliveryLatency {outcome=failed, ${s}}`);
+    has(
+      'exhausted (the retry schedule through Step Functions)',
+      `${namespace} deliveriesExhausted {${s}}`,
+      `${namespace} deliveryLatency {outcome=failed, ${s}}`,
+    );
     has('abandoned (RecordFailure)', `${namespace} deliveriesAbandoned {${s}}`, `${namespace} deliveriesFailed {${s}}`);
     // Nothing outside the model: one namespace, and only the drill-down keys it names.
     for (const { key } of emittedSince()) {
@@ -390,7 +473,9 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
   it('emits every metric an alarm watches, with that exact dimension set and values', () => {
     const emitted = new Set(emittedSince().map(({ key }) => keyOf(key)));
     const watched = alarmMetrics();
-    expect(watched.map(([id]) => id)).toEqual(expect.arrayContaining([expect.stringMatching(/VerificationFailures/), expect.stringMatching(/DeliverySuccessRate/)]));
+    expect(watched.map(([id]) => id)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/VerificationFailures/), expect.stringMatching(/DeliverySuccessRate/)]),
+    );
     for (const [id, metric] of watched) expect(emitted.has(keyOf(metric)), `alarm ${id} watches ${keyOf(metric)}, which nothing emits`).toBe(true);
   });
 
@@ -400,8 +485,13 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
     expect(explicit.length).toBeGreaterThan(15);
     for (const [widget, metric] of explicit) expect(emitted.has(keyOf(metric)), `widget "${widget}" shows ${keyOf(metric)}, which nothing emits`).toBe(true);
     for (const search of searches) {
-      const hits = emittedSince().filter(({ key }) => key.namespace === search.namespace && sameKeys(key, search.keys) && (!search.names.length || search.names.includes(key.name)));
-      expect(hits.length, `widget "${search.widget}" searches {${search.namespace},${search.keys.join(',')}} for ${search.names.join(', ')}, which nothing emits`).toBeGreaterThan(0);
+      const hits = emittedSince().filter(
+        ({ key }) => key.namespace === search.namespace && sameKeys(key, search.keys) && (!search.names.length || search.names.includes(key.name)),
+      );
+      expect(
+        hits.length,
+        `widget "${search.widget}" searches {${search.namespace},${search.keys.join(',')}} for ${search.names.join(', ')}, which nothing emits`,
+      ).toBeGreaterThan(0);
     }
   });
 
@@ -411,7 +501,9 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
     const unwatched = new Set<string>();
     for (const { key } of emittedSince()) {
       if (watched.has(keyOf(key))) continue;
-      const searched = searches.some((search) => search.namespace === key.namespace && sameKeys(key, search.keys) && (!search.names.length || search.names.includes(key.name)));
+      const searched = searches.some(
+        (search) => search.namespace === key.namespace && sameKeys(key, search.keys) && (!search.names.length || search.names.includes(key.name)),
+      );
       if (!searched) unwatched.add(keyOf(key));
     }
     expect([...unwatched]).toEqual([]);

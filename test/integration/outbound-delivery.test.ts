@@ -243,15 +243,21 @@ describe('outbound delivery', () => {
   });
 
   it.each([
-    ['x-webhook', (secret: Buffer, body: Buffer, h: Record<string, string>) => {
-      const t = /t=(\d+)/.exec(h['x-webhook-signature']!)![1]!;
-      const expected = createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');
-      return h['x-webhook-signature'] === `t=${t},v1=${expected}` && h['x-webhook-id'] !== undefined;
-    }],
-    ['x-wss', (secret: Buffer, body: Buffer, h: Record<string, string>) => {
-      const expected = createHmac('sha256', secret).update(h['x-wss-timestamp']!).update(body).digest('hex');
-      return h['x-wss-signature'] === expected && /^\d+$/.test(h['x-wss-timestamp']!);
-    }],
+    [
+      'x-webhook',
+      (secret: Buffer, body: Buffer, h: Record<string, string>) => {
+        const t = /t=(\d+)/.exec(h['x-webhook-signature']!)![1]!;
+        const expected = createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');
+        return h['x-webhook-signature'] === `t=${t},v1=${expected}` && h['x-webhook-id'] !== undefined;
+      },
+    ],
+    [
+      'x-wss',
+      (secret: Buffer, body: Buffer, h: Record<string, string>) => {
+        const expected = createHmac('sha256', secret).update(h['x-wss-timestamp']!).update(body).digest('hex');
+        return h['x-wss-signature'] === expected && /^\d+$/.test(h['x-wss-timestamp']!);
+      },
+    ],
   ])('signs with the %s scheme, checked by an independent computation', async (scheme, check) => {
     const path = unique(scheme);
     const endpoint = await createEndpoint(path, { signatureScheme: scheme });
@@ -415,7 +421,12 @@ describe('SSRF: creating an endpoint for a private target is refused with 400 (n
 
   it('accepts a public https target', async () => {
     const response = await strict.router.handle(
-      httpEvent({ method: 'POST', path: '/api/v1/endpoints', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://hooks.example.com/in' }) }),
+      httpEvent({
+        method: 'POST',
+        path: '/api/v1/endpoints',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: 'https://hooks.example.com/in' }),
+      }),
     );
     expect(response.statusCode).toBe(201);
     await strict.endpoints.delete(JSON.parse(response.body).id);

@@ -38,7 +38,11 @@ function fill(template: string, params: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
 }
 
-async function call(method: string, template: string, options: { params?: Record<string, string>; query?: string; body?: unknown; token?: string | null } = {}): Promise<Called> {
+async function call(
+  method: string,
+  template: string,
+  options: { params?: Record<string, string>; query?: string; body?: unknown; token?: string | null } = {},
+): Promise<Called> {
   const token = options.token === undefined ? tokenA : options.token;
   const response: HttpResponse = await router.handle(
     httpEvent({
@@ -65,7 +69,9 @@ beforeAll(async () => {
   router = api.router;
 
   const operator = async (method: string, path: string, body?: unknown) => {
-    const response = await router.handle(httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+    const response = await router.handle(
+      httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+    );
     return JSON.parse(response.body || 'null');
   };
   const a = await operator('POST', '/api/v1/endpoints', { url: receiver.url('/tenant-a'), tenantId: 'tenant-a', eventTypes: ['order.*'] });
@@ -76,7 +82,14 @@ beforeAll(async () => {
   await eventually(async () => receiver.received('/tenant-a').length === 1 && receiver.received('/tenant-b').length === 1, 20_000, 'both deliveries');
   await eventually(async () => (await o.deliveries.listAttempts(ids.messageB)).length === 1, 10_000, "B's attempt record");
 
-  const link = await router.handle(httpEvent({ method: 'POST', path: '/api/v1/tenants/tenant-a/portal-link', headers: { 'content-type': 'application/json' }, body: '{"expiresInSeconds":3600}' }));
+  const link = await router.handle(
+    httpEvent({
+      method: 'POST',
+      path: '/api/v1/tenants/tenant-a/portal-link',
+      headers: { 'content-type': 'application/json' },
+      body: '{"expiresInSeconds":3600}',
+    }),
+  );
   tokenA = /#token=(.+)$/.exec(JSON.parse(link.body).url)![1]!;
 });
 
@@ -157,11 +170,16 @@ describe('tenant portal API', () => {
     const endpoint = await call('GET', '/portal/api/endpoints/{id}', { params: { id: ids.endpointA } });
     expect(endpoint.body).toMatchObject({ id: ids.endpointA, tenantId: 'tenant-a' });
 
-    const created = await call('POST', '/portal/api/endpoints', { body: { url: receiver.url('/tenant-a-2'), eventTypes: ['order.*'], headers: { 'X-Tenant-Key': 'k1' } } });
+    const created = await call('POST', '/portal/api/endpoints', {
+      body: { url: receiver.url('/tenant-a-2'), eventTypes: ['order.*'], headers: { 'X-Tenant-Key': 'k1' } },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ tenantId: 'tenant-a', headers: { 'x-tenant-key': 'k1' } });
     expect((await call('POST', '/portal/api/endpoints', { body: { url: 'ftp://nope' } })).status).toBe(400);
-    const patched = await call('PATCH', '/portal/api/endpoints/{id}', { params: { id: created.body.id }, body: { description: 'second', filter: 'order = "A-2"' } });
+    const patched = await call('PATCH', '/portal/api/endpoints/{id}', {
+      params: { id: created.body.id },
+      body: { description: 'second', filter: 'order = "A-2"' },
+    });
     expect(patched.body).toMatchObject({ description: 'second', filter: 'order = "A-2"' });
     expect((await call('PATCH', '/portal/api/endpoints/{id}', { params: { id: created.body.id }, body: {} })).status).toBe(400);
     expect((await call('GET', '/portal/api/endpoints/{id}/secret', { params: { id: created.body.id } })).body.secret).toBe(created.body.secret);
@@ -182,9 +200,14 @@ describe('tenant portal API', () => {
     expect((await call('GET', '/portal/api/messages/{id}/payload', { params: { id: ids.messageA } })).body.payload).toEqual({ order: 'A-1' });
     const attempts = await call('GET', '/portal/api/messages/{id}/attempts', { params: { id: ids.messageA } });
     expect(attempts.body.attempts).toEqual([expect.objectContaining({ endpointId: ids.endpointA, statusCode: 200 })]);
-    expect((await call('POST', '/portal/api/messages/{id}/retry', { params: { id: ids.messageA }, body: { endpointId: ids.endpointA } })).body).toEqual({ queued: 1 });
+    expect((await call('POST', '/portal/api/messages/{id}/retry', { params: { id: ids.messageA }, body: { endpointId: ids.endpointA } })).body).toEqual({
+      queued: 1,
+    });
     expect((await call('POST', '/portal/api/messages/{id}/retry', { params: { id: ids.messageA }, body: { endpointId: '' } })).status).toBe(400);
-    const replay = await call('POST', '/portal/api/endpoints/{id}/replay', { params: { id: ids.endpointA }, body: { since: new Date(Date.now() - 3600_000).toISOString() } });
+    const replay = await call('POST', '/portal/api/endpoints/{id}/replay', {
+      params: { id: ids.endpointA },
+      body: { since: new Date(Date.now() - 3600_000).toISOString() },
+    });
     expect(replay.body).toEqual({ queued: 0 });
     expect((await call('POST', '/portal/api/endpoints/{id}/replay', { params: { id: ids.endpointA }, body: { since: 'soon' } })).status).toBe(400);
 

@@ -59,8 +59,15 @@ export async function createHarness(options: { config?: GatewayConfig; secrets?:
     }),
   );
   for (const [name, keys] of Object.entries(keyPairs)) signingKeys[name] = keys.privateKey;
-  const secrets = options.secrets ?? Object.fromEntries(config.sources.map((source) => [source.name, keyPairs[source.name]?.publicKey ?? testSecretFor(source.provider)]));
-  const names: LocalNames = { tableName: resources.tableName, payloadBucket: resources.bucketName, inbound: resources.inbound, outbound: resources.outbound, allowPrivateTargets: true };
+  const secrets =
+    options.secrets ?? Object.fromEntries(config.sources.map((source) => [source.name, keyPairs[source.name]?.publicKey ?? testSecretFor(source.provider)]));
+  const names: LocalNames = {
+    tableName: resources.tableName,
+    payloadBucket: resources.bucketName,
+    inbound: resources.inbound,
+    outbound: resources.outbound,
+    allowPrivateTargets: true,
+  };
   const secretVariables = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [secretEnvName(name), value]));
   const receive = ingressDependencies({ config, clients, environment: { ...localEnvironment('ingress', names), ...secretVariables }, ...ingressObservers });
   const process = processorDependencies({ config, clients, environment: localEnvironment('processor', names), ...processorObservers });

@@ -22,7 +22,11 @@ export function httpEvent(options: {
     routeKey: '$default',
     rawPath: options.path,
     rawQueryString: options.query ?? '',
-    headers: { host: domainName, 'x-forwarded-proto': 'https', ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])) },
+    headers: {
+      host: domainName,
+      'x-forwarded-proto': 'https',
+      ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    },
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

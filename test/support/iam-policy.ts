@@ -36,15 +36,20 @@ function list(value: string | string[] | undefined): string[] {
 }
 
 function glob(pattern: string, value: string, caseInsensitive = false): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, caseInsensitive ? 'i' : '').test(value);
 }
 
 function matches(statement: PolicyStatement, request: Request): boolean {
-  return principalMatches(statement.Principal, request.principal) &&
+  return (
+    principalMatches(statement.Principal, request.principal) &&
     list(statement.Action).some((action) => glob(action, request.action, true)) &&
     (statement.Resource === undefined || list(statement.Resource).some((resource) => glob(resource, request.resource))) &&
-    conditionsMatch(statement.Condition ?? {}, request.context);
+    conditionsMatch(statement.Condition ?? {}, request.context)
+  );
 }
 
 function principalMatches(principal: PolicyStatement['Principal'], caller: Request['principal']): boolean {

@@ -155,7 +155,9 @@ export class OpenApiContract {
       this.validators.set(cacheKey, validator);
     }
     if (!validator(value)) {
-      const problems = (validator.errors ?? []).map((error) => `${error.instancePath || '(body)'} ${error.message ?? 'is invalid'} ${JSON.stringify(error.params)}`);
+      const problems = (validator.errors ?? []).map(
+        (error) => `${error.instancePath || '(body)'} ${error.message ?? 'is invalid'} ${JSON.stringify(error.params)}`,
+      );
       throw new ContractError(`${where}: the body does not match the spec:\n  ${problems.join('\n  ')}\nbody: ${JSON.stringify(value).slice(0, 1000)}`);
     }
   }

@@ -52,10 +52,16 @@ export async function createOutboundHarness(
   });
 
   let deliver: DeliveryDeps | undefined;
-  const stepFunctions = retryStateMachine({ name: `${resources.tableName}-retries`, outbound: config.outbound, deliver: (input) => handleDeliver(input as never, deliver!) });
+  const stepFunctions = retryStateMachine({
+    name: `${resources.tableName}-retries`,
+    outbound: config.outbound,
+    deliver: (input) => handleDeliver(input as never, deliver!),
+  });
   const sfn = localSfnClient(await stepFunctions.listen());
   const names = { ...h.names, retryStateMachineArn: stepFunctions.stateMachineArn, allowPrivateTargets: options.allowPrivateTargets ?? true };
-  const deps = observed(dispatcherDependencies({ config, clients: { ...clients, sfn }, environment: localEnvironment('dispatcher', names), ...dispatcherObservers }));
+  const deps = observed(
+    dispatcherDependencies({ config, clients: { ...clients, sfn }, environment: localEnvironment('dispatcher', names), ...dispatcherObservers }),
+  );
   deliver = observed(deliverDependencies({ config, clients, environment: localEnvironment('deliver', names), ...deliverObservers }));
   const router = apiDependencies({
     config,
@@ -65,7 +71,12 @@ export async function createOutboundHarness(
     consolePages,
     ...(options.resolve ? { resolve: options.resolve } : {}),
   });
-  const dispatcher = queueEventSource(plan, 'dispatcher', { sqs: clients.sqs, queues: resources, waitTimeSeconds: 1, invoke: (event, context) => handleOutboundBatch(event, context, deps) });
+  const dispatcher = queueEventSource(plan, 'dispatcher', {
+    sqs: clients.sqs,
+    queues: resources,
+    waitTimeSeconds: 1,
+    invoke: (event, context) => handleOutboundBatch(event, context, deps),
+  });
   dispatcher.start();
   return {
     deps,

@@ -27,7 +27,10 @@ export class Receiver {
 
   /** Replies for a path, used in order; the last one repeats. Unscripted paths answer 200. */
   script(path: string, ...replies: Array<Reply | number>): this {
-    this.scripts.set(path, replies.map((reply) => (typeof reply === 'number' ? { status: reply } : reply)));
+    this.scripts.set(
+      path,
+      replies.map((reply) => (typeof reply === 'number' ? { status: reply } : reply)),
+    );
     return this;
   }
 

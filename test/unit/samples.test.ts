@@ -95,9 +95,12 @@ const OTHER = 'not-the-secret-0000000000000000';
 /** Another key of the same kind as the provider's (a wrong secret, or another public key). */
 const otherOf = (provider: SourceConfig['provider']) => OTHERS[provider] ?? OTHER;
 /** Sample options with the private key a public-key provider signs with. */
-const withKey = (provider: SourceConfig['provider'], options: SampleOptions): SampleOptions => (SIGNING_KEYS[provider] ? { ...options, signingKey: SIGNING_KEYS[provider] } : options);
+const withKey = (provider: SourceConfig['provider'], options: SampleOptions): SampleOptions =>
+  SIGNING_KEYS[provider] ? { ...options, signingKey: SIGNING_KEYS[provider] } : options;
 const AdyenHmac = (HmacValidatorModule as unknown as { default?: typeof HmacValidatorModule }).default ?? HmacValidatorModule;
-const adyenItem = (body: Buffer) => (JSON.parse(body.toString()) as { notificationItems: Array<{ NotificationRequestItem: Record<string, unknown> }> }).notificationItems[0]!.NotificationRequestItem;
+const adyenItem = (body: Buffer) =>
+  (JSON.parse(body.toString()) as { notificationItems: Array<{ NotificationRequestItem: Record<string, unknown> }> }).notificationItems[0]!
+    .NotificationRequestItem;
 const attempt = async (run: () => unknown): Promise<boolean> => {
   try {
     return (await run()) !== false;
@@ -176,19 +179,27 @@ const CHECKS: Record<SourceConfig['provider'], Check> = {
   },
   twilio: (sample, body, secret, url) => twilioLib.validateRequest(secret, sample.headers['x-twilio-signature']!, url, formOf(body)),
   square: (sample, body, secret, url) =>
-    WebhooksHelper.verifySignature({ requestBody: body.toString('utf8'), signatureHeader: sample.headers['x-square-hmacsha256-signature']!, signatureKey: secret, notificationUrl: url }),
+    WebhooksHelper.verifySignature({
+      requestBody: body.toString('utf8'),
+      signatureHeader: sample.headers['x-square-hmacsha256-signature']!,
+      signatureKey: secret,
+      notificationUrl: url,
+    }),
   // No HMAC: the token itself is the proof, and the body is not covered by it.
   gitlab: (sample, _body, secret) => sample.headers['x-gitlab-token'] === secret,
   // The shipped X-WSS-Signature: hex HMAC-SHA256 over <X-WSS-Timestamp><body>.
   hmac: (sample, body, secret) =>
     sample.headers['x-wss-signature'] === createHmac('sha256', secret).update(sample.headers['x-wss-timestamp']!).update(body).digest('hex'),
-  paddle: (sample, body, secret) => new Paddle('pdl_sdbx_apikey_unused').webhooks.isSignatureValid(body.toString(), secret, sample.headers['paddle-signature']!),
+  paddle: (sample, body, secret) =>
+    new Paddle('pdl_sdbx_apikey_unused').webhooks.isSignatureValid(body.toString(), secret, sample.headers['paddle-signature']!),
   linear: (sample, body, secret) => attempt(() => new LinearWebhookClient(secret).verify(body, sample.headers['linear-signature']!)),
   line: (sample, body, secret) => validateLineSignature(body, secret, sample.headers['x-line-signature']!),
   adyen: (_sample, body, secret) => attempt(() => new AdyenHmac().validateHMAC(adyenItem(body) as never, secret)),
-  mux: (sample, body, secret) => attempt(() => new Mux({ tokenId: 'unused', tokenSecret: 'unused' }).webhooks.verifySignature(body.toString(), sample.headers, secret)),
+  mux: (sample, body, secret) =>
+    attempt(() => new Mux({ tokenId: 'unused', tokenSecret: 'unused' }).webhooks.verifySignature(body.toString(), sample.headers, secret)),
   razorpay: (sample, body, secret) => Razorpay.validateWebhookSignature(body.toString(), sample.headers['x-razorpay-signature']!, secret),
-  workos: (sample, body, secret) => attempt(() => new WorkOS('sk_test_unused').webhooks.verifyHeader({ payload: body.toString(), sigHeader: sample.headers['workos-signature']!, secret })),
+  workos: (sample, body, secret) =>
+    attempt(() => new WorkOS('sk_test_unused').webhooks.verifyHeader({ payload: body.toString(), sigHeader: sample.headers['workos-signature']!, secret })),
   intercom: (sample, body, secret) => sample.headers['x-hub-signature'] === `sha1=${hmacOf('sha1', secret, body).digest('hex')}`,
   mailgun: (_sample, body, secret) => {
     const { signature } = JSON.parse(body.toString()) as { signature: { timestamp: string; token: string; signature: string } };
@@ -207,7 +218,8 @@ const CHECKS: Record<SourceConfig['provider'], Check> = {
     ),
   pagerduty: (sample, body, secret) => sample.headers['x-pagerduty-signature'] === `v1=${hmacOf('sha256', secret, body).digest('hex')}`,
   typeform: (sample, body, secret) => sample.headers['typeform-signature'] === `sha256=${hmacOf('sha256', secret, body).digest('base64')}`,
-  zoom: (sample, body, secret) => sample.headers['x-zm-signature'] === `v0=${hmacOf('sha256', secret, `v0:${sample.headers['x-zm-request-timestamp']}:`, body).digest('hex')}`,
+  zoom: (sample, body, secret) =>
+    sample.headers['x-zm-signature'] === `v0=${hmacOf('sha256', secret, `v0:${sample.headers['x-zm-request-timestamp']}:`, body).digest('hex')}`,
   dropbox: (sample, body, secret) => sample.headers['x-dropbox-signature'] === hmacOf('sha256', secret, body).digest('hex'),
   calendly: (sample, body, secret) => {
     const [t, v1] = sample.headers['calendly-webhook-signature']!.split(',').map((entry) => entry.split('=')[1]!);
@@ -217,12 +229,19 @@ const CHECKS: Record<SourceConfig['provider'], Check> = {
   telnyx: (sample, body, publicKey) => attempt(async () => new TelnyxWebhook(publicKey).verify(body.toString(), sample.headers)),
   sendgrid: (sample, body, publicKey) => {
     const webhook = new EventWebhook();
-    return webhook.verifySignature(webhook.convertPublicKeyToECDSA(publicKey), body, sample.headers['x-twilio-email-event-webhook-signature']!, sample.headers['x-twilio-email-event-webhook-timestamp']!);
+    return webhook.verifySignature(
+      webhook.convertPublicKeyToECDSA(publicKey),
+      body,
+      sample.headers['x-twilio-email-event-webhook-signature']!,
+      sample.headers['x-twilio-email-event-webhook-timestamp']!,
+    );
   },
   x: (sample, body, secret) => sample.headers['x-twitter-webhooks-signature'] === `sha256=${hmacOf('sha256', secret, body).digest('base64')}`,
   // Graph signs nothing: every notification must carry the subscription's clientState.
-  msgraph: (_sample, body, secret) => (JSON.parse(body.toString()) as { value: Array<{ clientState?: string }> }).value.every((item) => item.clientState === secret),
-  asana: (sample, body, secret) => sample.headers['x-hook-signature'] === hmacOf('sha256', secret, body).digest('hex') && sample.handshake?.headers['x-hook-secret'] === secret,
+  msgraph: (_sample, body, secret) =>
+    (JSON.parse(body.toString()) as { value: Array<{ clientState?: string }> }).value.every((item) => item.clientState === secret),
+  asana: (sample, body, secret) =>
+    sample.headers['x-hook-signature'] === hmacOf('sha256', secret, body).digest('hex') && sample.handshake?.headers['x-hook-secret'] === secret,
 };
 
 /** The id and type as the provider carries them, read independently of the sample's report. */
@@ -255,7 +274,10 @@ const IDENTITY: Record<SourceConfig['provider'], (sample: SampleWebhook) => { id
   // No id in a Dropbox notification: the gateway assigns one.
   dropbox: (sample) => ({ id: '', type: Object.keys(jsonOf(sample))[0] }),
   calendly: (sample) => ({ id: `${jsonOf(sample).event}:${at(sample, 'payload', 'uri')}`, type: jsonOf(sample).event }),
-  discord: (sample) => ({ id: jsonOf(sample).id, type: { 2: 'APPLICATION_COMMAND', 3: 'MESSAGE_COMPONENT', 4: 'APPLICATION_COMMAND_AUTOCOMPLETE', 5: 'MODAL_SUBMIT' }[jsonOf(sample).type as number] }),
+  discord: (sample) => ({
+    id: jsonOf(sample).id,
+    type: { 2: 'APPLICATION_COMMAND', 3: 'MESSAGE_COMPONENT', 4: 'APPLICATION_COMMAND_AUTOCOMPLETE', 5: 'MODAL_SUBMIT' }[jsonOf(sample).type as number],
+  }),
   telnyx: (sample) => ({ id: at(sample, 'data', 'id'), type: at(sample, 'data', 'event_type') }),
   sendgrid: (sample) => ({ id: at(sample, 0, 'sg_event_id'), type: at(sample, 0, 'event') }),
   x: (sample) => {
@@ -268,7 +290,10 @@ const IDENTITY: Record<SourceConfig['provider'], (sample: SampleWebhook) => { id
   },
   asana: (sample) => {
     const event = at(sample, 'events', 0) as Record<string, any>;
-    return { id: [event.created_at, event.action, event.resource.gid, event.parent?.gid ?? '', event.change.field, event.user.gid].join(':'), type: `${event.resource.resource_type}.${event.action}` };
+    return {
+      id: [event.created_at, event.action, event.resource.gid, event.parent?.gid ?? '', event.change.field, event.user.gid].join(':'),
+      type: `${event.resource.resource_type}.${event.action}`,
+    };
   },
 };
 
@@ -281,10 +306,36 @@ function at(sample: SampleWebhook, ...path: Array<string | number>): unknown {
 
 /** Another event type of each provider, to check the sample takes the one asked for. */
 const OTHER_TYPES: Record<SourceConfig['provider'], string> = {
-  stripe: 'customer.subscription.updated', github: 'ping', shopify: 'orders/paid', slack: 'message', standard: 'user.created', twilio: 'sent', square: 'payment.created', gitlab: 'Merge Request Hook', hmac: 'order.refunded',
-  paddle: 'subscription.created', linear: 'Comment.update', line: 'follow', adyen: 'CAPTURE', mux: 'video.asset.created', razorpay: 'order.paid', workos: 'dsync.user.created',
-  intercom: 'contact.user.created', mailgun: 'failed', hubspot: 'deal.creation', pagerduty: 'incident.resolved', typeform: 'form_response', zoom: 'meeting.ended', dropbox: 'list_folder',
-  calendly: 'invitee.canceled', discord: 'MESSAGE_COMPONENT', telnyx: 'call.hangup', sendgrid: 'open', x: 'favorite_events', msgraph: 'updated', asana: 'task.added',
+  stripe: 'customer.subscription.updated',
+  github: 'ping',
+  shopify: 'orders/paid',
+  slack: 'message',
+  standard: 'user.created',
+  twilio: 'sent',
+  square: 'payment.created',
+  gitlab: 'Merge Request Hook',
+  hmac: 'order.refunded',
+  paddle: 'subscription.created',
+  linear: 'Comment.update',
+  line: 'follow',
+  adyen: 'CAPTURE',
+  mux: 'video.asset.created',
+  razorpay: 'order.paid',
+  workos: 'dsync.user.created',
+  intercom: 'contact.user.created',
+  mailgun: 'failed',
+  hubspot: 'deal.creation',
+  pagerduty: 'incident.resolved',
+  typeform: 'form_response',
+  zoom: 'meeting.ended',
+  dropbox: 'list_folder',
+  calendly: 'invitee.canceled',
+  discord: 'MESSAGE_COMPONENT',
+  telnyx: 'call.hangup',
+  sendgrid: 'open',
+  x: 'favorite_events',
+  msgraph: 'updated',
+  asana: 'task.added',
 };
 
 describe('sample webhooks for every shipped source', () => {
@@ -332,7 +383,8 @@ describe('sample webhooks for every shipped source', () => {
 });
 
 describe('sample payloads look like the real ones', () => {
-  const build = (name: string, options: { eventType?: string; nowSeconds?: number } = {}) => sampleWebhook(sourceNamed(name), SECRETS[sourceNamed(name).provider], { url: urlOf(name), ...options });
+  const build = (name: string, options: { eventType?: string; nowSeconds?: number } = {}) =>
+    sampleWebhook(sourceNamed(name), SECRETS[sourceNamed(name).provider], { url: urlOf(name), ...options });
 
   it('stripe: a customer.subscription.created event with a subscription, signed at the given time', async () => {
     const now = nowSeconds() - 60;
@@ -366,7 +418,8 @@ describe('sample payloads look like the real ones', () => {
   it('shopify: orders/create with the X-Shopify-* headers', async () => {
     const sample = await build('shopify');
     expect(sample.headers).toMatchObject({ 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': 'example.myshopify.com' });
-    for (const header of ['x-shopify-webhook-id', 'x-shopify-event-id', 'x-shopify-triggered-at', 'x-shopify-api-version']) expect(sample.headers[header]).toBeTruthy();
+    for (const header of ['x-shopify-webhook-id', 'x-shopify-event-id', 'x-shopify-triggered-at', 'x-shopify-api-version'])
+      expect(sample.headers[header]).toBeTruthy();
     expect(Number.isSafeInteger(jsonOf(sample).id)).toBe(true);
     expect(jsonOf(sample).line_items).toHaveLength(1);
   });
@@ -391,7 +444,11 @@ describe('sample payloads look like the real ones', () => {
 
   it('standard: matches the specification test vector when given its inputs', async () => {
     // The library computes the signature; check it against the vector independently.
-    const signature = new Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').sign('msg_p5jXN8AQM9LWM0D4loKWxJek', new Date(1614265330 * 1000), '{"test": 2432232314}');
+    const signature = new Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').sign(
+      'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      new Date(1614265330 * 1000),
+      '{"test": 2432232314}',
+    );
     expect(signature).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 
@@ -452,7 +509,11 @@ describe('samples of the providers with a handshake or a private key', () => {
 
   it('asana: the X-Hook-Secret handshake comes first, and the answer must echo it', async () => {
     const sample = await build('asana');
-    expect(sample.handshake).toMatchObject({ method: 'POST', headers: { 'x-hook-secret': SECRETS.asana }, expectHeader: { name: 'x-hook-secret', value: SECRETS.asana } });
+    expect(sample.handshake).toMatchObject({
+      method: 'POST',
+      headers: { 'x-hook-secret': SECRETS.asana },
+      expectHeader: { name: 'x-hook-secret', value: SECRETS.asana },
+    });
     expect(sample.handshake!.body.length).toBe(0);
   });
 
@@ -531,17 +592,27 @@ describe('generic hmac samples follow the options', () => {
   });
 
   it('sha1 over the body alone, id at a nested JSON path, no type location reported as unknown', async () => {
-    const sample = await sampleWebhook(source({ signatureHeader: 'x-hub-signature', algorithm: 'sha1', signaturePrefix: 'sha1=', eventId: { jsonPath: 'data.object.id' } }), secret, {
-      url,
-      eventType: 'ignored.here',
-    });
+    const sample = await sampleWebhook(
+      source({ signatureHeader: 'x-hub-signature', algorithm: 'sha1', signaturePrefix: 'sha1=', eventId: { jsonPath: 'data.object.id' } }),
+      secret,
+      {
+        url,
+        eventType: 'ignored.here',
+      },
+    );
     expect(sample.headers['x-hub-signature']).toBe(`sha1=${createHmac('sha1', secret).update(sample.body).digest('hex')}`);
     expect(jsonOf(sample)).toMatchObject({ data: { object: { id: sample.eventId } } });
     expect(sample.eventType).toBe('unknown');
   });
 
   it('an event type that looks like a template placeholder or a replacement pattern is signed as is', async () => {
-    const options = { signatureHeader: 'x-sig', timestamp: { header: 'x-ts' }, signedContent: '{timestamp}{body}', eventId: { jsonPath: 'id' }, eventType: { jsonPath: 'type' } };
+    const options = {
+      signatureHeader: 'x-sig',
+      timestamp: { header: 'x-ts' },
+      signedContent: '{timestamp}{body}',
+      eventId: { jsonPath: 'id' },
+      eventType: { jsonPath: 'type' },
+    };
     const sample = await sampleWebhook(source(options), secret, { url, nowSeconds: now, eventType: "{id}$&$'{timestamp}" });
     expect(jsonOf(sample).type).toBe("{id}$&$'{timestamp}");
     expect(sample.headers['x-sig']).toBe(createHmac('sha256', secret).update(String(now)).update(sample.body).digest('hex'));

@@ -31,7 +31,6 @@ interface TransitionFields {
 }
 
 export class DynamoDbDeliveryStore extends TableAdapter implements DeliveryStore {
-
   async createDelivery(delivery: Delivery, expiresAt: number): Promise<{ delivery: Delivery; created: boolean }> {
     const result = await conditionalWrite(
       this.db,
@@ -121,7 +120,12 @@ export class DynamoDbDeliveryStore extends TableAdapter implements DeliveryStore
   }
 
   scheduleRetry(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode: number; error: string; nextAttemptAt: string }): Promise<boolean> {
-    return this.transition(ref, guard, 'retrying', { now: fields.now, lastStatusCode: fields.statusCode, lastError: fields.error, nextAttemptAt: fields.nextAttemptAt });
+    return this.transition(ref, guard, 'retrying', {
+      now: fields.now,
+      lastStatusCode: fields.statusCode,
+      lastError: fields.error,
+      nextAttemptAt: fields.nextAttemptAt,
+    });
   }
 
   fail(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode?: number; error: string }): Promise<boolean> {

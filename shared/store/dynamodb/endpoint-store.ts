@@ -23,7 +23,6 @@ function endpointKey(id: string): { pk: string; sk: string } {
 const notFound = () => new NotFoundError('no endpoint with this id', 'endpoint_not_found');
 
 export class DynamoDbEndpointStore extends TableAdapter implements EndpointStore {
-
   async create(endpoint: Endpoint): Promise<void> {
     await this.db.send(
       new PutCommand({
@@ -90,7 +89,10 @@ export class DynamoDbEndpointStore extends TableAdapter implements EndpointStore
   }
 
   async delete(id: string): Promise<boolean> {
-    const result = await conditionalWrite(this.db, new DeleteCommand({ TableName: this.tableName, Key: endpointKey(id), ConditionExpression: 'attribute_exists(pk)' }));
+    const result = await conditionalWrite(
+      this.db,
+      new DeleteCommand({ TableName: this.tableName, Key: endpointKey(id), ConditionExpression: 'attribute_exists(pk)' }),
+    );
     return result.written;
   }
 
@@ -136,7 +138,12 @@ export class DynamoDbEndpointStore extends TableAdapter implements EndpointStore
     if (!endpoint.failingSince) return;
     await conditionalWrite(
       this.db,
-      new UpdateCommand({ TableName: this.tableName, Key: endpointKey(endpoint.id), UpdateExpression: 'REMOVE failingSince', ConditionExpression: 'attribute_exists(pk)' }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: endpointKey(endpoint.id),
+        UpdateExpression: 'REMOVE failingSince',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
     );
   }
 

@@ -14,7 +14,6 @@ function entityKey(kind: string, id: string): { pk: string; sk: string } {
 }
 
 export class DynamoDbEntityStateStore extends TableAdapter implements EntityStateStore {
-
   async applyIfNewer<T extends Record<string, unknown>>(kind: string, id: string, version: number, state: T, now = new Date()): Promise<boolean> {
     const result = await conditionalWrite(
       this.db,

@@ -24,7 +24,6 @@ function eventKey(source: string, eventId: string): { pk: string; sk: string } {
  * const result = await store.putNew(event, { owner: requestId, nowMs, enqueueLeaseMs: 15_000, expiresAt });
  */
 export class DynamoDbEventStore extends TableAdapter implements EventStore {
-
   async putNew(event: NewInboundEvent, options: EnqueueLease & { readonly expiresAt: number }): Promise<PutResult> {
     const item = {
       ...eventKey(event.source, event.eventId),
@@ -48,7 +47,12 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
     };
     const result = await conditionalWrite(
       this.db,
-      new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
     );
     if (result.written) return { created: true };
     const existing = result.current ? toEvent(result.current) : await this.get(event.source, event.eventId);
@@ -119,7 +123,12 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
     });
   }
 
-  markAttemptFailed(source: string, eventId: string, owner: string, options: { now: Date; error: string; terminal: boolean; deadLettered: boolean }): Promise<boolean> {
+  markAttemptFailed(
+    source: string,
+    eventId: string,
+    owner: string,
+    options: { now: Date; error: string; terminal: boolean; deadLettered: boolean },
+  ): Promise<boolean> {
     return this.transition(source, eventId, {
       UpdateExpression: options.terminal
         ? 'SET #status = :status, lastError = :error, failedAt = :now, updatedAt = :now, deadLettered = :dl REMOVE leaseOwner, leaseUntil'
@@ -141,7 +150,10 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
     return result.Item ? toEvent(result.Item) : undefined;
   }
 
-  async list(source: string, options: { status?: EventStatus; since?: string; limit: number; cursor?: string }): Promise<{ events: InboundEvent[]; nextCursor?: string }> {
+  async list(
+    source: string,
+    options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
+  ): Promise<{ events: InboundEvent[]; nextCursor?: string }> {
     const page = await queryIndex(this.db, this.tableName, `SOURCE#${source}`, {
       newestFirst: true,
       limit: options.limit,
@@ -158,7 +170,12 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
     eventId: string,
     update: Required<Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'>>,
   ): Promise<boolean> {
-    const command = new UpdateCommand({ TableName: this.tableName, Key: eventKey(source, eventId), ExpressionAttributeNames: { '#status': 'status' }, ...update });
+    const command = new UpdateCommand({
+      TableName: this.tableName,
+      Key: eventKey(source, eventId),
+      ExpressionAttributeNames: { '#status': 'status' },
+      ...update,
+    });
     return (await conditionalWrite(this.db, command)).written;
   }
 }

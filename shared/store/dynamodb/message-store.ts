@@ -24,13 +24,18 @@ function idempotencyKey(tenantId: string | undefined, key: string): { pk: string
 }
 
 export class DynamoDbMessageStore extends TableAdapter implements MessageStore {
-
   async claimIdempotencyKey(tenantId: string | undefined, key: string, messageId: string, now: Date, ttlSeconds: number): Promise<string> {
     const result = await conditionalWrite(
       this.db,
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...idempotencyKey(tenantId, key), kind: 'idempotency-key', messageId, claimedAt: now.toISOString(), [TABLE.timeToLiveAttribute]: expiresAfter(now, { seconds: ttlSeconds }) },
+        Item: {
+          ...idempotencyKey(tenantId, key),
+          kind: 'idempotency-key',
+          messageId,
+          claimedAt: now.toISOString(),
+          [TABLE.timeToLiveAttribute]: expiresAfter(now, { seconds: ttlSeconds }),
+        },
         // TTL deletion lags: an expired claim is treated as absent.
         ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
         ExpressionAttributeNames: { '#ttl': TABLE.timeToLiveAttribute },
@@ -39,7 +44,8 @@ export class DynamoDbMessageStore extends TableAdapter implements MessageStore {
       }),
     );
     if (result.written) return messageId;
-    const claimed = result.current ?? (await this.db.send(new GetCommand({ TableName: this.tableName, Key: idempotencyKey(tenantId, key), ConsistentRead: true }))).Item;
+    const claimed =
+      result.current ?? (await this.db.send(new GetCommand({ TableName: this.tableName, Key: idempotencyKey(tenantId, key), ConsistentRead: true }))).Item;
     if (!claimed?.messageId) throw new Error('idempotency key is claimed but could not be read');
     return String(claimed.messageId);
   }
@@ -49,7 +55,14 @@ export class DynamoDbMessageStore extends TableAdapter implements MessageStore {
       this.db,
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...messageKey(message.id), gsi1pk: 'MESSAGES', gsi1sk: `${message.createdAt}#${message.id}`, kind: 'message', ...message, [TABLE.timeToLiveAttribute]: expiresAt },
+        Item: {
+          ...messageKey(message.id),
+          gsi1pk: 'MESSAGES',
+          gsi1sk: `${message.createdAt}#${message.id}`,
+          kind: 'message',
+          ...message,
+          [TABLE.timeToLiveAttribute]: expiresAt,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -61,7 +74,11 @@ export class DynamoDbMessageStore extends TableAdapter implements MessageStore {
     return Item ? withoutKeys<Message>(Item) : undefined;
   }
 
-  async listMessages(options: { limit: number; since?: string; cursor?: Record<string, unknown> }): Promise<{ messages: Message[]; next?: Record<string, unknown> }> {
+  async listMessages(options: {
+    limit: number;
+    since?: string;
+    cursor?: Record<string, unknown>;
+  }): Promise<{ messages: Message[]; next?: Record<string, unknown> }> {
     const page = await queryIndex(this.db, this.tableName, 'MESSAGES', { newestFirst: true, ...options });
     return { messages: page.items.map((item) => withoutKeys<Message>(item)), ...(page.next ? { next: page.next } : {}) };
   }

@@ -21,7 +21,6 @@ function minuteOf(iso: string): string {
 }
 
 export class DynamoDbStatusLog extends TableAdapter implements StatusLog {
-
   async append(change: StatusChange, now = new Date()): Promise<string> {
     const at = now.toISOString();
     const sk = `${at}#${randomBytes(4).toString('hex')}`;

@@ -23,7 +23,14 @@ describe('configuration schema', () => {
   });
 
   it('refuses duplicate names, bad names, bad CIDRs and out-of-range tolerances', () => {
-    expect(() => parseConfig({ sources: [{ name: 'a', provider: 'github' }, { name: 'a', provider: 'stripe' }] })).toThrow(/duplicate source name "a"/);
+    expect(() =>
+      parseConfig({
+        sources: [
+          { name: 'a', provider: 'github' },
+          { name: 'a', provider: 'stripe' },
+        ],
+      }),
+    ).toThrow(/duplicate source name "a"/);
     expect(() => parseConfig({ sources: [{ name: '../etc', provider: 'github' }] })).toThrow(/name/);
     expect(() => parseConfig({ sources: [{ name: 'a', provider: 'github', allowedCidrs: ['10.0.0.0/33'] }] })).toThrow(/CIDR/);
     expect(() => parseConfig({ sources: [{ name: 'a', provider: 'stripe', toleranceSeconds: 0 }] })).toThrow(/toleranceSeconds/);
@@ -42,7 +49,9 @@ describe('configuration schema', () => {
   it('requires the generic hmac provider to say where the id is and what is signed', () => {
     expect(() => parseConfig({ sources: [{ name: 'h', provider: 'hmac', hmac: { signatureHeader: 'x-sig' } }] })).toThrow(/eventId/);
     expect(() =>
-      parseConfig({ sources: [{ name: 'h', provider: 'hmac', hmac: { signatureHeader: 'x-sig', eventId: { header: 'x-id' }, signedContent: '{timestamp}' } }] }),
+      parseConfig({
+        sources: [{ name: 'h', provider: 'hmac', hmac: { signatureHeader: 'x-sig', eventId: { header: 'x-id' }, signedContent: '{timestamp}' } }],
+      }),
     ).toThrow(/\{body\}/);
   });
 });

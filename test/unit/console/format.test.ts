@@ -34,8 +34,12 @@ describe('text', () => {
 
   it('pretty-prints JSON bodies, lists form fields, and shows binary as base64', () => {
     expect(bodyText({ contentType: 'application/json', encoding: 'utf8', body: '{"a":{"b":1}}', bytes: 13 })).toBe('{\n  "a": {\n    "b": 1\n  }\n}');
-    expect(bodyText({ contentType: 'application/x-www-form-urlencoded', encoding: 'utf8', body: 'From=%2B1555&Body=hi+there', bytes: 26 })).toBe('From = +1555\nBody = hi there');
-    expect(bodyText({ contentType: 'application/x-www-form-urlencoded', encoding: 'utf8', body: `payload=${encodeURIComponent('{"zen":"x"}')}`, bytes: 30 })).toBe('{\n  "zen": "x"\n}');
+    expect(bodyText({ contentType: 'application/x-www-form-urlencoded', encoding: 'utf8', body: 'From=%2B1555&Body=hi+there', bytes: 26 })).toBe(
+      'From = +1555\nBody = hi there',
+    );
+    expect(
+      bodyText({ contentType: 'application/x-www-form-urlencoded', encoding: 'utf8', body: `payload=${encodeURIComponent('{"zen":"x"}')}`, bytes: 30 }),
+    ).toBe('{\n  "zen": "x"\n}');
     expect(bodyText({ contentType: 'text/xml', encoding: 'utf8', body: '<a/>', bytes: 4 })).toBe('<a/>');
     expect(bodyText({ encoding: 'base64', body: 'AAE=', bytes: 2 })).toBe('(binary, 2 bytes, base64)\nAAE=');
   });

@@ -12,21 +12,50 @@ import { AWS_SETTINGS, functionEnvironment } from '../../../shared/deployment/fu
 
 describe('the environment contract', () => {
   it('reads back what it writes: text, whole seconds and flags, typed', () => {
-    const written = writeEnvironment('dispatcher', { tableName: 't', payloadBucket: 'b', outboundQueueUrl: 'q', retryStateMachineArn: 'arn', endpointCacheSeconds: 5, allowPrivateTargets: true });
-    expect(written).toEqual({ WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', OUTBOUND_QUEUE_URL: 'q', RETRY_STATE_MACHINE_ARN: 'arn', ENDPOINT_CACHE_SECONDS: '5', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
-    expect(readEnvironment('dispatcher', written)).toEqual({ tableName: 't', payloadBucket: 'b', outboundQueueUrl: 'q', retryStateMachineArn: 'arn', endpointCacheSeconds: 5, allowPrivateTargets: true });
+    const written = writeEnvironment('dispatcher', {
+      tableName: 't',
+      payloadBucket: 'b',
+      outboundQueueUrl: 'q',
+      retryStateMachineArn: 'arn',
+      endpointCacheSeconds: 5,
+      allowPrivateTargets: true,
+    });
+    expect(written).toEqual({
+      WEBHOOKS_TABLE: 't',
+      PAYLOAD_BUCKET: 'b',
+      OUTBOUND_QUEUE_URL: 'q',
+      RETRY_STATE_MACHINE_ARN: 'arn',
+      ENDPOINT_CACHE_SECONDS: '5',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    });
+    expect(readEnvironment('dispatcher', written)).toEqual({
+      tableName: 't',
+      payloadBucket: 'b',
+      outboundQueueUrl: 'q',
+      retryStateMachineArn: 'arn',
+      endpointCacheSeconds: 5,
+      allowPrivateTargets: true,
+    });
     expect(readEnvironment('deliver', { ...written, UNRELATED: 'x' })).toEqual({ tableName: 't', payloadBucket: 'b', allowPrivateTargets: true });
   });
 
   it('refuses a missing required variable or a malformed value, naming the variable', () => {
     expect(() => readEnvironment('stream', {})).toThrow('environment variable WEBHOOKS_TABLE is not set');
-    expect(() => readEnvironment('ingress', { WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', INBOUND_QUEUE_URL: 'q', SECRET_CACHE_SECONDS: '5m' })).toThrow(/SECRET_CACHE_SECONDS/);
-    expect(() => readEnvironment('deliver', { WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS/);
+    expect(() => readEnvironment('ingress', { WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', INBOUND_QUEUE_URL: 'q', SECRET_CACHE_SECONDS: '5m' })).toThrow(
+      /SECRET_CACHE_SECONDS/,
+    );
+    expect(() => readEnvironment('deliver', { WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toThrow(
+      /WEBHOOK_ALLOW_PRIVATE_TARGETS/,
+    );
   });
 
   it('writes the stack’s settings in AWS: secrets from Secrets Manager by ARN segment under one prefix, endpoints cached for 5 s', () => {
     const names = { tableName: 't', payloadBucket: 'b', inboundQueueUrl: 'i', inboundDeadLetterQueueUrl: 'd', outboundQueueUrl: 'o' };
-    const settings = { ...AWS_SETTINGS, sourceSecretIds: JSON.stringify({ stripe: 'InboundSecretstripe-AbCdEf' }), secretArnPrefix: 'arn:aws:secretsmanager:us-east-1:1:secret:' };
+    const settings = {
+      ...AWS_SETTINGS,
+      sourceSecretIds: JSON.stringify({ stripe: 'InboundSecretstripe-AbCdEf' }),
+      secretArnPrefix: 'arn:aws:secretsmanager:us-east-1:1:secret:',
+    };
     expect(readEnvironment('ingress', functionEnvironment('ingress', names, settings))).toMatchObject({
       sourceSecretIds: { stripe: 'InboundSecretstripe-AbCdEf' },
       secretArnPrefix: 'arn:aws:secretsmanager:us-east-1:1:secret:',
@@ -48,7 +77,9 @@ describe('the environment contract', () => {
         if (statSync(file).isDirectory()) visit(file);
         else if (file.endsWith('.ts') && file !== contract) {
           // Comments may name a variable for the reader; code may not.
-          const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+          const code = readFileSync(file, 'utf8')
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
           for (const name of names) if (new RegExp(`(['"\`.]${name}\\b)|(\\b${name}\\s*:)`).test(code)) offenders.push(`${file}: ${name}`);
         }
       }

@@ -97,7 +97,15 @@ describe('receiving a webhook', () => {
     const request = await pushEvent('d-4');
     // A writer that recorded the event and died before queueing it.
     await store.putNew(
-      { source: 'github', eventId: 'd-4', eventType: 'push', receivedAt: NOW.toISOString(), headers: {}, bodyBytes: 0, body: { kind: 'inline', encoding: 'identity', data: new Uint8Array() } },
+      {
+        source: 'github',
+        eventId: 'd-4',
+        eventType: 'push',
+        receivedAt: NOW.toISOString(),
+        headers: {},
+        bodyBytes: 0,
+        body: { kind: 'inline', encoding: 'identity', data: new Uint8Array() },
+      },
       { owner: 'dead-writer', nowMs: NOW.getTime(), enqueueLeaseMs: 15_000, expiresAt: 0 },
     );
     await expect(receiveWebhook(deps, request)).rejects.toBeInstanceOf(EventInFlightError);

@@ -24,16 +24,24 @@ describe('SigV4 signing of operator requests', () => {
 
   it('signs a management API call for execute-api, covering the host, the query and the body', async () => {
     const sign = (body: string, url = 'https://abc123.execute-api.eu-west-1.amazonaws.com/api/v1/dlq/inbound/redrive?x=1') =>
-      signedHeaders(new URL(url), { method: 'POST', headers: { 'content-type': 'application/json' }, body }, {
-        region: 'eu-west-1',
-        service: 'execute-api',
-        credentials: EXAMPLE_CREDENTIALS,
-        signingDate: new Date('2026-01-01T00:00:00Z'),
-      });
+      signedHeaders(
+        new URL(url),
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+        {
+          region: 'eu-west-1',
+          service: 'execute-api',
+          credentials: EXAMPLE_CREDENTIALS,
+          signingDate: new Date('2026-01-01T00:00:00Z'),
+        },
+      );
     const signed = await sign('{}');
-    expect(signed.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/20260101\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+    expect(signed.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/20260101\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
     expect(signed.host).toBe('abc123.execute-api.eu-west-1.amazonaws.com');
     expect((await sign('{"maxMessagesPerSecond":1}')).authorization).not.toBe(signed.authorization);
-    expect((await sign('{}', 'https://abc123.execute-api.eu-west-1.amazonaws.com/api/v1/dlq/inbound/redrive?x=2')).authorization).not.toBe(signed.authorization);
+    expect((await sign('{}', 'https://abc123.execute-api.eu-west-1.amazonaws.com/api/v1/dlq/inbound/redrive?x=2')).authorization).not.toBe(
+      signed.authorization,
+    );
   });
 });

@@ -35,12 +35,23 @@ describe('the metric model', () => {
     metrics.count('deliveriesSucceeded');
     expect(printed).toHaveLength(3);
     const [processed, failures, succeeded] = printed;
-    expect(processed!._aws.CloudWatchMetrics).toEqual([{ Namespace: 'ns', Dimensions: [['service'], ['service', 'source']], Metrics: [{ Name: 'processed', Unit: 'Count' }, { Name: 'processingLatency', Unit: 'Milliseconds' }] }]);
+    expect(processed!._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'ns',
+        Dimensions: [['service'], ['service', 'source']],
+        Metrics: [
+          { Name: 'processed', Unit: 'Count' },
+          { Name: 'processingLatency', Unit: 'Milliseconds' },
+        ],
+      },
+    ]);
     expect(processed).toMatchObject({ service: 'svc', source: 'stripe', processed: 1, processingLatency: 12 });
     expect(failures!._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service'], ['service', 'source'], ['service', 'reason']]);
     expect(failures).toMatchObject({ source: 'github', reason: 'mismatch', verificationFailures: 1 });
     // Nothing of the documents before: no source, no reason, no other figure.
-    expect(succeeded!._aws.CloudWatchMetrics).toEqual([{ Namespace: 'ns', Dimensions: [['service']], Metrics: [{ Name: 'deliveriesSucceeded', Unit: 'Count' }] }]);
+    expect(succeeded!._aws.CloudWatchMetrics).toEqual([
+      { Namespace: 'ns', Dimensions: [['service']], Metrics: [{ Name: 'deliveriesSucceeded', Unit: 'Count' }] },
+    ]);
     expect(Object.keys(succeeded!).sort()).toEqual(['_aws', 'deliveriesSucceeded', 'service']);
   });
 

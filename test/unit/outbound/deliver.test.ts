@@ -34,7 +34,9 @@ describe('a scheduled attempt', () => {
     expect(await attemptDelivery(w.deps, request(SCHEDULED))).toEqual({ outcome: 'succeeded', attempt: 2 });
     expect(await delivery()).toMatchObject({ status: 'succeeded', attempts: 2, lastStatusCode: 200 });
     expect(await w.endpoints.get(endpoint.id)).not.toHaveProperty('failingSince');
-    expect(w.events.filter((event) => event.type === 'delivery.succeeded')).toEqual([{ type: 'delivery.succeeded', ...ref, attempts: 2, statusCode: 200, durationMs: 3 }]);
+    expect(w.events.filter((event) => event.type === 'delivery.succeeded')).toEqual([
+      { type: 'delivery.succeeded', ...ref, attempts: 2, statusCode: 200, durationMs: 3 },
+    ]);
     expect((await w.deliveries.listAttempts(ref.messageId)).map((a) => [a.attempt, a.statusCode, a.outcome, a.trigger])).toEqual([
       [1, 503, 'failed', 'scheduled'],
       [2, 200, 'succeeded', 'scheduled'],
@@ -110,7 +112,10 @@ describe('an attempt refused before sending', () => {
 
     const expired = await retrying([]);
     await expired.w.deliveries.createDelivery({ ...(await expired.delivery())!, messageId: 'msg_expired' }, 0);
-    expect(await attemptDelivery(expired.w.deps, { ...expired.request(SCHEDULED), messageId: 'msg_expired' })).toEqual({ outcome: 'failed', reason: 'message expired' });
+    expect(await attemptDelivery(expired.w.deps, { ...expired.request(SCHEDULED), messageId: 'msg_expired' })).toEqual({
+      outcome: 'failed',
+      reason: 'message expired',
+    });
 
     const broken = await retrying([]);
     await broken.w.endpoints.update(broken.endpoint.id, { transform: '$error("no")' }, T0);

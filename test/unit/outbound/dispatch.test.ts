@@ -28,7 +28,12 @@ describe('dispatching a message', () => {
     const summary = await dispatchMessage(w.deps, message.id);
     expect(summary?.results).toEqual([exact, wild, all].map((endpoint) => ({ endpointId: endpoint.id, result: { outcome: 'succeeded', attempt: 1 } })));
     expect(w.sender.requests.map((request) => request.url)).toEqual([exact.url, wild.url, all.url]);
-    expect(await w.deliveries.getDelivery(message.id, exact.id)).toMatchObject({ status: 'succeeded', attempts: 1, lastStatusCode: 200, succeededAt: T0.toISOString() });
+    expect(await w.deliveries.getDelivery(message.id, exact.id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      lastStatusCode: 200,
+      succeededAt: T0.toISOString(),
+    });
   });
 
   it('sends the transformed payload of a message that passes the filter, signed per Standard Webhooks over the bytes sent', async () => {
@@ -54,19 +59,34 @@ describe('dispatching a message', () => {
     const endpoint = await w.addEndpoint();
     const message = await published(w, 'user.created', {});
     expect((await dispatchMessage(w.deps, message))?.results[0]?.result).toEqual({ outcome: 'retry', attempt: 1, waitSeconds: 5 });
-    expect([...w.scheduler.started]).toEqual([[retryExecutionName(message.id, endpoint.id), { messageId: message.id, endpointId: endpoint.id, waitSeconds: 5 }]]);
-    expect(await w.deliveries.getDelivery(message.id, endpoint.id)).toMatchObject({ status: 'retrying', lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: new Date(T0.getTime() + 5000).toISOString() });
+    expect([...w.scheduler.started]).toEqual([
+      [retryExecutionName(message.id, endpoint.id), { messageId: message.id, endpointId: endpoint.id, waitSeconds: 5 }],
+    ]);
+    expect(await w.deliveries.getDelivery(message.id, endpoint.id)).toMatchObject({
+      status: 'retrying',
+      lastStatusCode: 503,
+      lastError: 'HTTP 503',
+      nextAttemptAt: new Date(T0.getTime() + 5000).toISOString(),
+    });
   });
 
   it('fails a delivery whose transform fails at run time, without a request and without retries', async () => {
     const w = outboundWorld();
     const endpoint = await w.addEndpoint({ transform: '$error("boom")' });
     const message = await published(w, 'thing.happened', { a: 1 });
-    expect((await dispatchMessage(w.deps, message))?.results[0]?.result).toEqual({ outcome: 'failed', reason: expect.stringMatching(/^transform failed: boom/) });
+    expect((await dispatchMessage(w.deps, message))?.results[0]?.result).toEqual({
+      outcome: 'failed',
+      reason: expect.stringMatching(/^transform failed: boom/),
+    });
     expect(await w.deliveries.getDelivery(message.id, endpoint.id)).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/transform failed/) });
     expect(w.sender.requests).toHaveLength(0);
     expect(w.scheduler.started.size).toBe(0);
-    expect(w.events).toContainEqual({ type: 'delivery.failed', messageId: message.id, endpointId: endpoint.id, reason: expect.stringMatching(/transform failed/) });
+    expect(w.events).toContainEqual({
+      type: 'delivery.failed',
+      messageId: message.id,
+      endpointId: endpoint.id,
+      reason: expect.stringMatching(/transform failed/),
+    });
   });
 
   it('evaluates the filter once: later attempts of a delivery are not filtered again', async () => {
@@ -76,7 +96,10 @@ describe('dispatching a message', () => {
     await dispatchMessage(w.deps, message);
     await w.endpoints.update(endpoint.id, { filter: 'ok = false' }, T0);
     w.advance(5);
-    expect(await attemptDelivery(w.deps, { messageId: message.id, endpointId: endpoint.id, trigger: 'scheduled', from: ['retrying'] })).toEqual({ outcome: 'succeeded', attempt: 2 });
+    expect(await attemptDelivery(w.deps, { messageId: message.id, endpointId: endpoint.id, trigger: 'scheduled', from: ['retrying'] })).toEqual({
+      outcome: 'succeeded',
+      attempt: 2,
+    });
   });
 
   it('on a redelivered dispatch sends nothing again: made deliveries are skipped, a cut-off schedule is restarted, a cut-off first attempt is made', async () => {
@@ -98,7 +121,18 @@ describe('dispatching a message', () => {
 
     const cut = await w.addEndpoint({ eventTypes: ['cut.*'] });
     const stuck = await published(w, 'cut.now', {});
-    await w.deliveries.createDelivery({ messageId: stuck.id, endpointId: cut.id, eventType: 'cut.now', status: 'pending', attempts: 1, createdAt: T0.toISOString(), updatedAt: T0.toISOString() }, 0);
+    await w.deliveries.createDelivery(
+      {
+        messageId: stuck.id,
+        endpointId: cut.id,
+        eventType: 'cut.now',
+        status: 'pending',
+        attempts: 1,
+        createdAt: T0.toISOString(),
+        updatedAt: T0.toISOString(),
+      },
+      0,
+    );
     expect((await dispatchMessage(w.deps, stuck))?.results[0]?.result).toEqual({ outcome: 'skipped', status: 'pending' });
     w.advance(61);
     expect((await dispatchMessage(w.deps, stuck))?.results[0]?.result).toMatchObject({ outcome: 'retry', attempt: 2 });

@@ -235,7 +235,12 @@ describe('UndiciSender', () => {
     it('refuses a host name that resolves to loopback, inside the connection lookup', async () => {
       const target = await receiver((_request, response) => response.writeHead(200).end());
       const lookup: LookupAll = vi.fn(async () => [{ address: '127.0.0.1', family: 4 }]);
-      const result = await sender({ allowPrivateTargets: false, lookup }).send({ url: `http://receiver.test:${target.port}/`, headers: {}, body: json({}), timeoutMs: 2000 });
+      const result = await sender({ allowPrivateTargets: false, lookup }).send({
+        url: `http://receiver.test:${target.port}/`,
+        headers: {},
+        body: json({}),
+        timeoutMs: 2000,
+      });
       expect(result).toMatchObject({ statusCode: 0, error: 'target not allowed: loopback' });
       expect(lookup).toHaveBeenCalledWith('receiver.test', expect.objectContaining({ all: true }));
       expect(target.connections()).toBe(0);
@@ -247,7 +252,12 @@ describe('UndiciSender', () => {
         { address: '93.184.216.34', family: 4 },
         { address: '127.0.0.1', family: 4 },
       ];
-      const result = await sender({ allowPrivateTargets: false, lookup }).send({ url: `http://rebind.test:${target.port}/`, headers: {}, body: json({}), timeoutMs: 2000 });
+      const result = await sender({ allowPrivateTargets: false, lookup }).send({
+        url: `http://rebind.test:${target.port}/`,
+        headers: {},
+        body: json({}),
+        timeoutMs: 2000,
+      });
       expect(result).toMatchObject({ statusCode: 0, error: 'target not allowed: loopback' });
       expect(target.connections()).toBe(0);
     });
@@ -256,7 +266,12 @@ describe('UndiciSender', () => {
   it('connects to exactly the address the lookup checked', async () => {
     const target = await receiver((request, response) => response.writeHead(200).end(request.headers.host));
     const lookup: LookupAll = async () => [{ address: '127.0.0.1', family: 4 }];
-    const result = await sender({ allowPrivateTargets: true, lookup }).send({ url: `http://receiver.test:${target.port}/`, headers: {}, body: json({}), timeoutMs: 2000 });
+    const result = await sender({ allowPrivateTargets: true, lookup }).send({
+      url: `http://receiver.test:${target.port}/`,
+      headers: {},
+      body: json({}),
+      timeoutMs: 2000,
+    });
     expect(result).toMatchObject({ statusCode: 200, responseBody: `receiver.test:${target.port}` });
   });
 
@@ -277,7 +292,10 @@ describe('UndiciSender', () => {
     const target = await receiver((_request, response) => response.writeHead(200).end());
     const client = new UndiciSender({ allowPrivateTargets: true });
     await client.close();
-    await expect(client.send({ url: target.origin, headers: {}, body: json({}), timeoutMs: 1000 })).resolves.toMatchObject({ statusCode: 0, error: 'sender closed' });
+    await expect(client.send({ url: target.origin, headers: {}, body: json({}), timeoutMs: 1000 })).resolves.toMatchObject({
+      statusCode: 0,
+      error: 'sender closed',
+    });
   });
 });
 
@@ -294,6 +312,7 @@ describe('Retry-After values', () => {
   });
 
   it('ignores anything else', () => {
-    for (const value of [undefined, '', '-5', '1.5', '1e3', 'soon', '2015-10-21', '12 Oct 2015'] as const) expect(parseRetryAfter(value, now), value).toBeUndefined();
+    for (const value of [undefined, '', '-5', '1.5', '1e3', 'soon', '2015-10-21', '12 Oct 2015'] as const)
+      expect(parseRetryAfter(value, now), value).toBeUndefined();
   });
 });

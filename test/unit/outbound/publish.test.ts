@@ -14,7 +14,12 @@ describe('publishing a message', () => {
     const w = outboundWorld();
     const { message, created } = await publishMessage(w.publish, { eventType: 'invoice.paid', payload: { id: 'in_1' }, tenantId: 'acme' });
     expect(created).toBe(true);
-    expect(message).toMatchObject({ id: expect.stringMatching(/^msg_[a-z0-9]+$/), eventType: 'invoice.paid', tenantId: 'acme', payload: { kind: 'inline', json: '{"id":"in_1"}' } });
+    expect(message).toMatchObject({
+      id: expect.stringMatching(/^msg_[a-z0-9]+$/),
+      eventType: 'invoice.paid',
+      tenantId: 'acme',
+      payload: { kind: 'inline', json: '{"id":"in_1"}' },
+    });
     expect(await w.messages.getMessage(message.id)).toEqual(message);
     expect(w.queue.sent).toEqual([{ kind: 'dispatch', messageId: message.id }]);
   });

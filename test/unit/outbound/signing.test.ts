@@ -67,7 +67,13 @@ describe('standard (Standard Webhooks v1) signatures', () => {
 
   it('reproduce the specification test vectors', () => {
     const vectors = [
-      ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}', 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='],
+      [
+        'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        'msg_p5jXN8AQM9LWM0D4loKWxJek',
+        1614265330,
+        '{"test": 2432232314}',
+        'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+      ],
       [
         'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD',
         'msg_27UH4WbU6Z5A5EzD8u03UvzRbpk',
@@ -164,7 +170,9 @@ describe('signature input', () => {
 
   it('refuses a malformed secret among the live ones', () => {
     for (const scheme of ['standard', 'x-webhook', 'x-wss'] as const) {
-      expect(() => signatureHeaders(scheme, { messageId: 'm', timestamp: 1_700_000_000, body, secrets: [secret, 'whsec_short'] })).toThrow(MalformedSecretError);
+      expect(() => signatureHeaders(scheme, { messageId: 'm', timestamp: 1_700_000_000, body, secrets: [secret, 'whsec_short'] })).toThrow(
+        MalformedSecretError,
+      );
     }
   });
 

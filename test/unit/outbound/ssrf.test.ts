@@ -100,13 +100,19 @@ describe('address classes', () => {
     expect(() => assertPublicAddress(address)).toThrow(TargetNotAllowedError);
   });
 
-  it.each(['93.184.216.34', '1.1.1.1', '8.8.8.8', '2606:4700:4700::1111', '2001:4860:4860::8888', '::ffff:93.184.216.34', '64:ff9b::5db8:d822', '2002:5db8:d822::1'])(
-    'accepts the public address %s',
-    (address) => {
-      expect(classifyAddress(address)).toBe('unicast');
-      expect(() => assertPublicAddress(address)).not.toThrow();
-    },
-  );
+  it.each([
+    '93.184.216.34',
+    '1.1.1.1',
+    '8.8.8.8',
+    '2606:4700:4700::1111',
+    '2001:4860:4860::8888',
+    '::ffff:93.184.216.34',
+    '64:ff9b::5db8:d822',
+    '2002:5db8:d822::1',
+  ])('accepts the public address %s', (address) => {
+    expect(classifyAddress(address)).toBe('unicast');
+    expect(() => assertPublicAddress(address)).not.toThrow();
+  });
 
   it.each(['', 'example.com', '127.1', '0177.0.0.1', '0x7f.0.0.1', '2130706433', '[::1]', '1.2.3.4.5', ' 127.0.0.1', '::ffff:127.0.0.1/96'])(
     'calls %j invalid, not an address, and refuses it',
@@ -139,14 +145,21 @@ describe('target URLs', () => {
     expect(thrown(() => validateTargetUrl('http://hooks.example.com/in', { allowPrivate: false, requireHttps: true }))).toBeInstanceOf(InvalidTargetUrlError);
   });
 
-  it.each(['ftp://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'gopher://example.com/', 'ws://example.com/', 'data:text/plain,x', 'not a url', '/relative/path', ''])(
-    'refuses %j',
-    (url) => {
-      const error = thrown(() => validateTargetUrl(url, { allowPrivate: true, requireHttps: false }));
-      expect(error).toBeInstanceOf(InvalidTargetUrlError);
-      expect(error).toMatchObject({ code: 'invalid_target_url' });
-    },
-  );
+  it.each([
+    'ftp://example.com/',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'gopher://example.com/',
+    'ws://example.com/',
+    'data:text/plain,x',
+    'not a url',
+    '/relative/path',
+    '',
+  ])('refuses %j', (url) => {
+    const error = thrown(() => validateTargetUrl(url, { allowPrivate: true, requireHttps: false }));
+    expect(error).toBeInstanceOf(InvalidTargetUrlError);
+    expect(error).toMatchObject({ code: 'invalid_target_url' });
+  });
 
   it('refuses credentials in the URL without repeating them', () => {
     for (const url of ['https://user:s3cr3t@example.com/', 'https://user@example.com/', 'https://:s3cr3t@example.com/']) {
@@ -158,7 +171,15 @@ describe('target URLs', () => {
   });
 
   it('relies on WHATWG URL parsing to normalise decimal, hex and octal IPv4 hosts to dotted quads', () => {
-    for (const url of ['http://2130706433/', 'http://0x7f000001/', 'http://0x7f.1/', 'http://0177.0.0.1/', 'http://127.1/', 'http://127.0.0.1./', 'http://%31%32%37.0.0.1/']) {
+    for (const url of [
+      'http://2130706433/',
+      'http://0x7f000001/',
+      'http://0x7f.1/',
+      'http://0177.0.0.1/',
+      'http://127.1/',
+      'http://127.0.0.1./',
+      'http://%31%32%37.0.0.1/',
+    ]) {
       expect(new URL(url).hostname, url).toBe('127.0.0.1');
     }
     expect(new URL('http://[::ffff:127.0.0.1]/').hostname).toBe('[::ffff:7f00:1]');
@@ -219,11 +240,19 @@ describe('target URLs', () => {
   });
 
   it('throws nothing but the typed errors, whatever the string (property)', () => {
-    const hostish = fc.oneof(fc.domain(), fc.ipV4(), fc.ipV4Extended(), fc.ipV6().map((ip) => `[${ip}]`), fc.string());
+    const hostish = fc.oneof(
+      fc.domain(),
+      fc.ipV4(),
+      fc.ipV4Extended(),
+      fc.ipV6().map((ip) => `[${ip}]`),
+      fc.string(),
+    );
     const urlish = fc.oneof(
       fc.string(),
       fc.webUrl(),
-      fc.tuple(fc.constantFrom('http://', 'https://', 'ftp://', 'http://user@'), hostish, fc.constantFrom('', '/', ':8080/x', '?a=b')).map((parts) => parts.join('')),
+      fc
+        .tuple(fc.constantFrom('http://', 'https://', 'ftp://', 'http://user@'), hostish, fc.constantFrom('', '/', ':8080/x', '?a=b'))
+        .map((parts) => parts.join('')),
     );
     fc.assert(
       fc.property(urlish, fc.boolean(), fc.boolean(), (url, allowPrivate, requireHttps) => {
@@ -258,7 +287,12 @@ describe('target URLs', () => {
 
 describe('resolving host names', () => {
   it('returns every address of a public host, asking for all of them', async () => {
-    const lookup = fakeLookup({ 'hooks.example.com': [{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }] });
+    const lookup = fakeLookup({
+      'hooks.example.com': [
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:2800:220:1::1', family: 6 },
+      ],
+    });
     await expect(resolvePublicAddresses('hooks.example.com', lookup)).resolves.toEqual([
       { address: '93.184.216.34', family: 4 },
       { address: '2606:2800:220:1::1', family: 6 },

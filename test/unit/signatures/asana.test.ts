@@ -9,7 +9,14 @@ import { signedRequest } from './support';
 
 const secret = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const other = '00000000000000000000000000000000';
-const event = { user: { gid: '1', resource_type: 'user' }, created_at: '2026-01-01T00:00:00.000Z', action: 'changed', resource: { gid: '2', resource_type: 'task' }, parent: null, change: { field: 'due_on', action: 'changed' } };
+const event = {
+  user: { gid: '1', resource_type: 'user' },
+  created_at: '2026-01-01T00:00:00.000Z',
+  action: 'changed',
+  resource: { gid: '2', resource_type: 'task' },
+  parent: null,
+  change: { field: 'due_on', action: 'changed' },
+};
 const payload = JSON.stringify({ events: [event] });
 /** Asana's documented algorithm (no official verifier): `X-Hook-Signature: <hex HMAC-SHA256 of the body>`. */
 const sign = (key: string, body = payload) => signedRequest(body, { 'x-hook-signature': createHmac('sha256', key).update(body).digest('hex') });
@@ -24,12 +31,24 @@ provesScheme('asana', {
 });
 
 describe('asana X-Hook-Secret handshake', () => {
-  const contextWith = (store = new MemoryHandshakeSecrets()): HandshakeContext => ({ secrets: [], sourceName: 'asana', nowSeconds: 0, toleranceSeconds: 300, now: new Date(), handshakeSecrets: store });
+  const contextWith = (store = new MemoryHandshakeSecrets()): HandshakeContext => ({
+    secrets: [],
+    sourceName: 'asana',
+    nowSeconds: 0,
+    toleranceSeconds: 300,
+    now: new Date(),
+    handshakeSecrets: store,
+  });
   const handshake = (value: string) => signedRequest('', { 'x-hook-secret': value });
 
   it('echoes the secret on the first request and keeps it', async () => {
     const store = new MemoryHandshakeSecrets();
-    expect(await asana.handshake!(handshake(secret), contextWith(store))).toEqual({ statusCode: 200, contentType: 'application/json', body: '{"received":true}', headers: { 'x-hook-secret': secret } });
+    expect(await asana.handshake!(handshake(secret), contextWith(store))).toEqual({
+      statusCode: 200,
+      contentType: 'application/json',
+      body: '{"received":true}',
+      headers: { 'x-hook-secret': secret },
+    });
     expect(await store.secretsFor('asana')).toEqual([secret]);
   });
 
@@ -48,6 +67,9 @@ describe('asana X-Hook-Secret handshake', () => {
   });
 
   it('answers a heartbeat (no events) without storing it', () => {
-    expect(asana.identify(sign(secret, '{"events":[]}'))).toEqual({ kind: 'handshake', response: { statusCode: 200, contentType: 'application/json', body: '{"received":true}' } });
+    expect(asana.identify(sign(secret, '{"events":[]}'))).toEqual({
+      kind: 'handshake',
+      response: { statusCode: 200, contentType: 'application/json', body: '{"received":true}' },
+    });
   });
 });

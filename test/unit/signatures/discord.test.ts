@@ -13,12 +13,22 @@ function keyPair(): { verifyWith: string; signWith: KeyObject } {
 }
 const key = keyPair();
 const otherKey = keyPair();
-const command = JSON.stringify({ id: '1234567890123456789', application_id: '111', type: 2, token: 'aW50ZXJhY3Rpb24', data: { id: '9', name: 'status', type: 1 }, version: 1 });
+const command = JSON.stringify({
+  id: '1234567890123456789',
+  application_id: '111',
+  type: 2,
+  token: 'aW50ZXJhY3Rpb24',
+  data: { id: '9', name: 'status', type: 1 },
+  version: 1,
+});
 
 /** Discord's documented algorithm (discord-interactions only verifies): Ed25519 over `<timestamp><body>`, hex. */
 function sign(privateKey: KeyObject, ts: number, body = command) {
   const timestamp = String(ts);
-  return signedRequest(body, { 'x-signature-ed25519': signWith(null, Buffer.from(timestamp + body), privateKey).toString('hex'), 'x-signature-timestamp': timestamp });
+  return signedRequest(body, {
+    'x-signature-ed25519': signWith(null, Buffer.from(timestamp + body), privateKey).toString('hex'),
+    'x-signature-timestamp': timestamp,
+  });
 }
 
 provesScheme('discord', {
@@ -27,7 +37,8 @@ provesScheme('discord', {
   otherKey,
   sign: (privateKey, ts) => sign(privateKey, ts),
   timestamped: true,
-  libraryAccepts: (request, publicKey) => verifyKey(request.body, request.headers['x-signature-ed25519']!, request.headers['x-signature-timestamp']!, publicKey),
+  libraryAccepts: (request, publicKey) =>
+    verifyKey(request.body, request.headers['x-signature-ed25519']!, request.headers['x-signature-timestamp']!, publicKey),
   identity: () => ({
     kind: 'event',
     eventId: '1234567890123456789',
@@ -60,6 +71,8 @@ describe('discord specifics', () => {
   it('takes only hex public keys of 32 bytes; other secrets are unusable', () => {
     const request = sign(key.signWith, nowSeconds());
     expect(outcome(discord, request, verifyContext(['not-a-key', key.verifyWith.slice(2)]))).toBe('no_secret');
-    expect(outcome(discord, { ...request, headers: { ...request.headers, 'x-signature-ed25519': 'zz' } }, verifyContext([key.verifyWith]))).toBe('malformed_signature');
+    expect(outcome(discord, { ...request, headers: { ...request.headers, 'x-signature-ed25519': 'zz' } }, verifyContext([key.verifyWith]))).toBe(
+      'malformed_signature',
+    );
   });
 });

@@ -14,7 +14,12 @@ const secret = 'documented-secret-7f3c';
 const other = 'documented-secret-0000';
 const keys = { key: { verifyWith: secret, signWith: secret }, otherKey: { verifyWith: other, signWith: other } };
 
-const intercomBody = JSON.stringify({ type: 'notification_event', id: 'notif_ccd8a4d2-c73b-11e5-ab47-ddb7e0b3d4c8', topic: 'conversation.user.created', data: { item: { type: 'conversation', id: '1' } } });
+const intercomBody = JSON.stringify({
+  type: 'notification_event',
+  id: 'notif_ccd8a4d2-c73b-11e5-ab47-ddb7e0b3d4c8',
+  topic: 'conversation.user.created',
+  data: { item: { type: 'conversation', id: '1' } },
+});
 provesScheme('intercom', {
   provider: providerNamed('intercom'),
   ...keys,
@@ -24,7 +29,9 @@ provesScheme('intercom', {
   identity: () => ({ kind: 'event', eventId: 'notif_ccd8a4d2-c73b-11e5-ab47-ddb7e0b3d4c8', eventType: 'conversation.user.created' }),
 });
 
-const pagerdutyBody = JSON.stringify({ event: { id: '01BZ4ZJ8JHRZNL0R8XZPQCXJ7H', event_type: 'incident.triggered', resource_type: 'incident', data: { id: 'PGR0VU2' } } });
+const pagerdutyBody = JSON.stringify({
+  event: { id: '01BZ4ZJ8JHRZNL0R8XZPQCXJ7H', event_type: 'incident.triggered', resource_type: 'incident', data: { id: 'PGR0VU2' } },
+});
 const pagerdutySignature = (key: string) => `v1=${createHmac('sha256', key).update(pagerdutyBody).digest('hex')}`;
 provesScheme('pagerduty', {
   provider: providerNamed('pagerduty'),
@@ -41,7 +48,11 @@ describe('pagerduty specifics', () => {
   });
 });
 
-const typeformBody = JSON.stringify({ event_id: '01GMT6RKH1GPSQ0WR6X7PF4HT4', event_type: 'form_response', form_response: { form_id: 'lT4Z3j', token: 'a3a12ec67a1365927098a606107fac15', answers: [] } });
+const typeformBody = JSON.stringify({
+  event_id: '01GMT6RKH1GPSQ0WR6X7PF4HT4',
+  event_type: 'form_response',
+  form_response: { form_id: 'lT4Z3j', token: 'a3a12ec67a1365927098a606107fac15', answers: [] },
+});
 provesScheme('typeform', {
   provider: providerNamed('typeform'),
   ...keys,
@@ -52,12 +63,17 @@ provesScheme('typeform', {
 });
 
 const calendlyUri = 'https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/AAAAAAAAAAAAAAAA';
-const calendlyBody = JSON.stringify({ created_at: '2026-01-01T00:00:00.000000Z', event: 'invitee.created', payload: { uri: calendlyUri, email: 'test@example.com' } });
+const calendlyBody = JSON.stringify({
+  created_at: '2026-01-01T00:00:00.000000Z',
+  event: 'invitee.created',
+  payload: { uri: calendlyUri, email: 'test@example.com' },
+});
 provesScheme('calendly', {
   provider: providerNamed('calendly'),
   ...keys,
   // `Calendly-Webhook-Signature: t=<ts>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
-  sign: (key, ts) => signedRequest(calendlyBody, { 'calendly-webhook-signature': `t=${ts},v1=${createHmac('sha256', key).update(`${ts}.${calendlyBody}`).digest('hex')}` }),
+  sign: (key, ts) =>
+    signedRequest(calendlyBody, { 'calendly-webhook-signature': `t=${ts},v1=${createHmac('sha256', key).update(`${ts}.${calendlyBody}`).digest('hex')}` }),
   timestamped: true,
   identity: () => ({ kind: 'event', eventId: `invitee.created:${calendlyUri}`, eventType: 'invitee.created' }),
 });
@@ -66,7 +82,9 @@ describe('calendly specifics', () => {
   it('keys the event by its type and resource: the same invitee canceled is another event', () => {
     const canceled = calendlyBody.replace('invitee.created', 'invitee.canceled');
     const ts = nowSeconds();
-    const request = signedRequest(canceled, { 'calendly-webhook-signature': `t=${ts},v1=${createHmac('sha256', secret).update(`${ts}.${canceled}`).digest('hex')}` });
+    const request = signedRequest(canceled, {
+      'calendly-webhook-signature': `t=${ts},v1=${createHmac('sha256', secret).update(`${ts}.${canceled}`).digest('hex')}`,
+    });
     expect(providerNamed('calendly').identify(request)).toEqual({ kind: 'event', eventId: `invitee.canceled:${calendlyUri}`, eventType: 'invitee.canceled' });
   });
 });

@@ -29,8 +29,15 @@ describe('dropbox verification request', () => {
       body: 'a b<c',
       headers: { 'x-content-type-options': 'nosniff' },
     });
-    expect(await dropbox.handshake!(signedRequest(payload, {}), { secrets: [], sourceName: 'dropbox', nowSeconds: 0, toleranceSeconds: 300, now: new Date() })).toBeUndefined();
-    await expect(async () => dropbox.handshake!({ ...signedRequest('', {}), method: 'GET' }, { secrets: [], sourceName: 'dropbox', nowSeconds: 0, toleranceSeconds: 300, now: new Date() })).rejects.toThrow(ValidationError);
+    expect(
+      await dropbox.handshake!(signedRequest(payload, {}), { secrets: [], sourceName: 'dropbox', nowSeconds: 0, toleranceSeconds: 300, now: new Date() }),
+    ).toBeUndefined();
+    await expect(async () =>
+      dropbox.handshake!(
+        { ...signedRequest('', {}), method: 'GET' },
+        { secrets: [], sourceName: 'dropbox', nowSeconds: 0, toleranceSeconds: 300, now: new Date() },
+      ),
+    ).rejects.toThrow(ValidationError);
   });
 
   it('gives two identical notifications two ids: each may stand for a change', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { github } from '../../../shared/signatures/github';
 import { malformed, outcome, signedRequest, verifyContext, withHeaders, withOneByteChanged } from './support';
 
-const secret = 'It\'s a Secret to Everybody';
+const secret = "It's a Secret to Everybody";
 const other = 'another secret';
 const payload = JSON.stringify({ action: 'opened', issue: { number: 1, title: 'ü and ✓' } });
 const delivery = { 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958', 'x-github-event': 'issues' };
@@ -40,7 +40,13 @@ describe('github signatures', () => {
   it('name what is missing or malformed', async () => {
     const request = await signed(payload, secret);
     expect(outcome(github, withHeaders(request, { 'x-hub-signature-256': undefined }), verifyContext([secret]))).toBe('missing_signature');
-    expect(outcome(github, withHeaders(request, { 'x-hub-signature-256': request.headers['x-hub-signature-256']!.replace('sha256=', 'sha1=') }), verifyContext([secret]))).toBe('malformed_signature');
+    expect(
+      outcome(
+        github,
+        withHeaders(request, { 'x-hub-signature-256': request.headers['x-hub-signature-256']!.replace('sha256=', 'sha1=') }),
+        verifyContext([secret]),
+      ),
+    ).toBe('malformed_signature');
     expect(outcome(github, request, verifyContext([]))).toBe('no_secret');
   });
 

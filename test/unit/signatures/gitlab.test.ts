@@ -6,7 +6,11 @@ import { malformed, outcome, signedRequest, verifyContext } from './support';
 const token = 'glwt-3a7c9e1f5b';
 const other = 'glwt-old-token';
 const payload = '{"object_kind":"push","ref":"refs/heads/main"}';
-const headers = { 'x-gitlab-event': 'Push Hook', 'x-gitlab-event-uuid': '13792a34-cac6-4fda-95a8-c58e00a3954e', 'idempotency-key': 'f7a0b6f8-4b4a-4e8f-9f0e-1c2d3e4f5a6b' };
+const headers = {
+  'x-gitlab-event': 'Push Hook',
+  'x-gitlab-event-uuid': '13792a34-cac6-4fda-95a8-c58e00a3954e',
+  'idempotency-key': 'f7a0b6f8-4b4a-4e8f-9f0e-1c2d3e4f5a6b',
+};
 
 describe('gitlab tokens', () => {
   it('accept the configured token', () => {
@@ -28,7 +32,11 @@ describe('gitlab tokens', () => {
 
   it('identify the event by Idempotency-Key, else X-Gitlab-Event-UUID, and X-Gitlab-Event', () => {
     expect(gitlab.identify(signedRequest(payload, headers))).toEqual({ kind: 'event', eventId: headers['idempotency-key'], eventType: 'Push Hook' });
-    expect(gitlab.identify(signedRequest(payload, { ...headers, 'idempotency-key': undefined }))).toEqual({ kind: 'event', eventId: headers['x-gitlab-event-uuid'], eventType: 'Push Hook' });
+    expect(gitlab.identify(signedRequest(payload, { ...headers, 'idempotency-key': undefined }))).toEqual({
+      kind: 'event',
+      eventId: headers['x-gitlab-event-uuid'],
+      eventType: 'Push Hook',
+    });
     expect(malformed(() => gitlab.identify(signedRequest(payload, { 'x-gitlab-event': 'Push Hook' })))).toMatch(/Idempotency-Key/);
   });
 });

@@ -134,7 +134,9 @@ describe('generic hmac options', () => {
     );
     const header = `sha512=${mac('sha512', other, payload, 'base64')}, sha512=${mac('sha512', secret, payload, 'base64')}`;
     expect(outcome(provider, signedRequest(payload, { 'x-sig': header }), verifyContext([secret]))).toBe('accepted');
-    expect(outcome(provider, signedRequest(payload, { 'x-sig': mac('sha512', secret, payload, 'base64') }), verifyContext([secret]))).toBe('malformed_signature');
+    expect(outcome(provider, signedRequest(payload, { 'x-sig': mac('sha512', secret, payload, 'base64') }), verifyContext([secret]))).toBe(
+      'malformed_signature',
+    );
 
     const sha1 = createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x-sig', algorithm: 'sha1', eventId: { header: 'x-id' } }));
     expect(outcome(sha1, signedRequest(payload, { 'x-sig': mac('sha1', secret, payload) }), verifyContext([secret]))).toBe('accepted');
@@ -142,9 +144,7 @@ describe('generic hmac options', () => {
   });
 
   it('sign the id header when the template names {id}', () => {
-    const provider = createHmacProvider(
-      hmacOptionsSchema.parse({ signatureHeader: 'x-sig', signedContent: '{id}:{body}', eventId: { header: 'x-id' } }),
-    );
+    const provider = createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x-sig', signedContent: '{id}:{body}', eventId: { header: 'x-id' } }));
     const request = signedRequest(payload, { 'x-id': 'm1', 'x-sig': mac('sha256', secret, `m1:${payload}`) });
     expect(outcome(provider, request, verifyContext([secret]))).toBe('accepted');
     expect(outcome(provider, withHeaders(request, { 'x-id': 'm2' }), verifyContext([secret]))).toBe('mismatch');
@@ -162,8 +162,14 @@ describe('generic hmac options', () => {
   });
 
   it('refuse, when built, a template that needs a timestamp or an id header it is not given', () => {
-    expect(() => createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x', signedContent: '{timestamp}{body}', eventId: { header: 'x-id' } }))).toThrow(/timestamp/);
-    expect(() => createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x', signedContent: '{id}{body}', eventId: { jsonPath: 'id' } }))).toThrow(/\{id\}/);
-    expect(() => createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x', timestamp: { key: 't' }, eventId: { jsonPath: 'id' } }))).toThrow(/keyValue/);
+    expect(() =>
+      createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x', signedContent: '{timestamp}{body}', eventId: { header: 'x-id' } })),
+    ).toThrow(/timestamp/);
+    expect(() => createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x', signedContent: '{id}{body}', eventId: { jsonPath: 'id' } }))).toThrow(
+      /\{id\}/,
+    );
+    expect(() => createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x', timestamp: { key: 't' }, eventId: { jsonPath: 'id' } }))).toThrow(
+      /keyValue/,
+    );
   });
 });

@@ -8,7 +8,18 @@ const secret = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
 const other = 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz';
 const url = 'https://hooks.example.com/webhooks/hubspot?portal=62515';
 const payload = JSON.stringify([
-  { eventId: 100, subscriptionId: 12345, portalId: 62515, occurredAt: 1564113600000, subscriptionType: 'contact.creation', attemptNumber: 0, objectId: 123, changeSource: 'CRM', changeFlag: 'NEW', appId: 54321 },
+  {
+    eventId: 100,
+    subscriptionId: 12345,
+    portalId: 62515,
+    occurredAt: 1564113600000,
+    subscriptionType: 'contact.creation',
+    attemptNumber: 0,
+    objectId: 123,
+    changeSource: 'CRM',
+    changeFlag: 'NEW',
+    appId: 54321,
+  },
 ]);
 
 /** Signed by HubSpot's own client library (`Signature.getSignature`, v3). */

@@ -7,7 +7,14 @@ import { malformed, signedRequest } from './support';
 
 const secret = '8c570fa6dd201bb328f1c1eac23a96d8';
 const other = '00000000000000000000000000000000';
-const event = (id: string, type = 'message') => ({ type, mode: 'active', timestamp: 1692251666727, source: { type: 'user', userId: 'U4af4980629' }, webhookEventId: id, deliveryContext: { isRedelivery: false } });
+const event = (id: string, type = 'message') => ({
+  type,
+  mode: 'active',
+  timestamp: 1692251666727,
+  source: { type: 'user', userId: 'U4af4980629' },
+  webhookEventId: id,
+  deliveryContext: { isRedelivery: false },
+});
 const body = (events: unknown[]) => JSON.stringify({ destination: 'Uxxxxxxxxxxxxxx', events });
 /** LINE's documented algorithm (the SDK's validateSignature only verifies): base64 HMAC-SHA256 of the body. */
 const sign = (payload: string, key: string) => signedRequest(payload, { 'x-line-signature': createHmac('sha256', key).update(payload).digest('base64') });
@@ -24,7 +31,10 @@ provesScheme('line', {
 
 describe('line specifics', () => {
   it("answers the console's Verify request (no events) without storing it", () => {
-    expect(line.identify(sign(body([]), secret))).toEqual({ kind: 'handshake', response: { statusCode: 200, contentType: 'application/json', body: '{"received":true}' } });
+    expect(line.identify(sign(body([]), secret))).toEqual({
+      kind: 'handshake',
+      response: { statusCode: 200, contentType: 'application/json', body: '{"received":true}' },
+    });
   });
 
   it('keys a request with several events by all their ids, whatever their order', () => {

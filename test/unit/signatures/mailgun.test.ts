@@ -13,7 +13,13 @@ function sign(signingKey: string, ts: number) {
   const timestamp = String(ts);
   return signedRequest(
     JSON.stringify({
-      signature: { token, timestamp, signature: createHmac('sha256', signingKey).update(timestamp + token).digest('hex') },
+      signature: {
+        token,
+        timestamp,
+        signature: createHmac('sha256', signingKey)
+          .update(timestamp + token)
+          .digest('hex'),
+      },
       'event-data': { id: 'CPgfbmQMTCKtHW6uIWtuVe', event: 'delivered', recipient: 'alice@example.com' },
     }),
     {},

@@ -24,7 +24,11 @@ provesScheme('msgraph', {
   timestamped: false,
   // What authenticates is the clientState: change one of its characters.
   tamper: (request) => bodyTextChanged(request, clientState, `X${clientState.slice(1)}`),
-  identity: () => ({ kind: 'event', eventId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07:created:Users/{user-id}/Messages/{message-id}:W/"CQAAABYAAAD"', eventType: 'created' }),
+  identity: () => ({
+    kind: 'event',
+    eventId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07:created:Users/{user-id}/Messages/{message-id}:W/"CQAAABYAAAD"',
+    eventType: 'created',
+  }),
 });
 
 describe('msgraph specifics', () => {
@@ -49,8 +53,18 @@ describe('msgraph specifics', () => {
   });
 
   it('identifies lifecycle notifications by their event', () => {
-    const lifecycle = { subscriptionId: 's1', lifecycleEvent: 'reauthorizationRequired', clientState, subscriptionExpirationDateTime: '2026-01-03T11:00:00Z', resource: 'r' };
-    expect(msgraph.identify(signedRequest(JSON.stringify({ value: [lifecycle] }), {}))).toEqual({ kind: 'event', eventId: 's1:lifecycle.reauthorizationRequired:r:2026-01-03T11:00:00Z', eventType: 'lifecycle.reauthorizationRequired' });
+    const lifecycle = {
+      subscriptionId: 's1',
+      lifecycleEvent: 'reauthorizationRequired',
+      clientState,
+      subscriptionExpirationDateTime: '2026-01-03T11:00:00Z',
+      resource: 'r',
+    };
+    expect(msgraph.identify(signedRequest(JSON.stringify({ value: [lifecycle] }), {}))).toEqual({
+      kind: 'event',
+      eventId: 's1:lifecycle.reauthorizationRequired:r:2026-01-03T11:00:00Z',
+      eventType: 'lifecycle.reauthorizationRequired',
+    });
     expect(malformed(() => msgraph.identify(signedRequest('{"value":[]}', {})))).toMatch(/value/);
   });
 });

@@ -8,7 +8,12 @@ import { signedRequest } from './support';
 const mux = providerFor(sourceSchema.parse({ name: 'mux', provider: 'mux' }));
 const secret = 'mux_whsec_b2d6c9e1f0a3';
 const other = 'mux_whsec_000000000000';
-const payload = JSON.stringify({ type: 'video.asset.ready', id: '3a56ac3d-33da-4366-855b-f592d898409d', object: { type: 'asset', id: 'asset_1' }, data: { status: 'ready' } });
+const payload = JSON.stringify({
+  type: 'video.asset.ready',
+  id: '3a56ac3d-33da-4366-855b-f592d898409d',
+  object: { type: 'asset', id: 'asset_1' },
+  data: { status: 'ready' },
+});
 const client = new Mux({ tokenId: 'unused', tokenSecret: 'unused' });
 
 provesScheme('mux', {

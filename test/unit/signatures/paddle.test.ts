@@ -9,7 +9,12 @@ import { nowSeconds, outcome, signedRequest, verifyContext } from './support';
 const paddle = providerFor(sourceSchema.parse({ name: 'paddle', provider: 'paddle' }));
 const secret = 'pdl_ntfset_01gkpjp8bkh3ags9wxd6s2shrd_6M0YfmL4s6kXd1vyfRN3dgkHhcrDlJM3';
 const other = 'pdl_ntfset_01hx0000000000000000000000_otherotherotherotherotherother';
-const payload = JSON.stringify({ event_id: 'evt_01hv8x2acma2gz3he8hsz2cebh', event_type: 'transaction.completed', occurred_at: '2024-04-12T10:18:49.621022Z', data: { id: 'txn_01hv8wptq8987qeep44cyrewp9' } });
+const payload = JSON.stringify({
+  event_id: 'evt_01hv8x2acma2gz3he8hsz2cebh',
+  event_type: 'transaction.completed',
+  occurred_at: '2024-04-12T10:18:49.621022Z',
+  data: { id: 'txn_01hv8wptq8987qeep44cyrewp9' },
+});
 
 /** Paddle's documented algorithm (its SDK only verifies): `ts=<t>;h1=<hex HMAC-SHA256 of "<t>:<body>">`. */
 function sign(key: string, ts: number, ...more: string[]) {
@@ -24,7 +29,8 @@ provesScheme('paddle', {
   sign: (key, ts) => sign(key, ts),
   timestamped: true,
   // The SDK refuses anything older than five seconds, so it is asked at once.
-  libraryAccepts: (request, key) => new Paddle('pdl_sdbx_apikey_unused').webhooks.isSignatureValid(request.body.toString(), key, request.headers['paddle-signature']!),
+  libraryAccepts: (request, key) =>
+    new Paddle('pdl_sdbx_apikey_unused').webhooks.isSignatureValid(request.body.toString(), key, request.headers['paddle-signature']!),
   identity: () => ({ kind: 'event', eventId: 'evt_01hv8x2acma2gz3he8hsz2cebh', eventType: 'transaction.completed' }),
 });
 

@@ -33,10 +33,23 @@ const providers: Record<string, Provider> = {
   square,
   gitlab,
   'hmac (x-wss)': createHmacProvider(
-    hmacOptionsSchema.parse({ signatureHeader: 'x-wss-signature', timestamp: { header: 'x-wss-timestamp' }, signedContent: '{timestamp}{body}', eventId: { jsonPath: 'id' }, eventType: { jsonPath: 'type' } }),
+    hmacOptionsSchema.parse({
+      signatureHeader: 'x-wss-signature',
+      timestamp: { header: 'x-wss-timestamp' },
+      signedContent: '{timestamp}{body}',
+      eventId: { jsonPath: 'id' },
+      eventType: { jsonPath: 'type' },
+    }),
   ),
   'hmac (x-webhook)': createHmacProvider(
-    hmacOptionsSchema.parse({ signatureHeader: 'x-webhook-signature', signatureFormat: 'keyValue', timestamp: { key: 't', format: 'unix' }, signedContent: '{timestamp}.{id}.{body}', eventId: { header: 'x-webhook-id' }, eventType: { header: 'x-webhook-type' } }),
+    hmacOptionsSchema.parse({
+      signatureHeader: 'x-webhook-signature',
+      signatureFormat: 'keyValue',
+      timestamp: { key: 't', format: 'unix' },
+      signedContent: '{timestamp}.{id}.{body}',
+      eventId: { header: 'x-webhook-id' },
+      eventType: { header: 'x-webhook-type' },
+    }),
   ),
   // Every other shipped provider, module or preset.
   ...Object.fromEntries(
@@ -47,21 +60,71 @@ const providers: Record<string, Provider> = {
 };
 
 const HEADER_NAMES = [
-  'stripe-signature', 'x-hub-signature-256', 'x-github-delivery', 'x-github-event', 'x-shopify-hmac-sha256', 'x-shopify-webhook-id',
-  'x-shopify-topic', 'x-slack-signature', 'x-slack-request-timestamp', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id',
-  'svix-timestamp', 'svix-signature', 'x-twilio-signature', 'i-twilio-idempotency-token', 'x-square-hmacsha256-signature', 'x-gitlab-token',
-  'idempotency-key', 'x-gitlab-event-uuid', 'x-gitlab-event', 'x-wss-signature', 'x-wss-timestamp', 'x-webhook-signature', 'x-webhook-id',
-  'x-webhook-type', 'content-type', '__proto__', 'constructor',
-  'paddle-signature', 'linear-signature', 'linear-delivery', 'x-line-signature', 'mux-signature', 'x-razorpay-signature', 'x-razorpay-event-id',
-  'workos-signature', 'x-hub-signature', 'x-hubspot-signature-v3', 'x-hubspot-request-timestamp', 'x-pagerduty-signature', 'typeform-signature',
-  'x-zm-signature', 'x-zm-request-timestamp', 'x-dropbox-signature', 'calendly-webhook-signature', 'x-signature-ed25519', 'x-signature-timestamp',
-  'telnyx-signature-ed25519', 'telnyx-timestamp', 'x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp',
-  'x-twitter-webhooks-signature', 'x-hook-secret', 'x-hook-signature',
+  'stripe-signature',
+  'x-hub-signature-256',
+  'x-github-delivery',
+  'x-github-event',
+  'x-shopify-hmac-sha256',
+  'x-shopify-webhook-id',
+  'x-shopify-topic',
+  'x-slack-signature',
+  'x-slack-request-timestamp',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'svix-id',
+  'svix-timestamp',
+  'svix-signature',
+  'x-twilio-signature',
+  'i-twilio-idempotency-token',
+  'x-square-hmacsha256-signature',
+  'x-gitlab-token',
+  'idempotency-key',
+  'x-gitlab-event-uuid',
+  'x-gitlab-event',
+  'x-wss-signature',
+  'x-wss-timestamp',
+  'x-webhook-signature',
+  'x-webhook-id',
+  'x-webhook-type',
+  'content-type',
+  '__proto__',
+  'constructor',
+  'paddle-signature',
+  'linear-signature',
+  'linear-delivery',
+  'x-line-signature',
+  'mux-signature',
+  'x-razorpay-signature',
+  'x-razorpay-event-id',
+  'workos-signature',
+  'x-hub-signature',
+  'x-hubspot-signature-v3',
+  'x-hubspot-request-timestamp',
+  'x-pagerduty-signature',
+  'typeform-signature',
+  'x-zm-signature',
+  'x-zm-request-timestamp',
+  'x-dropbox-signature',
+  'calendly-webhook-signature',
+  'x-signature-ed25519',
+  'x-signature-timestamp',
+  'telnyx-signature-ed25519',
+  'telnyx-timestamp',
+  'x-twilio-email-event-webhook-signature',
+  'x-twilio-email-event-webhook-timestamp',
+  'x-twitter-webhooks-signature',
+  'x-hook-secret',
+  'x-hook-signature',
 ];
 
 const hex = fc.uint8Array({ minLength: 0, maxLength: 70 }).map((bytes) => Buffer.from(bytes).toString('hex'));
 const base64 = fc.uint8Array({ minLength: 0, maxLength: 70 }).map((bytes) => Buffer.from(bytes).toString('base64'));
-const timestamp = fc.oneof(fc.integer({ min: -1, max: 4_000_000_000 }).map(String), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom('', ' ', '1e3', '0x10', '99999999999999999999', '2024-02-30T25:61:61Z'));
+const timestamp = fc.oneof(
+  fc.integer({ min: -1, max: 4_000_000_000 }).map(String),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.constantFrom('', ' ', '1e3', '0x10', '99999999999999999999', '2024-02-30T25:61:61Z'),
+);
 const headerValue = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 80 }),
@@ -76,13 +139,38 @@ const headerValue = fc.oneof(
 const headers = fc
   .tuple(
     fc.record(Object.fromEntries(HEADER_NAMES.map((name) => [name, headerValue])), { requiredKeys: [] }),
-    fc.dictionary(fc.string().map((name) => name.toLowerCase()), headerValue, { maxKeys: 3 }),
+    fc.dictionary(
+      fc.string().map((name) => name.toLowerCase()),
+      headerValue,
+      { maxKeys: 3 },
+    ),
   )
   .map(([known, other]) => ({ ...other, ...known }) as Record<string, string | undefined>);
 
 const KEYS = [
-  'id', 'type', 'event_id', 'event', 'challenge', 'eventType', 'MessageSid', 'CallSid', 'MessageStatus', 'CallStatus', 'SmsStatus',
-  'events', 'notificationItems', 'signature', 'event-data', 'event_ts', 'payload', 'value', 'for_user_id', 'tweet_create_events', 'data', 'webhookTimestamp', 'event_type',
+  'id',
+  'type',
+  'event_id',
+  'event',
+  'challenge',
+  'eventType',
+  'MessageSid',
+  'CallSid',
+  'MessageStatus',
+  'CallStatus',
+  'SmsStatus',
+  'events',
+  'notificationItems',
+  'signature',
+  'event-data',
+  'event_ts',
+  'payload',
+  'value',
+  'for_user_id',
+  'tweet_create_events',
+  'data',
+  'webhookTimestamp',
+  'event_type',
 ];
 const body = fc
   .oneof(
@@ -100,12 +188,25 @@ const url = fc.oneof(
   fc.string().map((s) => `https://[::1]:${s}/?${s}`),
   fc.constantFrom('https://u:p@h:8443/p?a=%ZZ&b=%ED%A0%80', 'http://h:/', 'https://h?', 'mailto:x', ''),
 );
-const request = fc.record({ body, headers, url, method: fc.constantFrom('POST', 'GET', 'PUT') }, { requiredKeys: ['body', 'headers', 'url'] }) as fc.Arbitrary<SignedRequest>;
+const request = fc.record(
+  { body, headers, url, method: fc.constantFrom('POST', 'GET', 'PUT') },
+  { requiredKeys: ['body', 'headers', 'url'] },
+) as fc.Arbitrary<SignedRequest>;
 const secrets = fc.oneof(
-  { weight: 9, arbitrary: fc.array(fc.oneof(fc.string(), fc.constantFrom('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_', 'whsec_=', '')), { minLength: 1, maxLength: 3 }) },
+  {
+    weight: 9,
+    arbitrary: fc.array(fc.oneof(fc.string(), fc.constantFrom('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_', 'whsec_=', '')), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  },
   { weight: 1, arbitrary: fc.constant([]) },
 );
-const context = fc.record({ secrets, nowSeconds: fc.oneof(fc.integer({ min: 0, max: 4_000_000_000 }), fc.constant(nowSeconds())), toleranceSeconds: fc.integer({ min: 1, max: 3600 }) });
+const context = fc.record({
+  secrets,
+  nowSeconds: fc.oneof(fc.integer({ min: 0, max: 4_000_000_000 }), fc.constant(nowSeconds())),
+  toleranceSeconds: fc.integer({ min: 1, max: 3600 }),
+});
 
 describe.each(Object.entries(providers))('%s, on arbitrary input', (_name, provider) => {
   it('verify refuses with a SignatureError and nothing else', () => {
@@ -163,7 +264,14 @@ describe('library-signed requests, for arbitrary bodies', () => {
         const now = nowSeconds();
         const signedRequests: Array<[Provider, SignedRequest]> = [
           [stripe, signedRequest(payload, { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: now }) })],
-          [standard, signedRequest(payload, { 'webhook-id': 'msg_1', 'webhook-timestamp': String(now), 'webhook-signature': new Webhook(secret).sign('msg_1', new Date(now * 1000), payload) })],
+          [
+            standard,
+            signedRequest(payload, {
+              'webhook-id': 'msg_1',
+              'webhook-timestamp': String(now),
+              'webhook-signature': new Webhook(secret).sign('msg_1', new Date(now * 1000), payload),
+            }),
+          ],
         ];
         for (const [provider, req] of signedRequests) {
           expect(outcome(provider, req, verifyContext([secret], now))).toBe('accepted');

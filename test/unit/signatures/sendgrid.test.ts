@@ -12,7 +12,10 @@ function keyPair(): { verifyWith: string; signWith: KeyObject } {
 }
 const key = keyPair();
 const otherKey = keyPair();
-const events = (...ids: string[]) => JSON.stringify(ids.map((id, i) => ({ email: 'example@test.com', timestamp: 1513299569, event: i === 0 ? 'delivered' : 'open', sg_event_id: id, sg_message_id: 'm1' })));
+const events = (...ids: string[]) =>
+  JSON.stringify(
+    ids.map((id, i) => ({ email: 'example@test.com', timestamp: 1513299569, event: i === 0 ? 'delivered' : 'open', sg_event_id: id, sg_message_id: 'm1' })),
+  );
 const webhook = new EventWebhook();
 
 /** SendGrid's documented algorithm (@sendgrid/eventwebhook only verifies): ECDSA-SHA256 over `<timestamp><body>`, DER, base64. */

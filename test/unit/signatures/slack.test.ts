@@ -23,7 +23,10 @@ describe('slack signatures', () => {
 
   it('refuse the same request with one byte of the body changed, as Bolt does', () => {
     const request = withOneByteChanged(signed(payload, secret));
-    const headers = { 'x-slack-signature': request.headers['x-slack-signature']!, 'x-slack-request-timestamp': Number(request.headers['x-slack-request-timestamp']) };
+    const headers = {
+      'x-slack-signature': request.headers['x-slack-signature']!,
+      'x-slack-request-timestamp': Number(request.headers['x-slack-request-timestamp']),
+    };
     expect(() => verifySlackRequest({ signingSecret: secret, body: request.body.toString(), headers })).toThrow(/signature mismatch/);
     expect(outcome(slack, request, verifyContext([secret]))).toBe('mismatch');
   });
@@ -60,11 +63,18 @@ describe('slack signatures', () => {
 
   it('identify an event by event_id and event.type, else type', () => {
     expect(slack.identify(signed(payload, secret))).toEqual({ kind: 'event', eventId: 'Ev0PV52K21', eventType: 'app_mention' });
-    expect(slack.identify(signedRequest('{"type":"app_rate_limited","event_id":"Ev1"}', {}))).toEqual({ kind: 'event', eventId: 'Ev1', eventType: 'app_rate_limited' });
+    expect(slack.identify(signedRequest('{"type":"app_rate_limited","event_id":"Ev1"}', {}))).toEqual({
+      kind: 'event',
+      eventId: 'Ev1',
+      eventType: 'app_rate_limited',
+    });
   });
 
   it('answer url_verification with its challenge', () => {
-    const request = signedRequest(JSON.stringify({ token: 't', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' }), {});
+    const request = signedRequest(
+      JSON.stringify({ token: 't', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' }),
+      {},
+    );
     expect(slack.identify(request)).toEqual({
       kind: 'handshake',
       response: { statusCode: 200, contentType: 'application/json', body: '{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}' },

@@ -11,7 +11,9 @@ const payload = JSON.stringify({ merchant_id: 'MLH', type: 'payment.updated', ev
 
 /** The square library only verifies: the signature is computed with node:crypto and checked with it. */
 async function signed(body: string, signatureKey: string, notificationUrl = url) {
-  const signatureHeader = createHmac('sha256', signatureKey).update(notificationUrl + body).digest('base64');
+  const signatureHeader = createHmac('sha256', signatureKey)
+    .update(notificationUrl + body)
+    .digest('base64');
   expect(await WebhooksHelper.verifySignature({ requestBody: body, signatureHeader, signatureKey, notificationUrl })).toBe(true);
   return signedRequest(body, { 'x-square-hmacsha256-signature': signatureHeader }, notificationUrl);
 }
@@ -40,7 +42,11 @@ describe('square signatures', () => {
   });
 
   it('identify the event by the body event_id and type', async () => {
-    expect(square.identify(await signed(payload, key))).toEqual({ kind: 'event', eventId: 'f7e6b2f0-1c4e-4d1f-9c1e-2b7a8b9c0d1e', eventType: 'payment.updated' });
+    expect(square.identify(await signed(payload, key))).toEqual({
+      kind: 'event',
+      eventId: 'f7e6b2f0-1c4e-4d1f-9c1e-2b7a8b9c0d1e',
+      eventType: 'payment.updated',
+    });
     expect(malformed(() => square.identify(signedRequest('{"type":"payment.updated"}', {})))).toMatch(/event_id/);
   });
 });

@@ -66,7 +66,9 @@ describe('stripe signatures', () => {
     expect(outcome(stripe, withHeaders(request, { 'stripe-signature': header.replace(/^t=\d+,/, '') }), verifyContext([secret]))).toBe('missing_timestamp');
     expect(outcome(stripe, withHeaders(request, { 'stripe-signature': header.replace(/^t=/, 't=x') }), verifyContext([secret]))).toBe('malformed_signature');
     expect(outcome(stripe, withHeaders(request, { 'stripe-signature': `${header},t=1` }), verifyContext([secret]))).toBe('malformed_signature');
-    expect(outcome(stripe, withHeaders(request, { 'stripe-signature': header.replace(/v1=.*/, 'v1=xyz') }), verifyContext([secret]))).toBe('malformed_signature');
+    expect(outcome(stripe, withHeaders(request, { 'stripe-signature': header.replace(/v1=.*/, 'v1=xyz') }), verifyContext([secret]))).toBe(
+      'malformed_signature',
+    );
     expect(outcome(stripe, request, verifyContext([]))).toBe('no_secret');
   });
 

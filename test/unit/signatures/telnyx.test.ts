@@ -12,12 +12,24 @@ function keyPair(): { verifyWith: string; signWith: KeyObject } {
 }
 const key = keyPair();
 const otherKey = keyPair();
-const payload = JSON.stringify({ data: { event_type: 'call.initiated', id: '0ccc7b54-4df3-4bca-a65a-3da1ecc777f0', occurred_at: '2026-01-01T00:00:00Z', payload: { call_control_id: 'v3:x' }, record_type: 'event' }, meta: { attempt: 1 } });
+const payload = JSON.stringify({
+  data: {
+    event_type: 'call.initiated',
+    id: '0ccc7b54-4df3-4bca-a65a-3da1ecc777f0',
+    occurred_at: '2026-01-01T00:00:00Z',
+    payload: { call_control_id: 'v3:x' },
+    record_type: 'event',
+  },
+  meta: { attempt: 1 },
+});
 
 /** Telnyx's documented algorithm (the SDK only verifies): Ed25519 over `<timestamp>|<body>`, base64. */
 function sign(privateKey: KeyObject, ts: number) {
   const timestamp = String(ts);
-  return signedRequest(payload, { 'telnyx-signature-ed25519': signWith(null, Buffer.from(`${timestamp}|${payload}`), privateKey).toString('base64'), 'telnyx-timestamp': timestamp });
+  return signedRequest(payload, {
+    'telnyx-signature-ed25519': signWith(null, Buffer.from(`${timestamp}|${payload}`), privateKey).toString('base64'),
+    'telnyx-timestamp': timestamp,
+  });
 }
 
 provesScheme('telnyx', {

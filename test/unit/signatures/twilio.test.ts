@@ -19,7 +19,9 @@ const params = {
 
 /** A form post signed by the twilio library over `signedUrl`, received at `receivedUrl`. */
 function formPost(key: string, values: Record<string, string | string[]> = params, signedUrl = url, receivedUrl = signedUrl) {
-  const body = new URLSearchParams(Object.entries(values).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((one): [string, string] => [name, one]))).toString();
+  const body = new URLSearchParams(
+    Object.entries(values).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((one): [string, string] => [name, one])),
+  ).toString();
   const signature = getExpectedTwilioSignature(key, signedUrl, values);
   return signedRequest(body, { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, receivedUrl);
 }

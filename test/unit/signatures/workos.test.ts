@@ -8,7 +8,12 @@ import { nowSeconds, outcome, signedRequest, verifyContext } from './support';
 const workos = providerFor(sourceSchema.parse({ name: 'workos', provider: 'workos' }));
 const secret = 'wos_whsec_3dV1c2f7Q9';
 const other = 'wos_whsec_0000000000';
-const payload = JSON.stringify({ id: 'event_01HJ8SPXQ7R1RF3XPJ7E4EJ6V0', event: 'user.created', data: { object: 'user', id: 'user_01E4ZCR3C56J083X43JQXF3JK5' }, created_at: '2026-01-01T00:00:00.000Z' });
+const payload = JSON.stringify({
+  id: 'event_01HJ8SPXQ7R1RF3XPJ7E4EJ6V0',
+  event: 'user.created',
+  data: { object: 'user', id: 'user_01E4ZCR3C56J083X43JQXF3JK5' },
+  created_at: '2026-01-01T00:00:00.000Z',
+});
 const sdk = new WorkOS('sk_test_unused');
 
 /** Signed by the WorkOS SDK itself: `WorkOS-Signature: t=<ms>, v1=<hex>`. */

@@ -6,12 +6,19 @@ import { malformed, nowSeconds, outcome, signedRequest, verifyContext } from './
 
 const secret = 'zm_secret_token_6f1d0a';
 const other = 'zm_secret_token_000000';
-const event = JSON.stringify({ event: 'meeting.started', event_ts: 1626230691572, payload: { account_id: 'AAAAAABBBB', object: { id: 1234567890, uuid: 'czLF6FFFoQOKgAB99DlDb9g==', topic: 'Sync' } } });
+const event = JSON.stringify({
+  event: 'meeting.started',
+  event_ts: 1626230691572,
+  payload: { account_id: 'AAAAAABBBB', object: { id: 1234567890, uuid: 'czLF6FFFoQOKgAB99DlDb9g==', topic: 'Sync' } },
+});
 
 /** Zoom's documented algorithm (no official Node verifier): `v0=<hex HMAC-SHA256 of "v0:<ts>:<body>">`. */
 function sign(key: string, ts: number, body = event) {
   const timestamp = String(ts);
-  return signedRequest(body, { 'x-zm-request-timestamp': timestamp, 'x-zm-signature': `v0=${createHmac('sha256', key).update(`v0:${timestamp}:${body}`).digest('hex')}` });
+  return signedRequest(body, {
+    'x-zm-request-timestamp': timestamp,
+    'x-zm-signature': `v0=${createHmac('sha256', key).update(`v0:${timestamp}:${body}`).digest('hex')}`,
+  });
 }
 
 provesScheme('zoom', {

@@ -1,15 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  bucketValue,
-  latencyBucket,
-  percentile,
-  rollUp,
-  trafficStats,
-  windowBuckets,
-  type MinuteRollup,
-  type RollupStore,
-} from '../../../shared/status/stats';
+import { bucketValue, latencyBucket, percentile, rollUp, trafficStats, windowBuckets, type MinuteRollup, type RollupStore } from '../../../shared/status/stats';
 import type { StatusEntry } from '../../../shared/status/status-log';
 
 function exactPercentile(values: readonly number[], q: number): number {
@@ -67,7 +58,15 @@ describe('rollUp', () => {
       entry(at, 'event.processed', { source: 'stripe', eventId: 'e1', eventType: 't', attempts: 1 }),
       entry(at, 'event.failed', { source: 'stripe', eventId: 'e2', eventType: 't', reason: 'boom', deadLettered: false }),
       entry(at, 'event.failed', { source: 'github', eventId: 'g1', eventType: 't', reason: 'malformed', deadLettered: true }),
-      entry(at, 'delivery.attempted', { messageId: 'm1', endpointId: 'ep_a', attempt: 1, statusCode: 500, outcome: 'failed', trigger: 'scheduled', durationMs: 40 }),
+      entry(at, 'delivery.attempted', {
+        messageId: 'm1',
+        endpointId: 'ep_a',
+        attempt: 1,
+        statusCode: 500,
+        outcome: 'failed',
+        trigger: 'scheduled',
+        durationMs: 40,
+      }),
       entry(at, 'delivery.succeeded', { messageId: 'm1', endpointId: 'ep_a', attempts: 2, statusCode: 200, durationMs: 20 }),
       entry(at, 'delivery.exhausted', { messageId: 'm2', endpointId: 'ep_a', attempts: 9 }),
       entry(at, 'endpoint.disabled', { endpointId: 'ep_a', reason: 'gone' }),
