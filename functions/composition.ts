@@ -20,6 +20,10 @@ import { Router } from '../shared/http/router';
 import type { QueuedEvent } from '../shared/inbound/event-queue';
 import { createHandlerRegistry } from '../shared/inbound/handlers';
 import { processingLeaseMs, type ProcessDeps } from '../shared/inbound/process';
+import { AwsDestinationSender } from '../shared/inbound/destinations/aws-sender';
+import { resolveDestination, type Destination } from '../shared/inbound/destinations/config';
+import type { DestinationDeps } from '../shared/inbound/destinations/deliver';
+import type { DestinationSender } from '../shared/inbound/destinations/sender';
 import type { ReceiveDeps } from '../shared/inbound/receive';
 import type { SecretSource } from '../shared/inbound/secrets';
 import type { WebhookEvent } from '../shared/inbound/webhook-event';
@@ -126,8 +130,25 @@ export function ingressDependencies(parts: Parts<QueueingClients> & { readonly s
   };
 }
 
-/** The inbound queue's consumer: handlers, the relay to the sending side, dead letters, reporting. */
-export function processorDependencies(parts: Parts<QueueingClients>): ProcessorDeps {
+/** The sources' destinations, resolved from the config; undefined when no source has any. */
+export function sourceDestinations(config: GatewayConfig): ReadonlyMap<string, readonly Destination[]> | undefined {
+  const bySource = new Map(config.sources.filter((source) => source.destinations).map((source) => [source.name, source.destinations!.map(resolveDestination)]));
+  return bySource.size ? bySource : undefined;
+}
+
+/** The processor's sending to destinations: the AWS adapter unless the parts bring a sender (the local runtime's). */
+function destinationDependencies(
+  config: GatewayConfig,
+  payloadBucket: string,
+  sender: DestinationSender | undefined,
+): { destinations: DestinationDeps } | Record<string, never> {
+  const bySource = sourceDestinations(config);
+  if (!bySource) return {};
+  return { destinations: { sender: sender ?? new AwsDestinationSender(), destinationsOf: (source) => bySource.get(source) ?? [], payloadBucket } };
+}
+
+/** The inbound queue's consumer: handlers, the relay to the sending side, destinations, dead letters, reporting. */
+export function processorDependencies(parts: Parts<QueueingClients> & { readonly destinationSender?: DestinationSender }): ProcessorDeps {
   const env = readEnvironment('processor', parts.environment);
   const { config, clients } = parts;
   const endpoints = new DynamoDbEndpointStore(clients.documents, env.tableName);
@@ -141,6 +162,7 @@ export function processorDependencies(parts: Parts<QueueingClients>): ProcessorD
     maxReceiveCount: config.inbound.maxReceiveCount,
     leaseMs: processingLeaseMs(config.inbound.processorTimeoutSeconds),
     ...(config.outbound.relayInbound ? { afterHandled: async (event: WebhookEvent) => void (await relayInboundEvent(relay, event)) } : {}),
+    ...destinationDependencies(config, env.payloadBucket, parts.destinationSender),
     report: statusReporter(parts, env.tableName),
   };
 }

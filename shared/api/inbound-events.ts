@@ -58,6 +58,7 @@ export function eventView(event: InboundEvent): Record<string, unknown> {
     ...(event.failedAt ? { failedAt: event.failedAt } : {}),
     ...(event.lastError ? { lastError: event.lastError } : {}),
     ...(event.deadLettered !== undefined ? { deadLettered: event.deadLettered } : {}),
+    ...(event.destinations ? { destinations: event.destinations } : {}),
   };
 }
 

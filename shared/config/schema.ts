@@ -11,6 +11,8 @@
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod';
 import { bodyLimitProblem } from '../inbound/body-limit';
+import { DESTINATION_INLINE_LIMIT_BYTES } from '../inbound/destinations/envelope';
+import { destinationsSchema } from '../inbound/destinations/config';
 
 /** URL segment of a source: `POST /webhooks/{name}`. */
 export const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -41,6 +43,11 @@ const sourceBase = {
     .string()
     .regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, 'a Secrets Manager secret name or ARN')
     .optional(),
+  /**
+   * The user's own AWS services that receive each verified event (shared/inbound/destinations/config.ts):
+   * EventBridge buses, SQS queues, SNS topics, Lambda functions.
+   */
+  destinations: destinationsSchema.optional(),
 };
 
 const jsonPath = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'dot-separated keys, e.g. data.id');
@@ -365,6 +372,13 @@ export const configSchema = z
       }
       seen.add(source.name);
     });
+    if (config.sources.some((source) => source.destinations) && config.inbound.claimCheckBytes > DESTINATION_INLINE_LIMIT_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inbound', 'claimCheckBytes'],
+        message: `at most ${DESTINATION_INLINE_LIMIT_BYTES} with destinations: an inline body is sent in the event, and EventBridge and SNS take at most 256 KiB`,
+      });
+    }
     const bodyProblem = bodyLimitProblem(config.inbound.maxBodyBytes);
     if (bodyProblem) ctx.addIssue({ code: 'custom', path: ['inbound', 'maxBodyBytes'], message: bodyProblem });
     // Lambda throttles an event source mapping that may run more instances than the function's

@@ -11,6 +11,8 @@ export const queuedEventSchema = z.strictObject({
   eventId: z.string().min(1),
   /** Set by a replay: process the event again even if it was processed. */
   replay: z.literal(true).optional(),
+  /** Set on a dead letter of failed destinations: the ones that did not take the event. */
+  destinations: z.array(z.string().min(1)).max(10).optional(),
 });
 export type QueuedEvent = z.infer<typeof queuedEventSchema>;
 

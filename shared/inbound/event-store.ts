@@ -19,6 +19,13 @@ export type StoredBody =
   | { readonly kind: 'inline'; readonly encoding: 'identity' | 'gzip'; readonly data: Uint8Array }
   | { readonly kind: 'object'; readonly key: string };
 
+/** What the record keeps per destination (shared/inbound/destinations/deliver.ts), by destination name. */
+export type DestinationMark =
+  | { readonly status: 'delivered'; readonly at: string; readonly attempts: number }
+  | { readonly status: 'failed'; readonly at: string; readonly attempts: number; readonly error: string };
+
+export type DestinationMarks = Readonly<Record<string, DestinationMark>>;
+
 /** An inbound event as recorded. */
 export interface InboundEvent {
   readonly source: string;
@@ -38,10 +45,15 @@ export interface InboundEvent {
   readonly processedAt?: string;
   readonly failedAt?: string;
   readonly deadLettered?: boolean;
+  /** Each destination's outcome; a destination marked delivered is not sent again on a retry. */
+  readonly destinations?: DestinationMarks;
 }
 
 /** Fields written when an event is first received. */
-export type NewInboundEvent = Omit<InboundEvent, 'status' | 'updatedAt' | 'attempts' | 'lastError' | 'processedAt' | 'failedAt' | 'deadLettered'>;
+export type NewInboundEvent = Omit<
+  InboundEvent,
+  'status' | 'updatedAt' | 'attempts' | 'lastError' | 'processedAt' | 'failedAt' | 'deadLettered' | 'destinations'
+>;
 
 export type PutResult = { readonly created: true } | { readonly created: false; readonly existing: InboundEvent };
 
@@ -74,6 +86,15 @@ export interface EventIntake {
   get(source: string, eventId: string): Promise<InboundEvent | undefined>;
 }
 
+/** How a failed processing attempt ends. */
+export interface AttemptFailure {
+  readonly now: Date;
+  readonly error: string;
+  readonly terminal: boolean;
+  readonly deadLettered: boolean;
+  readonly destinations?: DestinationMarks;
+}
+
 /** What the processor does with a record: lease it, then finish the attempt. */
 export interface EventProcessing {
   /**
@@ -82,18 +103,17 @@ export interface EventProcessing {
    * only for an explicit replay.
    */
   acquireLease(source: string, eventId: string, options: { owner: string; now: Date; leaseMs: number; replay?: boolean }): Promise<LeaseResult>;
-  /** `processing` → `processed`, only by the lease holder. False if the lease was lost. */
-  markProcessed(source: string, eventId: string, owner: string, now: Date): Promise<boolean>;
+  /**
+   * `processing` → `processed`, only by the lease holder, with the destinations' marks when it
+   * has destinations (the same write). False if the lease was lost.
+   */
+  markProcessed(source: string, eventId: string, owner: string, now: Date, destinations?: DestinationMarks): Promise<boolean>;
   /**
    * Ends a failed attempt, only by the lease holder. `terminal` marks the event `failed` (the
-   * queue will not retry it); otherwise it goes back to `queued` with the error.
+   * queue will not retry it); otherwise it goes back to `queued` with the error. `destinations`
+   * records each destination's outcome in the same write.
    */
-  markAttemptFailed(
-    source: string,
-    eventId: string,
-    owner: string,
-    options: { now: Date; error: string; terminal: boolean; deadLettered: boolean },
-  ): Promise<boolean>;
+  markAttemptFailed(source: string, eventId: string, owner: string, options: AttemptFailure): Promise<boolean>;
 }
 
 /** What the management API reads. */

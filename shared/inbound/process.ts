@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { GatewayError, MalformedEventError } from '../errors';
 import type { EntityStateStore } from './entity-state';
 import type { EventQueue, QueuedEvent } from './event-queue';
-import type { EventProcessing, InboundEvent } from './event-store';
+import type { DestinationMarks, EventProcessing, InboundEvent } from './event-store';
+import { deliverToDestinations, type DestinationDeps } from './destinations/deliver';
 import type { HandlerRegistry } from './handlers/registry';
 import { toWebhookEvent, type WebhookEvent } from './webhook-event';
 import type { PayloadStore } from '../store/payload-store';
@@ -26,6 +27,8 @@ export interface ProcessDeps extends Clocked {
   readonly leaseMs: number;
   /** Called after the handler succeeded, before the event is marked processed (outbound relay). */
   readonly afterHandled?: (event: WebhookEvent) => Promise<void>;
+  /** The sources' own AWS destinations (buses, queues, topics, functions), sent after the handler. */
+  readonly destinations?: DestinationDeps;
 }
 
 /** A processing lease outlives the function's timeout, so two attempts never overlap. */
@@ -34,7 +37,7 @@ export function processingLeaseMs(processorTimeoutSeconds: number): number {
 }
 
 export type ProcessOutcome =
-  | { readonly kind: 'processed'; readonly event: InboundEvent; readonly handled: boolean }
+  | { readonly kind: 'processed'; readonly event: InboundEvent; readonly handled: boolean; readonly delivered?: readonly string[] }
   | { readonly kind: 'already_processed' }
   | { readonly kind: 'missing' }
   | { readonly kind: 'dead_lettered'; readonly event: InboundEvent; readonly reason: string }
@@ -56,6 +59,28 @@ export class HandlerFailedError extends GatewayError {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * Destinations failed to take the event; it returns to the queue (the ones delivered are not
+ * sent again), and after the last receive it is dead-lettered naming them.
+ */
+export class DestinationFailedError extends GatewayError {
+  override readonly name: string = 'DestinationFailedError';
+  readonly code = 'destination_failed';
+  constructor(
+    readonly destinations: readonly string[],
+    readonly marks: DestinationMarks,
+  ) {
+    super(
+      `destination(s) failed: ${destinations
+        .map((name) => {
+          const mark = marks[name];
+          return mark?.status === 'failed' ? `${name} (${mark.error})` : name;
+        })
+        .join(', ')}`,
+    );
   }
 }
 
@@ -88,11 +113,19 @@ export async function processQueuedEvent(deps: ProcessDeps, message: QueuedEvent
     const handler = deps.handlers.find(record.source, record.eventType);
     if (handler) await handler(event, { entities: deps.entities, now });
     await deps.afterHandled?.(event);
-    const completed = await deps.store.markProcessed(record.source, record.eventId, owner, timeOf(deps));
-    return completed ? { kind: 'processed', event: record, handled: handler !== undefined } : { kind: 'lease_lost', event: record };
+    const sent = deps.destinations
+      ? await deliverToDestinations(deps.destinations, record, event, { now: () => timeOf(deps), ...(message.replay ? { replay: true } : {}) })
+      : undefined;
+    if (sent?.failed.length) throw new DestinationFailedError(sent.failed, sent.marks);
+    const marks = sent && Object.keys(sent.marks).length ? sent.marks : undefined;
+    const completed = await deps.store.markProcessed(record.source, record.eventId, owner, timeOf(deps), marks);
+    return completed
+      ? { kind: 'processed', event: record, handled: handler !== undefined, ...(sent?.delivered.length ? { delivered: sent.delivered } : {}) }
+      : { kind: 'lease_lost', event: record };
   } catch (error) {
     const reason = describe(error);
     const failedAt = timeOf(deps);
+    const destinations = error instanceof DestinationFailedError ? { destinations: error.marks } : {};
     if (error instanceof MalformedEventError) {
       // Authentic but unprocessable: retrying cannot help. Record it, dead-letter it, ack it.
       await deps.store.markAttemptFailed(record.source, record.eventId, owner, { now: failedAt, error: reason, terminal: true, deadLettered: true });
@@ -101,13 +134,28 @@ export async function processQueuedEvent(deps: ProcessDeps, message: QueuedEvent
     }
     // The queue redelivers until maxReceiveCount, then moves the message to its DLQ.
     const finalAttempt = receiveCount >= deps.maxReceiveCount;
+    if (finalAttempt && error instanceof DestinationFailedError) {
+      // Dead-lettered here rather than by the queue, so the dead letter names the destinations;
+      // a redrive sends the event to those only (the others are marked delivered).
+      await deps.store.markAttemptFailed(record.source, record.eventId, owner, {
+        now: failedAt,
+        error: reason,
+        terminal: true,
+        deadLettered: true,
+        ...destinations,
+      });
+      await deps.deadLetters.send({ source: message.source, eventId: message.eventId, destinations: [...error.destinations] });
+      return { kind: 'dead_lettered', event: record, reason };
+    }
     await deps.store.markAttemptFailed(record.source, record.eventId, owner, {
       now: failedAt,
       error: reason,
       terminal: finalAttempt,
       deadLettered: finalAttempt,
+      ...destinations,
     });
-    throw new HandlerFailedError(`handler failed: ${reason}`, finalAttempt, { cause: error });
+    const what = error instanceof DestinationFailedError ? error.message : `handler failed: ${reason}`;
+    throw new HandlerFailedError(what, finalAttempt, { cause: error });
   }
 }
 

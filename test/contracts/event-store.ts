@@ -115,6 +115,30 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       expect(failed?.lastError).toHaveLength(1000);
     });
 
+    it("keeps each destination's mark, written with the failed attempt and with the processed one", async () => {
+      const store = await makeStore();
+      const event = newEvent();
+      await store.putNew(event, lease('a'));
+      await store.acquireLease(event.source, event.eventId, { owner: 'p1', now: new Date(T0), leaseMs: 40_000 });
+      const at = new Date(T0 + 1).toISOString();
+      const failed = {
+        bus: { status: 'delivered', at, attempts: 1 },
+        'orders-queue': { status: 'failed', at, attempts: 1, error: 'Throttled' },
+      } as const;
+      await store.markAttemptFailed(event.source, event.eventId, 'p1', {
+        now: new Date(T0 + 1),
+        error: 'x',
+        terminal: false,
+        deadLettered: false,
+        destinations: failed,
+      });
+      expect((await store.get(event.source, event.eventId))?.destinations).toEqual(failed);
+      await store.acquireLease(event.source, event.eventId, { owner: 'p2', now: new Date(T0 + 2), leaseMs: 40_000 });
+      const delivered = { ...failed, 'orders-queue': { status: 'delivered', at, attempts: 2 } } as const;
+      expect(await store.markProcessed(event.source, event.eventId, 'p2', new Date(T0 + 3), delivered)).toBe(true);
+      expect(await store.get(event.source, event.eventId)).toMatchObject({ status: 'processed', destinations: delivered });
+    });
+
     it('lists a source newest first, filtered by status and time, in pages', async () => {
       const store = await makeStore();
       const source = `list-${Math.random().toString(36).slice(2, 8)}`;

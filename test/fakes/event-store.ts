@@ -2,7 +2,17 @@
  * The `EventStore` port in memory, with the same guards as the DynamoDB adapter (the contract in
  * test/contracts/event-store.ts runs against both).
  */
-import type { EnqueueLease, EventStatus, EventStore, InboundEvent, LeaseResult, NewInboundEvent, PutResult } from '../../shared/inbound/event-store';
+import type {
+  AttemptFailure,
+  DestinationMarks,
+  EnqueueLease,
+  EventStatus,
+  EventStore,
+  InboundEvent,
+  LeaseResult,
+  NewInboundEvent,
+  PutResult,
+} from '../../shared/inbound/event-store';
 import { MAX_ERROR_LENGTH } from '../../shared/inbound/event-store';
 import { pageOf } from './pages';
 
@@ -67,24 +77,21 @@ export class InMemoryEventStore implements EventStore {
     return { acquired: true, event: view(row) };
   }
 
-  async markProcessed(source: string, eventId: string, owner: string, now: Date): Promise<boolean> {
+  async markProcessed(source: string, eventId: string, owner: string, now: Date, destinations?: DestinationMarks): Promise<boolean> {
     const row = this.leasedBy(source, eventId, owner);
     if (!row) return false;
     Object.assign(row, { status: 'processed', processedAt: now.toISOString(), updatedAt: now.toISOString() });
+    if (destinations) row.destinations = structuredClone(destinations);
     delete row.leaseOwner;
     delete row.leaseUntil;
     delete row.lastError;
     return true;
   }
 
-  async markAttemptFailed(
-    source: string,
-    eventId: string,
-    owner: string,
-    options: { now: Date; error: string; terminal: boolean; deadLettered: boolean },
-  ): Promise<boolean> {
+  async markAttemptFailed(source: string, eventId: string, owner: string, options: AttemptFailure): Promise<boolean> {
     const row = this.leasedBy(source, eventId, owner);
     if (!row) return false;
+    if (options.destinations) row.destinations = structuredClone(options.destinations);
     const at = options.now.toISOString();
     Object.assign(row, { status: options.terminal ? 'failed' : 'queued', lastError: options.error.slice(0, MAX_ERROR_LENGTH), updatedAt: at });
     if (options.terminal) Object.assign(row, { failedAt: at, deadLettered: options.deadLettered });

@@ -6,7 +6,18 @@
  * Item: pk `EVENT#<source>#<eventId>`, sk `EVENT`; index gsi1 `SOURCE#<source>` / `<receivedAt>#<eventId>`.
  */
 import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { EnqueueLease, EventStatus, EventStore, InboundEvent, LeaseResult, NewInboundEvent, PutResult, StoredBody } from '../../inbound/event-store';
+import type {
+  AttemptFailure,
+  DestinationMarks,
+  EnqueueLease,
+  EventStatus,
+  EventStore,
+  InboundEvent,
+  LeaseResult,
+  NewInboundEvent,
+  PutResult,
+  StoredBody,
+} from '../../inbound/event-store';
 import { MAX_ERROR_LENGTH } from '../../inbound/event-store';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { TABLE } from '../table';
@@ -115,24 +126,26 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
     return { acquired: false, current: result.current ? toEvent(result.current) : undefined };
   }
 
-  markProcessed(source: string, eventId: string, owner: string, now: Date): Promise<boolean> {
+  markProcessed(source: string, eventId: string, owner: string, now: Date, destinations?: DestinationMarks): Promise<boolean> {
     return this.transition(source, eventId, {
-      UpdateExpression: 'SET #status = :processed, processedAt = :now, updatedAt = :now REMOVE leaseOwner, leaseUntil, lastError',
+      UpdateExpression: `SET #status = :processed, processedAt = :now, updatedAt = :now${destinations ? ', destinations = :destinations' : ''} REMOVE leaseOwner, leaseUntil, lastError`,
       ConditionExpression: '#status = :processing AND leaseOwner = :owner',
-      ExpressionAttributeValues: { ':processed': 'processed', ':processing': 'processing', ':owner': owner, ':now': now.toISOString() },
+      ExpressionAttributeValues: {
+        ':processed': 'processed',
+        ':processing': 'processing',
+        ':owner': owner,
+        ':now': now.toISOString(),
+        ...(destinations ? { ':destinations': destinations } : {}),
+      },
     });
   }
 
-  markAttemptFailed(
-    source: string,
-    eventId: string,
-    owner: string,
-    options: { now: Date; error: string; terminal: boolean; deadLettered: boolean },
-  ): Promise<boolean> {
+  markAttemptFailed(source: string, eventId: string, owner: string, options: AttemptFailure): Promise<boolean> {
+    const marks = options.destinations ? ', destinations = :destinations' : '';
     return this.transition(source, eventId, {
       UpdateExpression: options.terminal
-        ? 'SET #status = :status, lastError = :error, failedAt = :now, updatedAt = :now, deadLettered = :dl REMOVE leaseOwner, leaseUntil'
-        : 'SET #status = :status, lastError = :error, updatedAt = :now REMOVE leaseOwner, leaseUntil',
+        ? `SET #status = :status, lastError = :error, failedAt = :now, updatedAt = :now, deadLettered = :dl${marks} REMOVE leaseOwner, leaseUntil`
+        : `SET #status = :status, lastError = :error, updatedAt = :now${marks} REMOVE leaseOwner, leaseUntil`,
       ConditionExpression: '#status = :processing AND leaseOwner = :owner',
       ExpressionAttributeValues: {
         ':status': (options.terminal ? 'failed' : 'queued') satisfies EventStatus,
@@ -141,6 +154,7 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
         ':error': options.error.slice(0, MAX_ERROR_LENGTH),
         ':now': options.now.toISOString(),
         ...(options.terminal ? { ':dl': options.deadLettered } : {}),
+        ...(options.destinations ? { ':destinations': options.destinations } : {}),
       },
     });
   }
@@ -205,5 +219,6 @@ function toEvent(item: Record<string, unknown>): InboundEvent {
     ...(typeof item.processedAt === 'string' ? { processedAt: item.processedAt } : {}),
     ...(typeof item.failedAt === 'string' ? { failedAt: item.failedAt } : {}),
     ...(typeof item.deadLettered === 'boolean' ? { deadLettered: item.deadLettered } : {}),
+    ...(item.destinations && typeof item.destinations === 'object' ? { destinations: item.destinations as DestinationMarks } : {}),
   };
 }
