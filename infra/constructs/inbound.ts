@@ -13,6 +13,7 @@ import type { GatewayConfig } from '../../shared/config/schema';
 import { AWS_SETTINGS, functionEnvironment, type FunctionDeclarations, type RuntimeSettings } from '../../shared/deployment/functions';
 import { inboundQueueSettings } from '../../shared/queue/settings';
 import { TABLE } from '../../shared/store/table';
+import { grantDestinations } from './destinations';
 import { GatewayFunction } from './gateway-function';
 import { queuePair } from './queue-pair';
 
@@ -107,6 +108,8 @@ export class Inbound extends Construct {
       .allow(['dynamodb:BatchGetItem'], [table.tableArn])
       .allow(['sqs:SendMessage'], [props.outboundQueue.queueArn])
       .allow(['s3:PutObject'], [payloadBucket.arnForObjects('outbound/*')]);
+    // The sources' own destinations: the one action on each, or AssumeRole on the role that reaches it.
+    grantDestinations(this.processor, config);
     this.processor.consume(this.queue);
   }
 }

@@ -25,7 +25,7 @@ const roleArn = z
   .optional();
 
 const common = {
-  /** Defaults to the resource's name; unique within the source. */
+  /** Defaults to the type and the resource's name (`sqs-orders`); unique within the source. */
   name: z.string().regex(DESTINATION_NAME, 'letters, digits, "-" or "_" (max 64)').optional(),
   /** A role (usually in another account) the processor assumes to reach the destination. */
   roleArn,
@@ -107,7 +107,7 @@ export function resolveDestination(destination: DestinationInput): Destination {
   const resource = rest.join(':');
   const resourceName =
     destination.type === 'eventBridge' ? resource.slice('event-bus/'.length) : destination.type === 'lambda' ? resource.split(':')[1]! : resource;
-  const fallback = resourceName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+  const fallback = `${destination.type}-${resourceName.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 64);
   return { ...destination, name: destination.name ?? fallback, arn, region, account, resourceName };
 }
 

@@ -66,10 +66,10 @@ function world(options: { claimChecked?: boolean } = {}) {
 describe('destinations in the config', () => {
   it('names each destination after its resource unless named, and splits its ARN', () => {
     expect(DESTINATIONS.map(resolveDestination).map(({ name, region, account, resourceName }) => ({ name, region, account, resourceName }))).toEqual([
-      { name: 'orders', region: 'eu-west-1', account: '123456789012', resourceName: 'orders' },
-      { name: 'orders-fifo', region: 'eu-west-1', account: '123456789012', resourceName: 'orders.fifo' },
+      { name: 'eventBridge-orders', region: 'eu-west-1', account: '123456789012', resourceName: 'orders' },
+      { name: 'sqs-orders-fifo', region: 'eu-west-1', account: '123456789012', resourceName: 'orders.fifo' },
       { name: 'fan-out', region: 'eu-west-1', account: '123456789012', resourceName: 'orders' },
-      { name: 'on-order', region: 'eu-west-1', account: '210987654321', resourceName: 'on-order' },
+      { name: 'lambda-on-order', region: 'eu-west-1', account: '210987654321', resourceName: 'on-order' },
     ]);
   });
 
@@ -85,10 +85,10 @@ describe('destinations in the config', () => {
       config({
         destinations: [
           { type: 'sns', topicArn: 'arn:aws:sns:eu-west-1:123456789012:orders' },
-          { type: 'sqs', queueArn: 'arn:aws:sqs:eu-west-1:123456789012:orders' },
+          { type: 'sns', topicArn: 'arn:aws:sns:eu-west-1:210987654321:orders' },
         ],
       }),
-    ).toThrow(/duplicate destination name "orders"/);
+    ).toThrow(/duplicate destination name "sns-orders"/);
     expect(config({ destinations: [{ type: 'lambda', functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f', roleArn: 'role' }] })).toThrow(
       /IAM role ARN/,
     );
@@ -109,9 +109,9 @@ describe('processing an event with destinations', () => {
     const { deps, store, sender, record } = world();
     expect(await processQueuedEvent(deps, await record('e-1'), 1)).toMatchObject({
       kind: 'processed',
-      delivered: ['orders', 'orders-fifo', 'fan-out', 'on-order'],
+      delivered: ['eventBridge-orders', 'sqs-orders-fifo', 'fan-out', 'lambda-on-order'],
     });
-    expect(sender.to('orders')).toEqual([
+    expect(sender.to('eventBridge-orders')).toEqual([
       {
         version: '1',
         source: 'shop',
@@ -126,10 +126,10 @@ describe('processing an event with destinations', () => {
     const stored = await store.get('shop', 'e-1');
     expect(stored?.status).toBe('processed');
     expect(stored?.destinations).toEqual({
-      orders: { status: 'delivered', at: NOW.toISOString(), attempts: 1 },
-      'orders-fifo': { status: 'delivered', at: NOW.toISOString(), attempts: 1 },
+      'eventBridge-orders': { status: 'delivered', at: NOW.toISOString(), attempts: 1 },
+      'sqs-orders-fifo': { status: 'delivered', at: NOW.toISOString(), attempts: 1 },
       'fan-out': { status: 'delivered', at: NOW.toISOString(), attempts: 1 },
-      'on-order': { status: 'delivered', at: NOW.toISOString(), attempts: 1 },
+      'lambda-on-order': { status: 'delivered', at: NOW.toISOString(), attempts: 1 },
     });
   });
 
@@ -162,31 +162,34 @@ describe('processing an event with destinations', () => {
     expect(await store.get('shop', 'e-3')).toMatchObject({
       status: 'queued',
       lastError: expect.stringContaining('fan-out (Error: Throttled)'),
-      destinations: { orders: { status: 'delivered' }, 'fan-out': { status: 'failed', attempts: 1, error: 'Error: Throttled' } },
+      destinations: { 'eventBridge-orders': { status: 'delivered' }, 'fan-out': { status: 'failed', attempts: 1, error: 'Error: Throttled' } },
     });
     sender.accept('fan-out');
     expect(await processQueuedEvent(deps, message, 2)).toMatchObject({ kind: 'processed', delivered: ['fan-out'] });
-    expect(sender.sent.map((entry) => entry.destination)).toEqual(['orders', 'orders-fifo', 'on-order', 'fan-out']);
-    expect((await store.get('shop', 'e-3'))?.destinations).toMatchObject({ 'fan-out': { status: 'delivered', attempts: 2 }, orders: { attempts: 1 } });
+    expect(sender.sent.map((entry) => entry.destination)).toEqual(['eventBridge-orders', 'sqs-orders-fifo', 'lambda-on-order', 'fan-out']);
+    expect((await store.get('shop', 'e-3'))?.destinations).toMatchObject({
+      'fan-out': { status: 'delivered', attempts: 2 },
+      'eventBridge-orders': { attempts: 1 },
+    });
   });
 
   it('dead-letters the event naming the failed destinations on the last receive; a redrive sends only to them', async () => {
     const { deps, store, sender, deadLetters, record } = world();
-    sender.refuse('on-order', new Error('AccessDenied'));
+    sender.refuse('lambda-on-order', new Error('AccessDenied'));
     const message = await record('e-4');
     await expect(processQueuedEvent(deps, message, 2)).rejects.toMatchObject({ finalAttempt: false, cause: expect.any(DestinationFailedError) });
-    expect(await processQueuedEvent(deps, message, 3)).toMatchObject({ kind: 'dead_lettered', reason: expect.stringContaining('on-order') });
-    expect(deadLetters.sent).toEqual([{ source: 'shop', eventId: 'e-4', destinations: ['on-order'] }]);
+    expect(await processQueuedEvent(deps, message, 3)).toMatchObject({ kind: 'dead_lettered', reason: expect.stringContaining('lambda-on-order') });
+    expect(deadLetters.sent).toEqual([{ source: 'shop', eventId: 'e-4', destinations: ['lambda-on-order'] }]);
     expect(await store.get('shop', 'e-4')).toMatchObject({
       status: 'failed',
       deadLettered: true,
-      destinations: { 'on-order': { status: 'failed', attempts: 2 } },
+      destinations: { 'lambda-on-order': { status: 'failed', attempts: 2 } },
     });
 
-    sender.accept('on-order');
-    expect(await processQueuedEvent(deps, deadLetters.sent[0]!, 1)).toMatchObject({ kind: 'processed', delivered: ['on-order'] });
-    expect(sender.to('orders')).toHaveLength(1);
-    expect(sender.to('on-order')).toHaveLength(1);
+    sender.accept('lambda-on-order');
+    expect(await processQueuedEvent(deps, deadLetters.sent[0]!, 1)).toMatchObject({ kind: 'processed', delivered: ['lambda-on-order'] });
+    expect(sender.to('eventBridge-orders')).toHaveLength(1);
+    expect(sender.to('lambda-on-order')).toHaveLength(1);
   });
 
   it('sends a replayed event to every destination again', async () => {
@@ -194,8 +197,8 @@ describe('processing an event with destinations', () => {
     const message = await record('e-5');
     await processQueuedEvent(deps, message, 1);
     await processQueuedEvent(deps, { ...message, replay: true }, 1);
-    expect(sender.to('orders')).toHaveLength(2);
-    expect(sender.to('on-order')).toHaveLength(2);
+    expect(sender.to('eventBridge-orders')).toHaveLength(2);
+    expect(sender.to('lambda-on-order')).toHaveLength(2);
   });
 
   it('sends nothing for a source without destinations and writes no marks', async () => {
