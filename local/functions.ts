@@ -17,6 +17,7 @@ import {
 import { consolePages, once } from '../functions/environment';
 import type { GatewayConfig } from '../shared/config/schema';
 import type { FunctionName } from '../shared/deployment/environment';
+import type { DestinationSender } from '../shared/inbound/destinations/sender';
 import type { LocalClients } from './clients';
 
 /** A function as Lambda invokes it: its event (or a response stream's), and its context. */
@@ -35,6 +36,8 @@ export async function localFunctions(input: {
   readonly config: GatewayConfig;
   readonly clients: LocalClients & { readonly sfn: SFNClient };
   readonly environments: Readonly<Record<FunctionName, Record<string, string>>>;
+  /** Where the processor sends the sources' destinations (local/destinations.ts). */
+  readonly destinationSender?: DestinationSender;
 }): Promise<LocalFunctions> {
   const { config, clients, environments } = input;
   const [ingress, processor, api, stream, dispatcher, deliver] = await Promise.all([
@@ -48,7 +51,14 @@ export async function localFunctions(input: {
   const parts = <F extends FunctionName, O>(fn: F, observers: O) => ({ config, environment: environments[fn], clients, ...observers });
   return {
     ingress: ingress.createIngressHandler(once(() => ingressDependencies(parts('ingress', ingress.observers)))) as LocalInvoke,
-    processor: processor.createProcessorHandler(once(() => processorDependencies(parts('processor', processor.observers)))) as LocalInvoke,
+    processor: processor.createProcessorHandler(
+      once(() =>
+        processorDependencies({
+          ...parts('processor', processor.observers),
+          ...(input.destinationSender ? { destinationSender: input.destinationSender } : {}),
+        }),
+      ),
+    ) as LocalInvoke,
     api: api.createApiHandler(once(() => apiDependencies({ ...parts('api', api.observers), consolePages }))) as LocalInvoke,
     stream: stream.createStreamHandler(once(() => streamDependencies(parts('stream', stream.observers)))) as StreamInvoke,
     dispatcher: dispatcher.createDispatcherHandler(once(() => dispatcherDependencies(parts('dispatcher', dispatcher.observers)))) as LocalInvoke,

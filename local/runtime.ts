@@ -15,9 +15,12 @@ import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lam
 import { buildConsolePages } from '../console/build';
 import type { GatewayConfig } from '../shared/config/schema';
 import { FUNCTION_NAMES, powertoolsEnvironment, VARIABLES, type FunctionName } from '../shared/deployment/environment';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { localClients, localSfnClient, localSqsClient, type LocalClients } from './clients';
+import { localDestinations, type LocalDestinations } from './destinations';
+import { EventBusStandIn } from './event-bus-standin';
 import { loadLocalConfig } from './config';
-import { startDynamoDb, startSqs, type RunningEmulator, type RunningSqs } from './emulators';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type RunningEmulator, type RunningSqs } from './emulators';
 import { localFunctions } from './functions';
 import { MessageMoveProxy } from './message-move';
 import { LocalGateway, toEvent } from './gateway';
@@ -54,6 +57,8 @@ export interface RunningRuntime {
   readonly resources: LocalResources;
   readonly clients: LocalClients;
   readonly generatedSecrets: ReadonlyArray<{ source: string; name: string; secret: string }>;
+  /** The sources' destinations here (fauxqs, the EventBridge stand-in, local modules); undefined without any. */
+  readonly destinations: LocalDestinations | undefined;
   /** Drains in-flight batches, saves running retry executions (with persistence) and stops the emulators. */
   stop(): Promise<void>;
 }
@@ -133,8 +138,35 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   // Powertools reads its settings from the process environment when the handlers are imported.
   for (const [name, value] of Object.entries(powertoolsEnvironment(config.service, { logLevel: 'WARN', metricsDisabled: true }))) process.env[name] ??= value;
 
+  // The sources' destinations: queues and topics in fauxqs, buses on the PutEvents stand-in, local modules in-process.
+  let eventBus: EventBusStandIn | undefined;
+  let destinations: LocalDestinations | undefined;
+  let sns: SNSClient | undefined;
+  if (config.sources.some((source) => source.destinations)) {
+    eventBus = new EventBusStandIn();
+    const eventBusEndpoint = await eventBus.listen();
+    sns = new SNSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: sqsServer.endpoint });
+    destinations = await localDestinations({
+      config,
+      configPath: options.configPath,
+      sqs: clients.sqs,
+      sns,
+      sqsEndpoint: sqsServer.endpoint,
+      fauxqs: sqsServer.server,
+      eventBus,
+      eventBusEndpoint,
+      log,
+    });
+    log(`EventBridge destinations go to a local stand-in speaking PutEvents at ${eventBusEndpoint} (not EventBridge: no rules, no targets)`);
+  }
+
   installLambdaStreaming();
-  const functions = await localFunctions({ config, clients: { ...clients, sqs: functionSqs, sfn }, environments });
+  const functions = await localFunctions({
+    config,
+    clients: { ...clients, sqs: functionSqs, sfn },
+    environments,
+    ...(destinations ? { destinationSender: destinations.sender } : {}),
+  });
   deliver = (input) => functions.deliver(input as never, contextFor(plan, 'deliver'));
   if (executionsFile) {
     const resumed = stepFunctions.resume(executionsFile);
@@ -164,6 +196,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       gateway.lambda(route.method, route.path, (event: APIGatewayProxyEventV2) => invoke(event as never, contextFor(plan, route.function)) as never);
     }
   }
+  gateway.raw('GET', '/local/destinations', async (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.end(JSON.stringify({ sources: destinations ? await destinations.view() : {} }));
+  });
   gateway.raw('GET', '/health', async (_request, response) => {
     const checks = await healthChecks(clients, resources, eventSources);
     const healthy = Object.values(checks).every((value) => value === 'ok');
@@ -179,6 +215,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     await Promise.all(eventSources.map((source) => source.stop()));
     await stepFunctions.stop();
     await messageMove.stop();
+    await destinations?.stop();
+    await eventBus?.stop();
     await Promise.allSettled([sqsServer.stop(), dynamo.stop()]);
     removePages();
     throw error;
@@ -193,12 +231,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       const paused = await stepFunctions.stop(executionsFile);
       if (executionsFile && paused) log(`saved ${paused} running retry execution(s) to ${executionsFile}`);
       await messageMove.stop();
+      await destinations?.stop();
+      await eventBus?.stop();
+      sns?.destroy();
       for (const client of [clients.sqs, clients.dynamodb, clients.s3, functionSqs, sfn]) client.destroy();
       await Promise.allSettled([sqsServer.stop(), dynamo.stop()]);
       removePages();
     })());
 
-  return { url, port, config, plan, resources, clients, generatedSecrets: generated, stop };
+  return { url, port, config, plan, resources, clients, generatedSecrets: generated, destinations, stop };
 }
 
 async function healthChecks(clients: LocalClients, resources: LocalResources, eventSources: readonly SqsEventSource[]): Promise<Record<string, string>> {
