@@ -22,6 +22,8 @@ export interface ReceivedBusEvent {
   readonly time: string;
   readonly detail: unknown;
   readonly receivedAt: string;
+  /** The access key the request was signed with (SigV4 `Credential=`), to show whose credentials sent it. */
+  readonly accessKeyId?: string;
 }
 
 interface Entry {
@@ -38,6 +40,18 @@ const ENTRY_LIMIT_BYTES = 256 * 1024;
 export class EventBusStandIn {
   readonly received: ReceivedBusEvent[] = [];
   private server: Server | undefined;
+  private readonly refusing = new Map<string, string>();
+
+  /** Fails every entry for `eventBus` with `errorCode` (as PutEvents reports a failed entry) until `accept`. */
+  refuse(eventBus: string, errorCode = 'ThrottlingException'): this {
+    this.refusing.set(busName(eventBus), errorCode);
+    return this;
+  }
+
+  accept(eventBus: string): this {
+    this.refusing.delete(busName(eventBus));
+    return this;
+  }
 
   /** Starts listening on loopback; resolves with the endpoint to give the SDK client. */
   async listen(port = 0): Promise<string> {
@@ -78,11 +92,12 @@ export class EventBusStandIn {
     if (!Array.isArray(input.Entries) || input.Entries.length < 1 || input.Entries.length > 10) {
       return reply(response, 400, { __type: 'ValidationException', message: 'Entries must hold 1 to 10 entries' });
     }
-    const results = (input.Entries as Entry[]).map((entry) => this.accept(entry));
+    const accessKeyId = /Credential=([^/,\s]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+    const results = (input.Entries as Entry[]).map((entry) => this.take(entry, accessKeyId));
     reply(response, 200, { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results });
   }
 
-  private accept(entry: Entry): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
+  private take(entry: Entry, accessKeyId: string | undefined): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
     if (typeof entry.Source !== 'string' || typeof entry.DetailType !== 'string' || typeof entry.Detail !== 'string') {
       return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameters Source, DetailType and Detail are required' };
     }
@@ -96,16 +111,20 @@ export class EventBusStandIn {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail must be a JSON object' };
     const size = 14 + Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
     if (size > ENTRY_LIMIT_BYTES) return { ErrorCode: 'InvalidArgument', ErrorMessage: `entry is ${size} bytes, above 256 KB` };
+    const bus = busName(typeof entry.EventBusName === 'string' ? entry.EventBusName : 'default');
+    const refusal = this.refusing.get(bus);
+    if (refusal) return { ErrorCode: refusal, ErrorMessage: `the stand-in refuses entries for ${bus}` };
     const id = randomUUID();
     const time = typeof entry.Time === 'number' ? new Date(entry.Time * 1000).toISOString() : new Date().toISOString();
     this.received.push({
       id,
-      eventBusName: busName(typeof entry.EventBusName === 'string' ? entry.EventBusName : 'default'),
+      eventBusName: bus,
       source: entry.Source,
       detailType: entry.DetailType,
       time,
       detail,
       receivedAt: new Date().toISOString(),
+      ...(accessKeyId ? { accessKeyId } : {}),
     });
     return { EventId: id };
   }
