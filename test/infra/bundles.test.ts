@@ -44,4 +44,12 @@ describe('function bundles', () => {
     const packages = await bundledPackages('dispatcher');
     for (const used of ['undici', 'jsonata', '@aws-sdk/client-sfn']) expect(packages, used).toContain(used);
   });
+
+  it('only the processor carries the destinations clients (EventBridge, SNS, Lambda, STS), imported when first used', async () => {
+    const destinationClients = ['@aws-sdk/client-eventbridge', '@aws-sdk/client-sns', '@aws-sdk/client-lambda', '@aws-sdk/client-sts'];
+    const processor = await bundledPackages('processor');
+    for (const used of destinationClients) expect(processor, used).toContain(used);
+    const ingress = await bundledPackages('ingress');
+    for (const unused of destinationClients) expect(ingress, unused).not.toContain(unused);
+  });
 });

@@ -132,7 +132,7 @@ describe('the destinations AWS adapter', () => {
     const refusing = destination({ type: 'eventBridge', eventBusArn: refusingBus });
     bus.refuse(refusingBus, 'ThrottlingException');
     await expect(sender.send(refusing, EVENT)).rejects.toThrow(
-      new DestinationSendError('PutEvents failed the entry: ThrottlingException the stand-in refuses entries for refusing-' + RUN),
+      new DestinationSendError(`PutEvents failed the entry: ThrottlingException the stand-in refuses entries for refusing-${RUN}`),
     );
     bus.accept(refusingBus);
     await sender.send(refusing, EVENT);
