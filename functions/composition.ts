@@ -15,13 +15,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConsolePages } from '../shared/api/console';
 import { registerApiRoutes, type ApiDeps } from '../shared/api/routes';
 import type { GatewayConfig, OutboundSettings } from '../shared/config/schema';
-import { readEnvironment, type FunctionEnvironment, type RawEnvironment } from '../shared/deployment/environment';
+import { readEnvironment, VARIABLES, type FunctionEnvironment, type RawEnvironment } from '../shared/deployment/environment';
 import { Router } from '../shared/http/router';
 import type { QueuedEvent } from '../shared/inbound/event-queue';
 import { createHandlerRegistry } from '../shared/inbound/handlers';
 import { processingLeaseMs, type ProcessDeps } from '../shared/inbound/process';
 import { AwsDestinationSender } from '../shared/inbound/destinations/aws-sender';
-import { resolveDestination, type Destination } from '../shared/inbound/destinations/config';
+import { addedDestinationsSchema, resolveDestination, type Destination, type DestinationInput } from '../shared/inbound/destinations/config';
+import { ConfigError } from '../shared/config/load';
 import type { DestinationDeps } from '../shared/inbound/destinations/deliver';
 import type { DestinationSender } from '../shared/inbound/destinations/sender';
 import type { ReceiveDeps } from '../shared/inbound/receive';
@@ -130,19 +131,35 @@ export function ingressDependencies(parts: Parts<QueueingClients> & { readonly s
   };
 }
 
-/** The sources' destinations, resolved from the config; undefined when no source has any. */
-export function sourceDestinations(config: GatewayConfig): ReadonlyMap<string, readonly Destination[]> | undefined {
-  const bySource = new Map(config.sources.filter((source) => source.destinations).map((source) => [source.name, source.destinations!.map(resolveDestination)]));
+/**
+ * The sources' destinations: the config's, and those the construct was given as CDK resources
+ * (`added`, the processor's SOURCE_DESTINATIONS, parsed with the same schema); undefined when no
+ * source has any.
+ */
+export function sourceDestinations(config: GatewayConfig, added?: string): ReadonlyMap<string, readonly Destination[]> | undefined {
+  const extra = added ? parseAddedDestinations(added) : {};
+  const bySource = new Map<string, Destination[]>();
+  for (const source of config.sources) {
+    const all = [...(source.destinations ?? []), ...(extra[source.name] ?? [])];
+    if (all.length) bySource.set(source.name, all.map(resolveDestination));
+  }
   return bySource.size ? bySource : undefined;
+}
+
+function parseAddedDestinations(text: string): Record<string, DestinationInput[]> {
+  const result = addedDestinationsSchema.safeParse(JSON.parse(text));
+  if (!result.success) throw new ConfigError(`${VARIABLES.sourceDestinations.name} is invalid: ${result.error.message}`);
+  return result.data;
 }
 
 /** The processor's sending to destinations: the AWS adapter unless the parts bring a sender (the local runtime's). */
 function destinationDependencies(
   config: GatewayConfig,
-  payloadBucket: string,
+  env: { readonly payloadBucket: string; readonly sourceDestinations?: string },
   sender: DestinationSender | undefined,
 ): { destinations: DestinationDeps } | Record<string, never> {
-  const bySource = sourceDestinations(config);
+  const bySource = sourceDestinations(config, env.sourceDestinations);
+  const { payloadBucket } = env;
   if (!bySource) return {};
   return { destinations: { sender: sender ?? new AwsDestinationSender(), destinationsOf: (source) => bySource.get(source) ?? [], payloadBucket } };
 }
@@ -162,7 +179,7 @@ export function processorDependencies(parts: Parts<QueueingClients> & { readonly
     maxReceiveCount: config.inbound.maxReceiveCount,
     leaseMs: processingLeaseMs(config.inbound.processorTimeoutSeconds),
     ...(config.outbound.relayInbound ? { afterHandled: async (event: WebhookEvent) => void (await relayInboundEvent(relay, event)) } : {}),
-    ...destinationDependencies(config, env.payloadBucket, parts.destinationSender),
+    ...destinationDependencies(config, env, parts.destinationSender),
     report: statusReporter(parts, env.tableName),
   };
 }

@@ -5,22 +5,18 @@
  *   npx cdk synth                          # webhooks.config.json
  *   npx cdk synth -c config=other.json     # another file
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, parseConfig } from '../shared/config/load';
 import { PROJECT_ROOT } from './constructs/gateway-function';
+import { loadConfigDocument as loadConfig } from './gateway';
 import { WebhookGatewayStack } from './stack';
 import { acknowledgeFindings } from './nag-acknowledgements';
 
+/** Reads a config file, relative to this repository. */
 export function loadConfigDocument(configPath: string): unknown {
-  const resolved = path.resolve(PROJECT_ROOT, configPath);
-  try {
-    return JSON.parse(readFileSync(resolved, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`cannot read ${configPath}: ${(error as Error).message}`);
-  }
+  return loadConfig(configPath, PROJECT_ROOT);
 }
 
 /** The stack's name: `-c stackName=…` when given (a second stack in the same account and region), else from the service. */
@@ -39,8 +35,7 @@ export function buildApp(configPath: string, app = new App()): { app: App; stack
   const configDocument = loadConfigDocument(configPath);
   const config = parseConfig(configDocument, configPath);
   const stack = new WebhookGatewayStack(app, stackNameFor(config.service, app), {
-    config,
-    configDocument,
+    config: configDocument as object,
     description: 'Serverless webhook gateway: verified inbound webhooks, signed outbound deliveries',
   });
   acknowledgeFindings(stack);

@@ -3,9 +3,11 @@
  * not acknowledged here fails the synth.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
-import type { WebhookGatewayStack } from './stack';
+import type { WebhookGateway } from './gateway';
 
-export function acknowledgeFindings(stack: WebhookGatewayStack): void {
+/** Acknowledges the findings of a gateway (this repository's stack passes its own `gateway`). */
+export function acknowledgeFindings(target: WebhookGateway | { readonly gateway: WebhookGateway }): void {
+  const stack = 'gateway' in target ? target.gateway : target;
   const nag = (id: string) => `AwsSolutions::AwsSolutions-${id}`;
   const resolve = (value: string) => Stack.of(stack).resolve(value) as { 'Fn::GetAtt': [string, string] };
   const arnToken = (arn: string) => `<${resolve(arn)['Fn::GetAtt'][0]}.Arn>`;

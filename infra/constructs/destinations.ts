@@ -6,30 +6,36 @@
  * account, grants the action; its trust policy must name the processor's role).
  */
 import type { GatewayConfig } from '../../shared/config/schema';
-import { resolveDestination, type Destination } from '../../shared/inbound/destinations/config';
+import { destinationArn, type DestinationInput } from '../../shared/inbound/destinations/config';
 import type { GatewayFunction } from './gateway-function';
 
-const ACTION: Readonly<Record<Destination['type'], string>> = {
+const ACTION: Readonly<Record<DestinationInput['type'], string>> = {
   eventBridge: 'events:PutEvents',
   sqs: 'sqs:SendMessage',
   sns: 'sns:Publish',
   lambda: 'lambda:InvokeFunction',
 };
 
-/** What the processor must be allowed for `config`'s destinations: action → resources, each once. */
-export function destinationGrants(config: GatewayConfig): Array<{ action: string; resources: string[] }> {
+/**
+ * What the processor must be allowed for `config`'s destinations and those `added` by the
+ * construct (ARNs as tokens): action → resources, each once.
+ */
+export function destinationGrants(
+  config: GatewayConfig,
+  added: Readonly<Record<string, readonly DestinationInput[]>> = {},
+): Array<{ action: string; resources: string[] }> {
   const grants = new Map<string, Set<string>>();
   const grant = (action: string, resource: string) => grants.set(action, (grants.get(action) ?? new Set()).add(resource));
   for (const source of config.sources) {
-    for (const destination of (source.destinations ?? []).map(resolveDestination)) {
+    for (const destination of [...(source.destinations ?? []), ...(added[source.name] ?? [])]) {
       if (destination.roleArn) grant('sts:AssumeRole', destination.roleArn);
-      else grant(ACTION[destination.type], destination.arn);
+      else grant(ACTION[destination.type], destinationArn(destination));
     }
   }
   return [...grants].map(([action, resources]) => ({ action, resources: [...resources].sort() }));
 }
 
 /** Grants `processor` what `config`'s destinations need, and nothing else. */
-export function grantDestinations(processor: GatewayFunction, config: GatewayConfig): void {
-  for (const { action, resources } of destinationGrants(config)) processor.allow([action], resources);
+export function grantDestinations(processor: GatewayFunction, config: GatewayConfig, added?: Readonly<Record<string, readonly DestinationInput[]>>): void {
+  for (const { action, resources } of destinationGrants(config, added)) processor.allow([action], resources);
 }

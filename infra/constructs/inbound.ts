@@ -10,6 +10,7 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GatewayConfig } from '../../shared/config/schema';
+import type { DestinationInput } from '../../shared/inbound/destinations/config';
 import { AWS_SETTINGS, functionEnvironment, type FunctionDeclarations, type RuntimeSettings } from '../../shared/deployment/functions';
 import { inboundQueueSettings } from '../../shared/queue/settings';
 import { TABLE } from '../../shared/store/table';
@@ -25,6 +26,8 @@ export interface InboundProps {
   readonly payloadBucket: Bucket;
   /** Where the processor relays processed events (the sending side's queue). */
   readonly outboundQueue: Queue;
+  /** Destinations the app gave the construct as CDK resources, by source (ARNs as tokens). */
+  readonly addedDestinations?: Readonly<Record<string, readonly DestinationInput[]>>;
 }
 
 export class Inbound extends Construct {
@@ -98,7 +101,10 @@ export class Inbound extends Construct {
     this.processor = new GatewayFunction(this, 'Processor', {
       ...common,
       declaration: props.functions.processor,
-      environment: functionEnvironment('processor', names, AWS_SETTINGS),
+      environment: functionEnvironment('processor', names, {
+        ...AWS_SETTINGS,
+        ...(props.addedDestinations ? { sourceDestinations: stack.toJsonString(props.addedDestinations) } : {}),
+      }),
     })
       .allow(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [table.tableArn])
       .allow(['s3:GetObject'], [payloadBucket.arnForObjects('inbound/*')])
@@ -109,7 +115,7 @@ export class Inbound extends Construct {
       .allow(['sqs:SendMessage'], [props.outboundQueue.queueArn])
       .allow(['s3:PutObject'], [payloadBucket.arnForObjects('outbound/*')]);
     // The sources' own destinations: the one action on each, or AssumeRole on the role that reaches it.
-    grantDestinations(this.processor, config);
+    grantDestinations(this.processor, config, props.addedDestinations);
     this.processor.consume(this.queue);
   }
 }

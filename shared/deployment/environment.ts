@@ -40,6 +40,11 @@ export const VARIABLES = {
   adoptedSourceSecrets: { name: 'ADOPTED_SOURCE_SECRETS', kind: 'names' },
   /** How long a fetched secret is cached (default 300). */
   secretCacheSeconds: { name: 'SECRET_CACHE_SECONDS', kind: 'seconds' },
+  /**
+   * Destinations given to the `WebhookGateway` construct as CDK resources (JSON, source → the
+   * destinations' config entries, ARNs resolved at deploy); added to the config's own.
+   */
+  sourceDestinations: { name: 'SOURCE_DESTINATIONS', kind: 'text' },
   /** How long the endpoint list is cached per container (default 0: read every time). */
   endpointCacheSeconds: { name: 'ENDPOINT_CACHE_SECONDS', kind: 'seconds' },
   /** Outbound deliveries may reach private and loopback addresses (the local runtime only). */
@@ -60,7 +65,10 @@ export const FUNCTION_ENVIRONMENT = {
     required: ['tableName', 'payloadBucket', 'inboundQueueUrl'],
     optional: ['sourceSecretIds', 'secretArnPrefix', 'adoptedSourceSecrets', 'secretCacheSeconds'],
   },
-  processor: { required: ['tableName', 'payloadBucket', 'inboundDeadLetterQueueUrl', 'outboundQueueUrl'], optional: ['endpointCacheSeconds'] },
+  processor: {
+    required: ['tableName', 'payloadBucket', 'inboundDeadLetterQueueUrl', 'outboundQueueUrl'],
+    optional: ['endpointCacheSeconds', 'sourceDestinations'],
+  },
   api: {
     required: [
       'tableName',

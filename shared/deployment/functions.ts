@@ -173,6 +173,8 @@ export interface RuntimeSettings {
   readonly consolePagesFile?: string;
   /** The tenant portal's signing key: its secret's ARN in AWS. */
   readonly portalKeySecret?: string;
+  /** Destinations given to the construct as CDK resources (JSON, source → destinations). */
+  readonly sourceDestinations?: string;
 }
 
 /** The settings the stack deploys every function with (the secrets' names come from the stack's secrets). */
@@ -206,6 +208,7 @@ export function functionEnvironment(fn: FunctionName, names: ResourceNames, sett
     allowPrivateTargets,
     consolePagesFile,
     portalKeySecret,
+    sourceDestinations,
   } = settings;
   switch (fn) {
     case 'ingress':
@@ -219,7 +222,7 @@ export function functionEnvironment(fn: FunctionName, names: ResourceNames, sett
         ...storage,
         inboundDeadLetterQueueUrl: need('inboundDeadLetterQueueUrl'),
         outboundQueueUrl: need('outboundQueueUrl'),
-        ...defined({ endpointCacheSeconds }),
+        ...defined({ endpointCacheSeconds, sourceDestinations }),
       });
     case 'api':
       return writeEnvironment('api', {

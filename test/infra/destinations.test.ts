@@ -73,3 +73,50 @@ describe('destination grants', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('the WebhookGateway construct in an app of its own', () => {
+  it("takes the config as a file path, grants and hands the processor the app's own resources as destinations, and exposes its parts", async () => {
+    const { Stack } = await import('aws-cdk-lib');
+    const { EventBus } = await import('aws-cdk-lib/aws-events');
+    const { Queue } = await import('aws-cdk-lib/aws-sqs');
+    const { Topic } = await import('aws-cdk-lib/aws-sns');
+    const { Code, Function: LambdaFunction, Runtime } = await import('aws-cdk-lib/aws-lambda');
+    const { WebhookGateway } = await import('../../infra/gateway');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Consumer');
+    const bus = new EventBus(stack, 'Payments');
+    const queue = new Queue(stack, 'Orders');
+    const topic = new Topic(stack, 'Fanout');
+    const fn = new LambdaFunction(stack, 'OnPayment', { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('export {}') });
+    const gateway = new WebhookGateway(stack, 'Webhooks', {
+      config: 'webhooks.config.json',
+      destinations: { stripe: [{ bus }, { queue, name: 'orders' }, { topic }, { function: fn }] },
+    });
+    expect(gateway.inboundQueue.node.scope).toBeDefined();
+    expect(gateway.table).toBe(gateway.storage.table);
+    expect(gateway.processorRole).toBe(gateway.inbound.processor.role);
+    expect(typeof gateway.webhooksUrl).toBe('string');
+
+    const consumer = Template.fromStack(stack);
+    const resolved = (value: unknown) => JSON.stringify(stack.resolve(value));
+    const processorPolicies = Object.entries(consumer.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('WebhooksInboundProcessorRole'))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    const on = (action: string) =>
+      processorPolicies.filter((statement) => actions(statement).includes(action)).map((statement) => JSON.stringify(statement.Resource));
+    expect(on('events:PutEvents')).toEqual([resolved(bus.eventBusArn)]);
+    expect(on('sns:Publish')).toEqual([resolved(topic.topicArn)]);
+    expect(on('lambda:InvokeFunction')).toEqual([resolved(fn.functionArn)]);
+    expect(on('sqs:SendMessage')).toContain(resolved(queue.queueArn));
+
+    // The processor learns them from its environment, the ARNs resolved at deploy.
+    const processor = Object.entries(consumer.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('WebhooksInboundProcessor'))![1];
+    const variable = JSON.stringify(processor.Properties.Environment.Variables.SOURCE_DESTINATIONS);
+    for (const arn of [bus.eventBusArn, queue.queueArn, topic.topicArn, fn.functionArn]) {
+      const reference = (stack.resolve(arn) as Record<string, unknown>)['Fn::GetAtt'] ?? (stack.resolve(arn) as Record<string, unknown>).Ref;
+      expect(variable).toContain(JSON.stringify(reference).slice(1, -1));
+    }
+    expect(() => new WebhookGateway(stack, 'Other', { config: 'webhooks.config.json', destinations: { nosuch: [{ queue }] } })).toThrow(
+      /no source named "nosuch"/,
+    );
+  });
+});

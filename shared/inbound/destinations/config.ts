@@ -116,3 +116,6 @@ export function queueUrlOf(destination: Destination): string {
   const domain = destination.arn.startsWith('arn:aws-cn:') ? 'amazonaws.com.cn' : 'amazonaws.com';
   return `https://sqs.${destination.region}.${domain}/${destination.account}/${destination.resourceName}`;
 }
+
+/** Destinations added by source (the construct's `destinations`, as the processor's environment carries them). */
+export const addedDestinationsSchema = z.record(z.string(), destinationsSchema);

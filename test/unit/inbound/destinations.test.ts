@@ -4,6 +4,7 @@
  * it is sent again, and after the last receive the event is dead-lettered naming it.
  */
 import { describe, expect, it } from 'vitest';
+import { sourceDestinations } from '../../../functions/composition';
 import { parseConfig } from '../../../shared/config/load';
 import { resolveDestination, type DestinationInput } from '../../../shared/inbound/destinations/config';
 import { deduplicationId, detailType } from '../../../shared/inbound/destinations/envelope';
@@ -94,6 +95,23 @@ describe('destinations in the config', () => {
     );
     expect(config({ destinations: DESTINATIONS }, { claimCheckBytes: 300 * 1024 })).toThrow(/claimCheckBytes.*256 KiB/s);
     expect(config({}, { claimCheckBytes: 300 * 1024 })).not.toThrow();
+  });
+
+  it("adds the construct's destinations (the processor's SOURCE_DESTINATIONS) to the config's, checked by the same schema", () => {
+    const config = parseConfig(
+      {
+        sources: [
+          { name: 'shop', provider: 'shopify', destinations: [DESTINATIONS[0]] },
+          { name: 'gh', provider: 'github' },
+        ],
+      },
+      'test',
+    );
+    const merged = sourceDestinations(config, JSON.stringify({ shop: [DESTINATIONS[2]], gh: [DESTINATIONS[1]] }));
+    expect(merged?.get('shop')?.map((destination) => destination.name)).toEqual(['eventBridge-orders', 'fan-out']);
+    expect(merged?.get('gh')?.map((destination) => destination.name)).toEqual(['sqs-orders-fifo']);
+    expect(() => sourceDestinations(config, JSON.stringify({ shop: [{ type: 'sqs', queueArn: 'nope' }] }))).toThrow(/SOURCE_DESTINATIONS is invalid/);
+    expect(sourceDestinations(parseConfig({ sources: [{ name: 'gh', provider: 'github' }] }, 'test'))).toBeUndefined();
   });
 
   it('keeps FIFO deduplication ids and detail types within what SQS, SNS and EventBridge accept', () => {
