@@ -13,11 +13,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSync, transformSync } from 'esbuild';
 import type { ConsolePage, ConsolePages } from '../shared/api/console';
+import { PACKAGE_ROOT } from '../shared/deployment/package-root';
 
-const CONSOLE_DIR = path.dirname(fileURLToPath(import.meta.url));
+const CONSOLE_DIR = path.join(PACKAGE_ROOT, 'console');
 
 /** Each page: its HTML template and its script's entry point. */
 const PAGES = {

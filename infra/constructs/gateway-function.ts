@@ -14,12 +14,32 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { powertoolsEnvironment } from '../../shared/deployment/environment';
+import { PACKAGE_ROOT } from '../../shared/deployment/package-root';
 import type { FunctionDeclaration } from '../../shared/deployment/functions';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** This repository, or the installed package: where the function entries are bundled from. */
+export const PROJECT_ROOT = PACKAGE_ROOT;
+
+/**
+ * Where esbuild runs: this repository, or, for an installed package
+ * (`<app>/node_modules/aws-webhook-gateway`), the app's folder, whose node_modules/.bin holds the
+ * esbuild that NodejsFunction runs (`npx --no-install esbuild`) and that contains the entries.
+ */
+const BUNDLING_ROOT = PROJECT_ROOT.includes(`${path.sep}node_modules${path.sep}`)
+  ? PROJECT_ROOT.slice(0, PROJECT_ROOT.indexOf(`${path.sep}node_modules${path.sep}`))
+  : PROJECT_ROOT;
+
+/**
+ * NodejsFunction wants a lock file only to pick the package manager (npm unless its name says
+ * pnpm, yarn or bun; nothing is installed: everything is bundled). npm never packs
+ * package-lock.json, so without one the package.json stands in.
+ */
+const LOCK_FILE = ['pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'package-lock.json', 'package.json']
+  .map((file) => path.join(BUNDLING_ROOT, file))
+  .find((file) => existsSync(file))!;
 
 export interface GatewayFunctionProps {
   readonly declaration: FunctionDeclaration;
@@ -54,8 +74,8 @@ export class GatewayFunction extends Construct {
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(PROJECT_ROOT, declaration.entry),
       handler: declaration.handler,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      projectRoot: BUNDLING_ROOT,
+      depsLockFilePath: LOCK_FILE,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: declaration.memoryMiB,
