@@ -24,6 +24,7 @@ export async function renderEvent(container: HTMLElement, api: Api, source: stri
   ];
   for (const [term, value] of rows) if (value !== undefined) list.append(el('dt', { text: term }), el('dd', {}, [value]));
   const headers = Object.entries(event.headers ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const destinations = Object.entries(event.destinations ?? {}).sort(([a], [b]) => a.localeCompare(b));
   container.replaceChildren(
     list,
     el('div', { className: 'buttons' }, [
@@ -42,6 +43,34 @@ export async function renderEvent(container: HTMLElement, api: Api, source: stri
         }
       }),
     ]),
+    ...(destinations.length
+      ? [
+          el('h3', { text: 'Destinations' }),
+          el('table', { id: 'event-destinations' }, [
+            el('caption', { text: "Each destination's outcome; one delivered is not sent again when the event is retried." }),
+            el('thead', {}, [
+              el(
+                'tr',
+                {},
+                ['Destination', 'Status', 'Attempts', 'At', 'Error'].map((heading) => el('th', { scope: 'col', text: heading })),
+              ),
+            ]),
+            el(
+              'tbody',
+              {},
+              destinations.map(([name, mark]) =>
+                el('tr', {}, [
+                  el('th', { scope: 'row' }, [el('code', { text: name })]),
+                  el('td', {}, [el('span', { className: `status status-${mark.status === 'delivered' ? 'processed' : 'failed'}`, text: mark.status })]),
+                  el('td', { text: String(mark.attempts) }),
+                  el('td', {}, [timeText(mark.at)]),
+                  el('td', { text: mark.error ?? '' }),
+                ]),
+              ),
+            ),
+          ]),
+        ]
+      : []),
     el('h3', { text: 'Headers kept' }),
     headers.length
       ? el('table', { id: 'event-headers' }, [

@@ -20,6 +20,8 @@ export interface InboundEventView {
   readonly failedAt?: string;
   readonly lastError?: string;
   readonly deadLettered?: boolean;
+  /** Each destination's outcome, by name. */
+  readonly destinations?: Readonly<Record<string, { status: 'delivered' | 'failed'; at: string; attempts: number; error?: string }>>;
 }
 
 export interface EndpointView {
