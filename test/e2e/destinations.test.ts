@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContract } from '../support/openapi';
 import { eventually } from '../support/receiver';
 import { runCli, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 
@@ -34,7 +35,17 @@ describe('destinations on the local runtime', () => {
     runtime = await startRuntimeProcess({ env: { WEBHOOKS_CONFIG: config, WEBHOOKS_EXAMPLE_CONSUMER_LOG: path.join(dir, 'consumer.jsonl') } });
   });
 
-  const destinationsView = async () => (await (await fetch(`${runtime.url}/local/destinations`)).json()) as View;
+  const contract = loadContract();
+  /** GET /local/destinations, its answer checked against openapi.yaml. */
+  const destinationsView = async () => {
+    const response = await fetch(`${runtime.url}/local/destinations`);
+    const body = await response.text();
+    return contract.check('GET', '/local/destinations', {
+      statusCode: response.status,
+      headers: { 'content-type': response.headers.get('content-type') ?? '' },
+      body,
+    }) as View;
+  };
 
   afterAll(async () => {
     expect(await runtime?.stop('SIGINT')).toBe(0);
