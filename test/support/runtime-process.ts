@@ -9,7 +9,10 @@ import path from 'node:path';
 import { freePort } from '../../local/emulators';
 import { LOCAL_VARIABLES } from '../../shared/deployment/environment';
 
-const TSX = path.resolve('node_modules/.bin/tsx');
+// The runtime runs as `node --import tsx`, not under the tsx CLI: the CLI relays a signal by waiting
+// 30 ms for its child to acknowledge it and then SIGKILLs the child (exit 143), which on a loaded
+// machine turns a graceful SIGTERM into a kill.
+const NODE_TSX = [process.execPath, '--import', 'tsx'] as const;
 
 export interface RuntimeProcess {
   readonly url: string;
@@ -23,10 +26,14 @@ export interface RuntimeProcess {
 export async function startRuntimeProcess(options: { persistDir?: string; env?: Record<string, string>; envFile?: string } = {}): Promise<RuntimeProcess> {
   const port = await freePort();
   const envFile = options.envFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'gw-env-')), '.env.local');
-  const child = spawn(TSX, ['local/start.ts', '--port', String(port), ...(options.persistDir ? ['--persist', options.persistDir] : [])], {
-    env: { ...process.env, [LOCAL_VARIABLES.envFile]: envFile, [LOCAL_VARIABLES.retrySchedule]: '1,1,1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    NODE_TSX[0],
+    [...NODE_TSX.slice(1), 'local/start.ts', '--port', String(port), ...(options.persistDir ? ['--persist', options.persistDir] : [])],
+    {
+      env: { ...process.env, [LOCAL_VARIABLES.envFile]: envFile, [LOCAL_VARIABLES.retrySchedule]: '1,1,1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -75,7 +82,7 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<number 
 /** Runs a CLI of ours (`npm run send`, `npm run redrive`) as a child process. */
 export function runCli(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
