@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   print('  Stop:          Ctrl-C (drains in-flight batches)');
   print('');
 
-  // Ctrl-C reaches npm, tsx and this process at once (and tsx relays it): signals within a
+  // Ctrl-C reaches npm and this process at once (npm relays it too): signals within a
   // second of the first are the same request; one later than that forces the exit.
   let firstSignalAt: number | undefined;
   const shutdown = (signal: string) => {
