@@ -21,9 +21,11 @@ import {
 import { providerFor } from '../signatures';
 import type { HandshakeResponse, HandshakeSecretStore, Provider, SignedRequest } from '../signatures/types';
 import type { PayloadStore } from '../store/payload-store';
+import { isPermanentRefusal } from '../store/dynamodb-limits';
 import { epochSeconds, expiresAfter } from '../store/ttl';
 import type { EventQueue } from './event-queue';
 import type { EventIntake, InboundEvent, StoredBody } from './event-store';
+import { checkRecordLimits } from './record-limits';
 import type { SecretSource } from './secrets';
 import { timeOf, type Clocked } from '../clock';
 
@@ -125,6 +127,17 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
 
   const owner = deps.newRequestId?.() ?? randomUUID();
   const nowMs = now.getTime();
+  const headers = keptHeaders(request.headers);
+  // Before anything is written: what the store would refuse is refused here, as a 400.
+  checkRecordLimits({
+    source: source.name,
+    eventId,
+    eventType,
+    receivedAt: now.toISOString(),
+    headers,
+    inlineBodyBytes: request.body.length > deps.config.inbound.claimCheckBytes ? 0 : request.body.length,
+    ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
+  });
   const body = await storeBody(deps, source.name, eventId, request);
   const put = await dependency('the event store', () =>
     deps.store.putNew(
@@ -133,7 +146,7 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
         eventId,
         eventType,
         receivedAt: now.toISOString(),
-        headers: keptHeaders(request.headers),
+        headers,
         bodyBytes: request.body.length,
         body,
         ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
@@ -172,11 +185,15 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
   return { ...accepted, duplicate: false, recovered: !put.created, statusUpdateFailed };
 }
 
-/** Runs a call to a dependency, turning its failure into a retryable `DependencyError`. */
+/**
+ * Runs a call to a dependency, turning its failure into a retryable `DependencyError`; a request
+ * the store refuses as invalid (which no retry can change) is a `ValidationError` instead.
+ */
 async function dependency<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    if (isPermanentRefusal(error)) throw new ValidationError(`${what} refused the event's record as invalid`, 'record_refused');
     throw new DependencyError(`${what} is unavailable; retry the delivery`, { cause: error });
   }
 }

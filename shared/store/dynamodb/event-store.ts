@@ -20,6 +20,7 @@ import type {
 } from '../../inbound/event-store';
 import { MAX_ERROR_LENGTH } from '../../inbound/event-store';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { fitsPartitionKey } from '../dynamodb-limits';
 import { TABLE } from '../table';
 import { conditionalWrite } from './conditional-write';
 import { queryIndex } from './index-query';
@@ -160,6 +161,8 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
   }
 
   async get(source: string, eventId: string): Promise<InboundEvent | undefined> {
+    // No item has a key DynamoDB would refuse to read: answer that at once.
+    if (!fitsPartitionKey(eventKey(source, eventId).pk)) return undefined;
     const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: eventKey(source, eventId), ConsistentRead: true }));
     return result.Item ? toEvent(result.Item) : undefined;
   }
