@@ -17,6 +17,9 @@ import { destinationsSchema } from '../inbound/destinations/config';
 /** URL segment of a source: `POST /webhooks/{name}`. */
 export const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
+/** Header names a source may not ask to keep: they carry credentials or signatures. */
+const CREDENTIAL_LIKE_HEADER = /auth|signature|token|hmac|secret|cookie|key|pass|credential|session|jwt|bearer/;
+
 const cidr = z.string().refine(isCidr, { message: 'must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24' });
 
 const httpsUrl = z.url({ protocol: /^https?$/ });
@@ -48,6 +51,21 @@ const sourceBase = {
    * EventBridge buses, SQS queues, SNS topics, Lambda functions.
    */
   destinations: destinationsSchema.optional(),
+  /**
+   * Request headers the event's record keeps besides the content type, the user agent and the
+   * provider's own event and delivery headers (shared/inbound/kept-headers.ts); all others are
+   * dropped. Names that look like credentials are refused: a record is shown in the console.
+   */
+  keepHeaders: z
+    .array(
+      z
+        .string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, 'a header name')
+        .transform((name) => name.toLowerCase())
+        .refine((name) => !CREDENTIAL_LIKE_HEADER.test(name), 'looks like a credential or a signature, which a record never keeps'),
+    )
+    .max(20)
+    .optional(),
 };
 
 const jsonPath = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'dot-separated keys, e.g. data.id');

@@ -25,6 +25,7 @@ import { isPermanentRefusal } from '../store/dynamodb-limits';
 import { epochSeconds, expiresAfter } from '../store/ttl';
 import type { EventQueue } from './event-queue';
 import type { EventIntake, InboundEvent, StoredBody } from './event-store';
+import { keptHeaders } from './kept-headers';
 import { checkRecordLimits } from './record-limits';
 import type { SecretSource } from './secrets';
 import { timeOf, type Clocked } from '../clock';
@@ -74,14 +75,6 @@ export type ReceiveOutcome =
 const ENQUEUE_LEASE_MS = 15_000;
 /** Inline bodies larger than this are gzipped when that makes them smaller (fewer write units). */
 const COMPRESS_ABOVE_BYTES = 1024;
-/** Header values kept on the record are capped, as is their number. */
-const MAX_KEPT_HEADER_BYTES = 1024;
-const MAX_KEPT_HEADERS = 40;
-/** Headers that authenticate a request are never stored. */
-const SENSITIVE_HEADER = /signature|token|hmac|secret|authorization|cookie|api-key/i;
-/** Transport headers say nothing about the event; leaving them out keeps the record (and every write of it) small. */
-const TRANSPORT_HEADER =
-  /^(host|connection|content-length|transfer-encoding|accept|accept-encoding|accept-language|via|te|upgrade|expect|x-forwarded-.*|x-amzn-.*|x-amz-cf-.*|x-real-ip|cdn-loop|cf-.*|sec-.*|true-client-ip|forwarded)$/i;
 
 /** Finds a source by its URL segment. */
 export function findSource(config: GatewayConfig, name: string): SourceConfig {
@@ -127,7 +120,7 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
 
   const owner = deps.newRequestId?.() ?? randomUUID();
   const nowMs = now.getTime();
-  const headers = keptHeaders(request.headers);
+  const headers = keptHeaders(source, request.headers);
   // Before anything is written: what the store would refuse is refused here, as a 400.
   checkRecordLimits({
     source: source.name,
@@ -287,15 +280,4 @@ async function storeBody(deps: ReceiveDeps, source: string, eventId: string, req
     if (compressed.length < body.length) return { kind: 'inline', encoding: 'gzip', data: compressed };
   }
   return { kind: 'inline', encoding: 'identity', data: body };
-}
-
-function keptHeaders(headers: SignedRequest['headers']): Record<string, string> {
-  const kept: Record<string, string> = {};
-  let count = 0;
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || SENSITIVE_HEADER.test(name) || TRANSPORT_HEADER.test(name)) continue;
-    if (++count > MAX_KEPT_HEADERS) break;
-    kept[name] = value.length > MAX_KEPT_HEADER_BYTES ? value.slice(0, MAX_KEPT_HEADER_BYTES) : value;
-  }
-  return kept;
 }
