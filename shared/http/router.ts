@@ -6,6 +6,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from '../errors';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json';
 import { lowerCaseHeaders, rawBody } from './api-gateway';
 import { errorResponse, type HttpResponse } from './responses';
 import { validated } from './validation';
@@ -102,6 +103,7 @@ function toApiRequest(event: APIGatewayProxyEventV2, method: string, path: strin
       } catch {
         throw new ValidationError('the body is not valid JSON', 'invalid_json');
       }
+      if (nestedDeeperThan(document)) throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`, 'too_deep');
       return validated(schema, document, 'body');
     },
   };

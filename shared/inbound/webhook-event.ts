@@ -3,6 +3,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { MalformedEventError } from '../errors';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json';
 import type { PayloadStore } from '../store/payload-store';
 import type { InboundEvent } from './event-store';
 
@@ -50,11 +51,15 @@ export function decodePayload(contentType: string | undefined, body: Buffer): un
 }
 
 function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new MalformedEventError('the body is not valid JSON');
   }
+  // Structural, so permanent: handlers, the relay and its transforms would overflow the stack on every attempt.
+  if (nestedDeeperThan(value)) throw new MalformedEventError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  return value;
 }
 
 export async function toWebhookEvent(event: InboundEvent, payloads: PayloadStore): Promise<WebhookEvent> {

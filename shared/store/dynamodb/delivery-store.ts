@@ -15,6 +15,7 @@ import { conditionalWrite } from './conditional-write';
 import { queryIndex } from './index-query';
 import { withoutKeys } from './items';
 import { queryPartition } from './partition-query';
+import { fitsPartitionKey, fitsSortKey } from '../dynamodb-limits';
 import { TableAdapter } from './table-adapter';
 
 function deliveryKey(messageId: string, endpointId: string): { pk: string; sk: string } {
@@ -55,6 +56,8 @@ export class DynamoDbDeliveryStore extends TableAdapter implements DeliveryStore
   }
 
   async getDelivery(messageId: string, endpointId: string): Promise<Delivery | undefined> {
+    const key = deliveryKey(messageId, endpointId);
+    if (!fitsPartitionKey(key.pk) || !fitsSortKey(key.sk)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: deliveryKey(messageId, endpointId), ConsistentRead: true }));
     return Item ? withoutKeys<Delivery>(Item) : undefined;
   }

@@ -9,6 +9,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { NotFoundError } from '../../errors';
 import type { EndpointChanges, EndpointStore } from '../../outbound/endpoint-store';
 import type { Endpoint, EndpointSecret } from '../../outbound/model';
+import { fitsPartitionKey } from '../dynamodb-limits';
 import { conditionalWrite } from './conditional-write';
 import { queryIndex } from './index-query';
 import { withoutKeys } from './items';
@@ -34,6 +35,7 @@ export class DynamoDbEndpointStore extends TableAdapter implements EndpointStore
   }
 
   async get(id: string): Promise<Endpoint | undefined> {
+    if (!fitsPartitionKey(endpointKey(id).pk)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: endpointKey(id), ConsistentRead: true }));
     return Item ? toEndpoint(Item) : undefined;
   }
@@ -55,6 +57,7 @@ export class DynamoDbEndpointStore extends TableAdapter implements EndpointStore
   }
 
   async update(id: string, changes: EndpointChanges, now: Date): Promise<Endpoint> {
+    if (!fitsPartitionKey(endpointKey(id).pk)) throw notFound();
     const set: string[] = ['updatedAt = :now'];
     const remove: string[] = [];
     const names: Record<string, string> = {};
@@ -89,6 +92,7 @@ export class DynamoDbEndpointStore extends TableAdapter implements EndpointStore
   }
 
   async delete(id: string): Promise<boolean> {
+    if (!fitsPartitionKey(endpointKey(id).pk)) return false;
     const result = await conditionalWrite(
       this.db,
       new DeleteCommand({ TableName: this.tableName, Key: endpointKey(id), ConditionExpression: 'attribute_exists(pk)' }),
@@ -97,6 +101,7 @@ export class DynamoDbEndpointStore extends TableAdapter implements EndpointStore
   }
 
   async rotateSecret(id: string, secret: string, now: Date, previousExpiresAt: Date): Promise<Endpoint> {
+    if (!fitsPartitionKey(endpointKey(id).pk)) throw notFound();
     const endpoint = await this.get(id);
     if (!endpoint) throw notFound();
     const current = endpoint.secrets[0];

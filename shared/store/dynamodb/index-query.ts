@@ -4,6 +4,8 @@
  * items are then read with one BatchGetItem; a status filter applies to the items of the page.
  */
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../errors';
+import { fitsPartitionKey, fitsSortKey } from '../dynamodb-limits';
 import { TABLE } from '../table';
 
 export interface IndexPage {
@@ -19,6 +21,9 @@ export async function queryIndex(
   options: { newestFirst?: boolean; since?: string; status?: string; limit?: number; cursor?: Record<string, unknown> } = {},
 ): Promise<IndexPage> {
   const index = TABLE.indexes[0];
+  if (options.cursor) checkCursor(options.cursor, partition);
+  // No item has a key DynamoDB would refuse (an id of any length may be asked for).
+  if (!fitsPartitionKey(partition)) return { items: [] };
   const result = await db.send(
     new QueryCommand({
       TableName: tableName,
@@ -34,6 +39,25 @@ export async function queryIndex(
   const keys = (result.Items ?? []).map((item) => ({ [TABLE.partitionKey]: item[TABLE.partitionKey], [TABLE.sortKey]: item[TABLE.sortKey] }));
   const items = (await batchGet(db, tableName, keys)).filter((item) => !options.status || item.status === options.status);
   return { items, ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
+}
+
+/**
+ * A cursor must be a start key this listing could have returned: exactly the table's and the
+ * index's key attributes, strings DynamoDB would take as keys, in the partition being read. A
+ * cursor forged, truncated or taken from another listing is a 400 (`invalid_cursor`), never a
+ * request DynamoDB refuses.
+ */
+function checkCursor(cursor: Record<string, unknown>, partition: string): void {
+  const index = TABLE.indexes[0];
+  const names = [TABLE.partitionKey, TABLE.sortKey, index.partitionKey, index.sortKey];
+  const valid =
+    Object.keys(cursor).length === names.length &&
+    names.every((name) => typeof cursor[name] === 'string') &&
+    cursor[index.partitionKey] === partition &&
+    fitsPartitionKey(cursor[TABLE.partitionKey] as string) &&
+    fitsSortKey(cursor[TABLE.sortKey] as string) &&
+    fitsSortKey(cursor[index.sortKey] as string);
+  if (!valid) throw new ValidationError('cursor is not one this API returned for this listing', 'invalid_cursor');
 }
 
 /** The items for `keys`, in the same order (items deleted meanwhile are left out). */

@@ -13,6 +13,7 @@ import { epochSeconds, expiresAfter } from '../ttl';
 import { conditionalWrite } from './conditional-write';
 import { queryIndex } from './index-query';
 import { withoutKeys } from './items';
+import { fitsPartitionKey } from '../dynamodb-limits';
 import { TableAdapter } from './table-adapter';
 
 function messageKey(id: string): { pk: string; sk: string } {
@@ -70,6 +71,7 @@ export class DynamoDbMessageStore extends TableAdapter implements MessageStore {
   }
 
   async getMessage(id: string): Promise<Message | undefined> {
+    if (!fitsPartitionKey(messageKey(id).pk)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: messageKey(id), ConsistentRead: true }));
     return Item ? withoutKeys<Message>(Item) : undefined;
   }

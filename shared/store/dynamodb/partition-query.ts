@@ -1,5 +1,6 @@
 /** Reading a whole partition of the table (every page), strongly consistent, in sort-key order. */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fitsPartitionKey, fitsSortKey } from '../dynamodb-limits';
 
 /**
  * Every item of partition `pk`, or only those whose sort key begins with `skPrefix`.
@@ -9,6 +10,8 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
  */
 export async function queryPartition(db: DynamoDBDocumentClient, tableName: string, pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
+  // No item has a key DynamoDB would refuse to read (an id of any length may be asked for).
+  if (!fitsPartitionKey(pk) || (skPrefix !== undefined && !fitsSortKey(skPrefix))) return items;
   let cursor: Record<string, unknown> | undefined;
   do {
     const result = await db.send(

@@ -141,4 +141,20 @@ describe('processing a queued event', () => {
     expect(handled).toHaveLength(2);
     expect(await processQueuedEvent(deps, { source: 'shop', eventId: 'never-stored' }, 1)).toEqual({ kind: 'missing' });
   });
+
+  it('dead-letters an event nested 10,000 deep at its first attempt, with the reason, before any handler or relay', async () => {
+    const { deps, store, deadLetters, handled, relayed, record } = await world();
+    const depth = 10_000;
+    const message = await record('e-deep', `{"id":"o_deep","items":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    expect(await processQueuedEvent(deps, message, 1)).toMatchObject({ kind: 'dead_lettered', reason: expect.stringContaining('nests deeper than 64 levels') });
+    expect(handled).toEqual([]);
+    expect(relayed).toEqual([]);
+    expect(deadLetters.sent).toEqual([message]);
+    expect(await store.get('shop', 'e-deep')).toMatchObject({
+      status: 'failed',
+      deadLettered: true,
+      attempts: 1,
+      lastError: expect.stringContaining('nests deeper'),
+    });
+  });
 });
