@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { apiGatewayBody } from '../shared/http/api-gateway';
 import { errorBody } from '../shared/http/responses';
 
 /** API Gateway's own request size limit. */
@@ -22,22 +23,6 @@ interface Route {
   readonly segments: readonly string[];
   readonly routeKey: string;
   readonly target: { kind: 'lambda'; handler: LambdaHttpHandler } | { kind: 'raw'; handler: RawRoute };
-}
-
-/**
- * API Gateway HTTP APIs pass text bodies as they are and base64-encode everything else
- * (form posts included).
- */
-export function isTextContentType(contentType: string | undefined): boolean {
-  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  return (
-    media.startsWith('text/') ||
-    media === 'application/json' ||
-    media.endsWith('+json') ||
-    media === 'application/xml' ||
-    media.endsWith('+xml') ||
-    media === 'application/javascript'
-  );
 }
 
 export class LocalGateway {
@@ -176,7 +161,6 @@ export function toEvent(
   const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   headers['x-forwarded-for'] ??= sourceIp;
   const domainName = headers.host ?? 'localhost';
-  const text = isTextContentType(headers['content-type']);
   const now = new Date();
   const rawQueryString = url.search.startsWith('?') ? url.search.slice(1) : '';
   return {
@@ -200,7 +184,8 @@ export function toEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length ? { body: text ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !text } : { isBase64Encoded: false }),
+    // The bytes exactly as received: text when API Gateway would pass them as text, else base64.
+    ...(body.length ? apiGatewayBody(body, headers) : { isBase64Encoded: false }),
   };
 }
 

@@ -5,6 +5,51 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SignedRequest } from '../signatures/types';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Whether API Gateway HTTP API passes a body of this content type as text: it infers the
+ * encoding from the `Content-Type` header and base64-encodes everything it does not take as text
+ * (form posts included).
+ */
+export function isTextContentType(contentType: string | undefined): boolean {
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return (
+    media.startsWith('text/') ||
+    media === 'application/json' ||
+    media.endsWith('+json') ||
+    media === 'application/xml' ||
+    media.endsWith('+xml') ||
+    media === 'application/javascript'
+  );
+}
+
+/**
+ * A request body as the payload v2 event carries it, without changing a byte: as text only when
+ * its content type is textual, it is not content-encoded (gzip bytes are binary whatever the
+ * type) and its bytes are valid UTF-8; otherwise base64 with `isBase64Encoded`. A text payload is
+ * a UTF-8 string in a JSON event, so bytes that are not UTF-8 could only travel as text by being
+ * replaced (U+FFFD), which would break every signature over them. The local gateway and the
+ * tests' events are built with this; `rawBody` undoes it exactly.
+ *
+ * @example
+ * apiGatewayBody(Buffer.from([0xff]), { 'content-type': 'text/plain' }); // { body: '/w==', isBase64Encoded: true }
+ */
+export function apiGatewayBody(
+  bytes: Buffer,
+  headers: Readonly<Record<string, string | undefined>>,
+): { readonly body: string; readonly isBase64Encoded: boolean } {
+  const encoded = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (isTextContentType(headers['content-type']) && (encoded === '' || encoded === 'identity')) {
+    try {
+      return { body: strictUtf8.decode(bytes), isBase64Encoded: false };
+    } catch {
+      // not UTF-8: base64 below
+    }
+  }
+  return { body: bytes.toString('base64'), isBase64Encoded: true };
+}
+
 /** The request body as the exact bytes the client sent (API Gateway base64-encodes non-text bodies). */
 export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): Buffer {
   if (event.body === undefined || event.body === null) return Buffer.alloc(0);

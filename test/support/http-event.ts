@@ -1,6 +1,7 @@
 /** Builds API Gateway HTTP API (payload v2) events for tests and benchmarks (no test runner needed). */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { apiGatewayBody } from '../../shared/http/api-gateway';
 
 /** An API Gateway HTTP API (payload v2) event, as API Gateway or the local gateway builds it. */
 export function httpEvent(options: {
@@ -14,8 +15,6 @@ export function httpEvent(options: {
   pathParameters?: Record<string, string>;
 }): APIGatewayProxyEventV2 {
   const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
-  const contentType = options.headers?.['content-type'] ?? '';
-  const textual = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/.test(contentType) || /\+json/.test(contentType);
   const domainName = options.domainName ?? 'abc123.execute-api.us-east-1.amazonaws.com';
   return {
     version: '2.0',
@@ -40,6 +39,6 @@ export function httpEvent(options: {
       timeEpoch: Date.now(),
     },
     ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    ...(body === undefined ? {} : textual ? { body: body.toString('utf8'), isBase64Encoded: false } : { body: body.toString('base64'), isBase64Encoded: true }),
+    ...(body === undefined ? {} : apiGatewayBody(body, Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])))),
   } as APIGatewayProxyEventV2;
 }
