@@ -27,6 +27,7 @@ import type { EventQueue } from './event-queue';
 import type { EventIntake, InboundEvent, StoredBody } from './event-store';
 import { keptHeaders } from './kept-headers';
 import { checkRecordLimits } from './record-limits';
+import { isStuck } from './stuck';
 import type { SecretSource } from './secrets';
 import { timeOf, type Clocked } from '../clock';
 
@@ -62,7 +63,10 @@ export type ReceiveOutcome =
       readonly eventType: string;
       /** True when this request found the event already recorded and queued. */
       readonly duplicate: boolean;
-      /** True when this request queued an event a previous attempt had stored but not queued. */
+      /**
+       * True when this request queued an event a previous attempt had stored but not queued, or
+       * queued again one that was accepted but stuck (shared/inbound/stuck.ts: its message lost).
+       */
       readonly recovered: boolean;
       /** The event is queued but its record still says `received` (harmless; logged). */
       readonly statusUpdateFailed: boolean;
@@ -150,11 +154,15 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
 
   const accepted = { kind: 'accepted', source, eventId, eventType, ...acknowledgement } as const;
   if (!put.created) {
-    const state = await dependency('the event store', () => reclaimUnqueued(deps, put.existing, owner, nowMs));
+    const state = await dependency('the event store', () => reclaimUnqueued(deps, put.existing, owner, now));
     if (state === 'done') return { ...accepted, duplicate: true, recovered: false, statusUpdateFailed: false };
     // Another request holds the record but has not queued it yet: it may still fail, and a 2xx
     // here would stop the provider's retries. Ask for a retry; by then it is queued or reclaimable.
     if (state === 'in_flight') throw new EventInFlightError('this event is being accepted by another request; retry the delivery');
+    if (state === 'stuck') {
+      await dependency('the event queue', () => deps.queue.send({ source: source.name, eventId }));
+      return { ...accepted, duplicate: false, recovered: true, statusUpdateFailed: false };
+    }
   }
 
   try {
@@ -194,9 +202,14 @@ async function dependency<T>(what: string, call: () => Promise<T>): Promise<T> {
 /**
  * What a repeated delivery meets: `done` (the event is queued or further on), `claimed` (it was
  * stuck in `received` — its enqueue failed or its writer died — and this request took it over),
- * or `in_flight` (another request holds its enqueue lease right now).
+ * `in_flight` (another request holds its enqueue lease right now), or `stuck` (queued or being
+ * processed, but unchanged for longer than its message could still be on its way: lost).
  */
-async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEvent, owner: string, nowMs: number): Promise<'done' | 'claimed' | 'in_flight'> {
+async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEvent, owner: string, now: Date): Promise<'done' | 'claimed' | 'in_flight' | 'stuck'> {
+  const nowMs = now.getTime();
+  // Accepted long ago and never moved since: its message is lost. Answering "duplicate" would end
+  // the provider's retries of an event nothing will process; queue it again instead.
+  if (isStuck(existing, now, deps.config)) return 'stuck';
   if (existing.status !== 'received') return 'done';
   const claimed = await deps.store.claimEnqueue(existing.source, existing.eventId, { owner, nowMs, enqueueLeaseMs: ENQUEUE_LEASE_MS });
   if (claimed) return 'claimed';

@@ -9,6 +9,7 @@ import { parseConfig } from '../../../shared/config/load';
 import { DependencyError, EventInFlightError, ForbiddenError, NotFoundError, PayloadTooLargeError, SignatureError } from '../../../shared/errors';
 import type { QueuedEvent } from '../../../shared/inbound/event-queue';
 import { receiveWebhook, type InboundRequest, type ReceiveDeps } from '../../../shared/inbound/receive';
+import { isStuck, stuckAfterMs } from '../../../shared/inbound/stuck';
 import { InMemoryEventStore } from '../../fakes/event-store';
 import { InMemoryPayloadStore } from '../../fakes/payload-store';
 import { InMemoryQueue } from '../../fakes/queue';
@@ -152,5 +153,35 @@ describe('receiving a webhook', () => {
     const forged = await pushEvent('x');
     await expect(receiveWebhook(deps, { ...forged, body: Buffer.from(`${forged.body.toString()} `) })).rejects.toBeInstanceOf(SignatureError);
     expect(await store.get('github', 'x')).toBeUndefined();
+  });
+
+  it('queues again a duplicate of an event stuck in queued or processing past the threshold the queue settings give, instead of answering duplicate', async () => {
+    const { deps, store, queue, advance } = world();
+    const request = await pushEvent('d-stuck');
+    await receiveWebhook(deps, request);
+    // Before the threshold, an ordinary duplicate.
+    advance(stuckAfterMs(config) - 1000);
+    expect(await receiveWebhook(deps, request)).toMatchObject({ duplicate: true });
+    expect(queue.sent).toHaveLength(1);
+    // Its message was lost: unchanged for longer than every receive SQS would make.
+    advance(2000);
+    expect(await receiveWebhook(deps, request)).toMatchObject({ duplicate: false, recovered: true });
+    expect(queue.sent).toEqual([
+      { source: 'github', eventId: 'd-stuck' },
+      { source: 'github', eventId: 'd-stuck' },
+    ]);
+    // A processed event is never queued again.
+    await store.acquireLease('github', 'd-stuck', { owner: 'p', now: new Date(NOW.getTime() + stuckAfterMs(config) + 2000), leaseMs: 1000 });
+    await store.markProcessed('github', 'd-stuck', 'p', new Date(NOW.getTime() + stuckAfterMs(config) + 2000));
+    advance(stuckAfterMs(config) * 2);
+    expect(await receiveWebhook(deps, request)).toMatchObject({ duplicate: true });
+    expect(queue.sent).toHaveLength(2);
+  });
+
+  it('derives the stuck threshold from the queue: (maxReceiveCount + 1) visibility timeouts', () => {
+    // processorTimeoutSeconds 30 → visibility 180 s; maxReceiveCount 5 → 6 × 180 s.
+    expect(stuckAfterMs(config)).toBe(6 * 180 * 1000);
+    expect(isStuck({ status: 'processing', updatedAt: NOW.toISOString() }, new Date(NOW.getTime() + 6 * 180 * 1000 + 1), config)).toBe(true);
+    expect(isStuck({ status: 'failed', updatedAt: NOW.toISOString() }, new Date(NOW.getTime() + 10 ** 9), config)).toBe(false);
   });
 });
