@@ -12,6 +12,19 @@ import { errorBody } from '../shared/http/responses';
 
 /** API Gateway's own request size limit. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/**
+ * The longest a request may take to arrive, headers and body: API Gateway HTTP API's maximum
+ * integration timeout, 30 seconds (its quotas page), the only bound it documents for a request.
+ * Node's own default is 300 s, which lets a stalled upload hold its connection five minutes.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The statuses Node's HTTP parser answers on its own, by the error it reports. */
+const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string, string, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout', 'the request did not arrive in time'],
+};
+const BAD_REQUEST = [400, 'Bad Request', 'bad_request', 'the request is not valid HTTP'] as const;
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2 | string | undefined>;
 
@@ -29,6 +42,9 @@ export class LocalGateway {
   private readonly routes: Route[] = [];
   private server?: Server;
 
+  /** @param options.requestTimeoutMs how long a request may take to arrive (tests shorten it). */
+  constructor(private readonly options: { readonly requestTimeoutMs?: number } = {}) {}
+
   /**
    * `pattern` uses API Gateway's syntax: `/webhooks/{source}`, `/api/v1/{proxy+}`.
    */
@@ -43,13 +59,28 @@ export class LocalGateway {
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
-    const server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) send(response, 502, errorBody('bad_gateway', `local gateway error: ${(error as Error).message}`));
-        else response.destroy();
-      });
-    });
+    // Timeouts are checked every second, so a stalled request is cut off close to the bound.
+    const timeout = this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    const server = createServer(
+      { requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.min(1000, timeout) },
+      (request, response) => {
+        this.handle(request, response).catch((error: unknown) => {
+          if (!response.headersSent) send(response, 502, errorBody('bad_gateway', `local gateway error: ${(error as Error).message}`));
+          else response.destroy();
+        });
+      },
+    );
     server.keepAliveTimeout = 65_000;
+    // What Node's parser refuses by itself (malformed HTTP, headers too large, a request too slow)
+    // gets the JSON error body too, instead of Node's bare status line.
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+      const [status, reason, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? BAD_REQUEST;
+      const body = JSON.stringify(errorBody(code, message));
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -79,6 +110,8 @@ export class LocalGateway {
     if (route.target.kind === 'raw') return route.target.handler(request, response);
 
     const body = await readBody(request);
+    // Cut off before it all arrived (the request timeout answered it): nothing to hand on.
+    if (body === 'incomplete') return;
     if (body === 'too_large') return send(response, 413, errorBody('payload_too_large', 'request body exceeds 10 MiB'));
     const event = toEvent(request, url, method, route.routeKey, params, body);
     const result = await route.target.handler(event);
@@ -128,18 +161,22 @@ function safeDecode(segment: string): string {
   }
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'> {
+async function readBody(request: IncomingMessage): Promise<Buffer | 'too_large' | 'incomplete'> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) {
-      request.resume();
-      return 'too_large';
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_REQUEST_BYTES) {
+        request.resume();
+        return 'too_large';
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch {
+    return 'incomplete';
   }
-  return Buffer.concat(chunks);
+  return request.complete ? Buffer.concat(chunks) : 'incomplete';
 }
 
 export function toEvent(

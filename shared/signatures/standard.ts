@@ -40,8 +40,10 @@ export const standard: Provider = {
     const keys = context.secrets.flatMap((secret) => standardKey(secret) ?? []);
     if (keys.length === 0) throw new SignatureError('no_secret');
     const names = family(request);
-    // Space-separated; `,?` also undoes the `, ` joining of a repeated header.
-    const signatures = decodeSignatures(listItems(requireHeader(request, names.signature), /,?\s+/), 'v1,', 'base64');
+    // Space-separated. A repeated header arrives joined with `,` (API Gateway, the local gateway)
+    // or `, ` (Node): a comma before the next `v<n>,` entry separates too (base64 has none). The
+    // reference library reads such a value too (it takes the first entry of each joined part).
+    const signatures = decodeSignatures(listItems(requireHeader(request, names.signature), /,?\s+|,(?=v\d+[a-z]*,)/), 'v1,', 'base64');
     const ts = headerValue(request, names.timestamp);
     const timestamp = requireTimestamp(ts);
     const id = headerValue(request, names.id);
