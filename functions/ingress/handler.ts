@@ -42,6 +42,11 @@ export async function handleIngress(event: APIGatewayProxyEventV2, dependencies:
       recovered: outcome.recovered,
     });
     if (outcome.statusUpdateFailed) logger.warn('event queued but its status could not be updated');
+    // A message was lost somewhere between the queue and the processor: counted, and alarmed on.
+    if (outcome.reconciled) {
+      logger.warn('stuck event queued again', { source: source.name });
+      metrics.count('reconciled', bySource);
+    }
     metrics.count(outcome.duplicate ? 'duplicates' : 'queued', bySource);
     if (outcome.acknowledgement) return providerResponse(outcome.acknowledgement);
     return jsonResponse(200, { received: true, id: outcome.eventId, duplicate: outcome.duplicate });

@@ -168,6 +168,12 @@ export class Operations extends Construct {
     );
 
     alarm(
+      'EventsReconciled',
+      'An accepted event sat queued or processing past (maxReceiveCount + 1) visibility timeouts and was queued again: its queue message was lost somewhere (purged, expired, or dropped); look for more',
+      custom('reconciled'),
+      0,
+    );
+    alarm(
       'VerificationFailures',
       `More than ${thresholds.verificationFailures} signature verification failures in 5 minutes: someone is forging requests, or a rotated secret was not deployed`,
       custom('verificationFailures'),
@@ -200,7 +206,17 @@ export class Operations extends Construct {
         usingMetrics: {},
         period: Duration.minutes(5),
       });
-    const inboundCounts = ['received', 'queued', 'duplicates', 'verificationFailures', 'processed', 'processingFailures', 'deadLettered', 'ingressErrors'];
+    const inboundCounts = [
+      'received',
+      'queued',
+      'duplicates',
+      'reconciled',
+      'verificationFailures',
+      'processed',
+      'processingFailures',
+      'deadLettered',
+      'ingressErrors',
+    ];
     this.dashboard.addWidgets(
       new TextWidget({
         markdown: `# ${config.service} webhook gateway\nInbound: received → verified → queued → processed. Outbound: attempts, success rate, retries.`,

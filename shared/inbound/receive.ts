@@ -68,6 +68,8 @@ export type ReceiveOutcome =
        * queued again one that was accepted but stuck (shared/inbound/stuck.ts: its message lost).
        */
       readonly recovered: boolean;
+      /** True when the event was accepted before but stuck (its message lost) and this request queued it again: counted, alarmed on. */
+      readonly reconciled: boolean;
       /** The event is queued but its record still says `received` (harmless; logged). */
       readonly statusUpdateFailed: boolean;
       /** The answer the provider requires instead of the JSON acknowledgement (Discord, Adyen). */
@@ -155,13 +157,13 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
   const accepted = { kind: 'accepted', source, eventId, eventType, ...acknowledgement } as const;
   if (!put.created) {
     const state = await dependency('the event store', () => reclaimUnqueued(deps, put.existing, owner, now));
-    if (state === 'done') return { ...accepted, duplicate: true, recovered: false, statusUpdateFailed: false };
+    if (state === 'done') return { ...accepted, duplicate: true, recovered: false, reconciled: false, statusUpdateFailed: false };
     // Another request holds the record but has not queued it yet: it may still fail, and a 2xx
     // here would stop the provider's retries. Ask for a retry; by then it is queued or reclaimable.
     if (state === 'in_flight') throw new EventInFlightError('this event is being accepted by another request; retry the delivery');
     if (state === 'stuck') {
       await dependency('the event queue', () => deps.queue.send({ source: source.name, eventId }));
-      return { ...accepted, duplicate: false, recovered: true, statusUpdateFailed: false };
+      return { ...accepted, duplicate: false, recovered: true, reconciled: true, statusUpdateFailed: false };
     }
   }
 
@@ -183,7 +185,7 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
     }),
     deps.onQueued?.({ source: source.name, eventId, eventType }),
   ]);
-  return { ...accepted, duplicate: false, recovered: !put.created, statusUpdateFailed };
+  return { ...accepted, duplicate: false, recovered: !put.created, reconciled: false, statusUpdateFailed };
 }
 
 /**

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -31,6 +32,7 @@ import { retryStateMachine, type LocalStepFunctions } from '../../local/step-fun
 import { loadConfigFile } from '../../shared/config/load';
 import type { GatewayConfig } from '../../shared/config/schema';
 import { secretEnvName } from '../../shared/inbound/secrets';
+import { stuckAfterMs } from '../../shared/inbound/stuck';
 import { DynamoDbDeliveryStore } from '../../shared/store/dynamodb/delivery-store';
 import type { DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
 import { FUNCTION_NAMES, POWERTOOLS_VARIABLES, powertoolsEnvironment, type FunctionName } from '../../shared/deployment/environment';
@@ -297,6 +299,20 @@ beforeAll(async () => {
     const response = await processor(sqsEvent(largeMessage, resources.inbound.queueArn, config.inbound.maxReceiveCount), lambdaContext('processor', 30));
     expect(response.batchItemFailures).toHaveLength(1);
   });
+  await path('reconciled (a stuck event queued again)', async () => {
+    // The accepted event's record left `queued` long ago: its message is taken as lost.
+    await clients.documents.send(
+      new UpdateCommand({
+        TableName: resources.tableName,
+        Key: { pk: `EVENT#stripe#${sample.eventId}`, sk: 'EVENT' },
+        UpdateExpression: 'SET #status = :queued, updatedAt = :long_ago',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':queued': 'queued', ':long_ago': new Date(Date.now() - stuckAfterMs(config) - 60_000).toISOString() },
+      }),
+    );
+    const response = await ingress(webhookEvent('stripe', sample.headers, sample.body), lambdaContext('ingress', 10));
+    expect(JSON.parse(response.body!)).toMatchObject({ duplicate: false });
+  });
 
   // Outbound: succeeded, failed with the endpoint disabled (410), exhausted (500 through the retry schedule), abandoned.
   receiver.script('/gone', 410).script('/down', 500);
@@ -433,6 +449,7 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
       `${namespace} queued {${s}, source=stripe}`,
     );
     has('duplicate', `${namespace} duplicates {${s}}`, `${namespace} duplicates {${s}, source=stripe}`);
+    has('reconciled (a stuck event queued again)', `${namespace} reconciled {${s}}`, `${namespace} reconciled {${s}, source=stripe}`);
     has(
       'bad signature',
       `${namespace} verificationFailures {${s}}`,
@@ -474,7 +491,11 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
     const emitted = new Set(emittedSince().map(({ key }) => keyOf(key)));
     const watched = alarmMetrics();
     expect(watched.map(([id]) => id)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/VerificationFailures/), expect.stringMatching(/DeliverySuccessRate/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/VerificationFailures/),
+        expect.stringMatching(/DeliverySuccessRate/),
+        expect.stringMatching(/EventsReconciled/),
+      ]),
     );
     for (const [id, metric] of watched) expect(emitted.has(keyOf(metric)), `alarm ${id} watches ${keyOf(metric)}, which nothing emits`).toBe(true);
   });
