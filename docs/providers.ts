@@ -105,7 +105,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderRow>> = {
     signed: 'public URL + sorted form parameters (JSON: URL with `bodySHA256`)',
     algorithm: 'HMAC-SHA1, base64',
     tolerance: 'none',
-    dedupeKey: 'header `I-Twilio-Idempotency-Token`, else `<Sid>:<status>`',
+    dedupeKey: 'signed `<Sid>:<status>`, else header `I-Twilio-Idempotency-Token` (unsigned)',
     eventType: 'form `MessageStatus`/`CallStatus`',
     handshake: '—',
     provenBy: '`twilio` signs and verifies',

@@ -13,14 +13,20 @@ const CALL_STATUSES = new Set(['initiated', 'ringing', 'answered', 'in-progress'
  * name order. A call status (`completed`, `ringing`, …) gives a voice callback, anything else
  * a messaging one.
  */
+/** The dedupe key the gateway takes from a signed callback: `<MessageSid|CallSid>:<status>`. */
+const SIGNED_KEY = /^((?:SM|CA)[0-9a-f]{32}):/;
+
 function build(secret: string, { eventType, nowSeconds: now, eventId: id, url }: Sample): SampleWebhook {
-  const eventId = id ?? randomUUID();
+  // An id given back (a redelivery) names the resource again; any other is a new resource.
+  const call = CALL_STATUSES.has(eventType);
+  const sid = (id !== undefined ? SIGNED_KEY.exec(id)?.[1] : undefined) ?? `${call ? 'CA' : 'SM'}${hex(16)}`;
+  const eventId = `${sid}:${eventType}`;
   const accountSid = `AC${hex(16)}`;
-  const params: Record<string, string> = CALL_STATUSES.has(eventType)
+  const params: Record<string, string> = call
     ? {
         AccountSid: accountSid,
         ApiVersion: '2010-04-01',
-        CallSid: `CA${hex(16)}`,
+        CallSid: sid,
         CallStatus: eventType,
         Called: '+15558675310',
         Caller: '+15017122661',
@@ -33,7 +39,7 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id, url }:
         ...(eventType === 'completed' ? { CallDuration: '42', Duration: '1' } : {}),
       }
     : (() => {
-        const messageSid = `SM${hex(16)}`;
+        const messageSid = sid;
         return {
           AccountSid: accountSid,
           ApiVersion: '2010-04-01',
@@ -51,7 +57,8 @@ function build(secret: string, { eventType, nowSeconds: now, eventId: id, url }:
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       'user-agent': 'TwilioProxy/1.1',
-      'i-twilio-idempotency-token': eventId,
+      // Unsigned: the gateway dedupes on the signed sid and status instead.
+      'i-twilio-idempotency-token': randomUUID(),
       'x-twilio-signature': twilioWebhooks.getExpectedTwilioSignature(secret, url, params),
     },
     body: Buffer.from(body),

@@ -12,10 +12,12 @@
  * depending on the callback), then the same for the URL as `new URL()` normalizes it (percent-
  * encoding, lower-case host), with and without the query re-encoded by `node:querystring`.
  *
- * Event: `I-Twilio-Idempotency-Token`. Without it (older callbacks) the id is built from the
- * resource sid and its status, `<MessageSid|CallSid>:<status>`: a status callback is sent once
- * per status change and retried with the same parameters, so the pair is the event. Type: the
- * `MessageStatus`, `SmsStatus` or `CallStatus` parameter, else `unknown`.
+ * Event: the resource sid and its status, `<MessageSid|CallSid>:<status>`: a status callback is
+ * sent once per status change and retried with the same parameters, so the pair is the event, and
+ * both are signed (form parameters, or the JSON body through `bodySHA256`).
+ * `I-Twilio-Idempotency-Token` is not signed: a captured request replayed with a fresh token would
+ * be a new event if the token were the key, so it is the key only for a callback without a sid and
+ * status. Type: the `MessageStatus`, `SmsStatus` or `CallStatus` parameter, else `unknown`.
  */
 import { parse, stringify } from 'node:querystring';
 import { SignatureError } from '../errors';
@@ -47,11 +49,12 @@ export const twilio: Provider = {
     const parameter = parametersOf(request);
     const status = STATUS_PARAMETERS.map(parameter).find(Boolean);
     const type = eventType(status);
+    const sid = SID_PARAMETERS.map(parameter).find(Boolean);
+    // The signed key first: the unsigned token would let a replay with a fresh token through.
+    if (sid && status) return identified(requireEventId(`${sid}:${status}`, 'parameters MessageSid/CallSid and status'), type);
     const token = headerValue(request, 'i-twilio-idempotency-token');
     if (token !== undefined) return identified(requireEventId(token, 'header I-Twilio-Idempotency-Token'), type);
-    const sid = SID_PARAMETERS.map(parameter).find(Boolean);
-    const where = 'header I-Twilio-Idempotency-Token or parameter MessageSid/CallSid';
-    return identified(requireEventId(sid && status ? `${sid}:${status}` : sid, where), type);
+    return identified(requireEventId(sid, 'parameter MessageSid/CallSid or header I-Twilio-Idempotency-Token'), type);
   },
 };
 

@@ -251,7 +251,11 @@ const IDENTITY: Record<SourceConfig['provider'], (sample: SampleWebhook) => { id
   shopify: (sample) => ({ id: sample.headers['x-shopify-webhook-id'], type: sample.headers['x-shopify-topic'] }),
   slack: (sample) => ({ id: jsonOf(sample).event_id, type: (jsonOf(sample).event as { type?: unknown }).type }),
   standard: (sample) => ({ id: sample.headers['webhook-id'], type: jsonOf(sample).type }),
-  twilio: (sample) => ({ id: sample.headers['i-twilio-idempotency-token'], type: formOf(sample.body).MessageStatus ?? formOf(sample.body).CallStatus }),
+  twilio: (sample) => {
+    const form = formOf(sample.body);
+    const type = form.MessageStatus ?? form.CallStatus;
+    return { id: `${form.MessageSid ?? form.CallSid}:${type}`, type };
+  },
   square: (sample) => ({ id: jsonOf(sample).event_id, type: jsonOf(sample).type }),
   gitlab: (sample) => ({ id: sample.headers['idempotency-key'], type: sample.headers['x-gitlab-event'] }),
   hmac: (sample) => ({ id: jsonOf(sample).id, type: jsonOf(sample).type }),

@@ -115,9 +115,15 @@ describe('twilio signatures', () => {
     expect(outcome(twilio, request, verifyContext([]))).toBe('no_secret');
   });
 
-  it('identify the event by I-Twilio-Idempotency-Token and the status', () => {
-    const request = withHeaders(formPost(token), { 'i-twilio-idempotency-token': '4a6c6b0e-94a8-4c8e-9c44-2a2c6c0b9e1f' });
-    expect(twilio.identify(request)).toEqual({ kind: 'event', eventId: '4a6c6b0e-94a8-4c8e-9c44-2a2c6c0b9e1f', eventType: 'delivered' });
+  it('identify the event by the signed sid and status, not by the unsigned I-Twilio-Idempotency-Token', () => {
+    // A captured callback replayed with a fresh token is the same event.
+    for (const fresh of ['4a6c6b0e-94a8-4c8e-9c44-2a2c6c0b9e1f', '0b9e1f4a-6c6b-0e94-a84c-8e9c442a2c6c']) {
+      const request = withHeaders(formPost(token), { 'i-twilio-idempotency-token': fresh });
+      expect(twilio.identify(request)).toEqual({ kind: 'event', eventId: 'SM1342fe1b2c904d1ab04f0fc7a58abca9:delivered', eventType: 'delivered' });
+    }
+    // The token is the key only when the callback carries no sid and status.
+    const bare = withHeaders(formPost(token, { AccountSid: 'AC1' }), { 'i-twilio-idempotency-token': 'tok-1' });
+    expect(twilio.identify(bare)).toMatchObject({ eventId: 'tok-1' });
   });
 
   it('without the token, identify the event by the resource sid and its status', () => {
