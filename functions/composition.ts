@@ -47,6 +47,7 @@ import { DynamoDbEndpointStore } from '../shared/store/dynamodb/endpoint-store';
 import { DynamoDbEntityStateStore } from '../shared/store/dynamodb/entity-state-store';
 import { DynamoDbEventStore } from '../shared/store/dynamodb/event-store';
 import { DynamoDbHandshakeSecretStore } from '../shared/store/dynamodb/handshake-secret-store';
+import { DynamoDbReplayDigestStore } from '../shared/store/dynamodb/replay-digest-store';
 import { DynamoDbMessageStore } from '../shared/store/dynamodb/message-store';
 import { DynamoDbRollupStore } from '../shared/store/dynamodb/rollup-store';
 import { DynamoDbStatusLog } from '../shared/store/dynamodb/status-log';
@@ -127,6 +128,7 @@ export function ingressDependencies(parts: Parts<QueueingClients> & { readonly s
     queue: new SqsQueue<QueuedEvent>(parts.clients.sqs, env.inboundQueueUrl),
     payloads: new S3PayloadStore(parts.clients.s3, env.payloadBucket),
     handshakeSecrets: new DynamoDbHandshakeSecretStore(parts.clients.documents, env.tableName),
+    replayDigests: new DynamoDbReplayDigestStore(parts.clients.documents, env.tableName),
     ...(parts.config.operations.statusStream ? { onQueued: (event) => report(eventStatusChange('event.received', event)) } : {}),
   };
 }

@@ -56,6 +56,17 @@ const sourceBase = {
    * provider's own event and delivery headers (shared/inbound/kept-headers.ts); all others are
    * dropped. Names that look like credentials are refused: a record is shown in the console.
    */
+  /**
+   * Seconds during which a second request with the same body but another event id is answered as a
+   * duplicate of the first (shared/inbound/replay-window.ts). Off by default: two distinct events
+   * can share a body. For providers whose id header is not signed.
+   */
+  replayWindowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .optional(),
   keepHeaders: z
     .array(
       z

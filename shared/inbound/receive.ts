@@ -27,6 +27,7 @@ import type { EventQueue } from './event-queue';
 import type { EventIntake, InboundEvent, StoredBody } from './event-store';
 import { keptHeaders } from './kept-headers';
 import { checkRecordLimits } from './record-limits';
+import { bodyDigest, type ReplayDigestStore } from './replay-window';
 import { isStuck } from './stuck';
 import type { SecretSource } from './secrets';
 import { timeOf, type Clocked } from '../clock';
@@ -44,6 +45,8 @@ export interface ReceiveDeps extends Clocked {
    * last write so the acknowledgement waits for neither twice. Must not throw.
    */
   readonly onQueued?: (event: { source: string; eventId: string; eventType: string }) => Promise<void>;
+  /** Where body digests are held for the sources with a `replayWindowSeconds`; without it no window applies. */
+  readonly replayDigests?: ReplayDigestStore;
   /** Where secrets handed over in a handshake (Asana's) are kept; without it such handshakes are refused. */
   readonly handshakeSecrets?: HandshakeSecretStore;
 }
@@ -137,6 +140,15 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
     inlineBodyBytes: request.body.length > deps.config.inbound.claimCheckBytes ? 0 : request.body.length,
     ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
   });
+  const accepted = { kind: 'accepted', source, eventId, eventType, ...acknowledgement } as const;
+  // A source's replay window: the same body under another id within it is a replay of the first.
+  if (source.replayWindowSeconds !== undefined && deps.replayDigests) {
+    const digests = deps.replayDigests;
+    const holder = await dependency('the replay digest store', () =>
+      digests.claim(source.name, bodyDigest(request.body), eventId, { nowMs, untilMs: nowMs + source.replayWindowSeconds! * 1000 }),
+    );
+    if (holder !== eventId) return { ...accepted, eventId: holder, duplicate: true, recovered: false, reconciled: false, statusUpdateFailed: false };
+  }
   const body = await storeBody(deps, source.name, eventId, request);
   const put = await dependency('the event store', () =>
     deps.store.putNew(
@@ -154,7 +166,6 @@ export async function receiveWebhook(deps: ReceiveDeps, request: InboundRequest)
     ),
   );
 
-  const accepted = { kind: 'accepted', source, eventId, eventType, ...acknowledgement } as const;
   if (!put.created) {
     const state = await dependency('the event store', () => reclaimUnqueued(deps, put.existing, owner, now));
     if (state === 'done') return { ...accepted, duplicate: true, recovered: false, reconciled: false, statusUpdateFailed: false };

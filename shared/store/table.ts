@@ -6,6 +6,7 @@
  * Item families (key builders live next to the code that owns each family):
  * - inbound events:   pk `EVENT#<source>#<eventId>`, sk `EVENT`;  gsi1: `SOURCE#<source>` / `<receivedAt>#<eventId>`
  * - entity versions:  pk `ENTITY#<kind>#<id>`, sk `STATE` (ordering helper for handlers)
+ * - replay digests:   pk `REPLAY#<source>#<sha256>`, sk `DIGEST` (a source's replay window; shared/store/dynamodb/replay-digest-store.ts)
  * - handshake secrets: pk `HANDSHAKE#<source>`, sk `SECRET` (a secret a provider handed over, Asana's; shared/store/dynamodb/handshake-secret-store.ts)
  */
 export const TABLE = {
