@@ -3,7 +3,9 @@
  * - the synthesized template (function memory, batch sizes),
  * - the AWS calls counted per event and per delivery by `npm run bench` (bench/results.json),
  * - the dated price table bench/prices.json.
- * Prints the breakdown and writes bench/cost.json.
+ * Prints the breakdown and, beside each modelled total, the architecture's floor: the price of the
+ * calls no implementation of this design can avoid for that flow at that body size (see
+ * `floorOf`), and the ratio. Writes bench/cost.json (the floors under `floors`).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
@@ -12,7 +14,7 @@ import { buildApp } from '../infra/app';
 import { loadConfigFile } from '../shared/config/load';
 import type { GatewayConfig } from '../shared/config/schema';
 import { RETRY_STATES } from '../shared/outbound/retry-state-machine';
-import type { MeteredResult } from './metered';
+import type { FlowCount, MeteredResult } from './metered';
 import { table } from './stats';
 
 interface Prices {
@@ -22,6 +24,7 @@ interface Prices {
   lambdaPerMillionRequests: number;
   lambdaArmPerGbSecond: number;
   sqsPerMillionRequests: number;
+  sqsRequestChunkBytes: number;
   dynamodbPerMillionWriteUnits: number;
   dynamodbPerMillionReadUnits: number;
   stepFunctionsStandardPerThousandTransitions: number;
@@ -44,10 +47,26 @@ function memoryOf(template: Template, prefix: string): number {
   return Number(entry[1].Properties.MemorySize);
 }
 
-function sqsCalls(calls: Record<string, number>): number {
+/**
+ * SQS requests as billed: each 64 KB chunk of a send or receive counts as one request. `messageBytes`
+ * is the size of one message of the flow (a receive carries a batch of them).
+ */
+function sqsRequests(calls: Record<string, number>, messageBytes: number, chunkBytes: number, batchSize: number): number {
+  const chunks = Math.max(1, Math.ceil(messageBytes / chunkBytes));
   return Object.entries(calls)
     .filter(([name]) => name.startsWith('sqs.'))
-    .reduce((sum, [, count]) => sum + count, 0);
+    .reduce((sum, [name, count]) => {
+      if (name === 'sqs.SendMessage') return sum + count * chunks;
+      if (name === 'sqs.ReceiveMessage') return sum + Math.max(count, Math.ceil((batchSize * messageBytes) / chunkBytes) / batchSize);
+      return sum + count;
+    }, 0);
+}
+
+/** What the record's own put wrote to the table (index entries apart), per put. */
+function recordUnits(flow: FlowCount, write: string): number {
+  const tally = flow.writesPerUnit?.[write];
+  if (!tally || tally.calls === 0) throw new Error(`no ${write} counted: rerun npm run bench`);
+  return tally.tableUnits / tally.calls;
 }
 
 function lambda(prices: Prices, invocations: number, msEach: number, memoryMb: number): number {
@@ -64,15 +83,24 @@ function logs(prices: Prices, bytes: number): number {
   return (bytes / 1024 ** 3) * prices.cloudwatchLogsPerGbIngested;
 }
 
-export function model(metered: MeteredResult, prices: Prices, template: Template, config: GatewayConfig) {
-  const million = 1e6;
-  const { inbound, outbound, retryAttempt, inputs } = metered;
-  const memory = {
+type Memory = Record<'ingress' | 'processor' | 'dispatcher' | 'deliver', number>;
+
+function memoryFrom(template: Template): Memory {
+  return {
     ingress: memoryOf(template, 'InboundIngress'),
     processor: memoryOf(template, 'InboundProcessor'),
     dispatcher: memoryOf(template, 'OutboundDispatcher'),
     deliver: memoryOf(template, 'OutboundDeliver'),
   };
+}
+
+/** Size of one inbound queue message (`{"source","eventId"}`): far below a chunk. */
+const INBOUND_MESSAGE_BYTES = 200;
+
+export function model(metered: MeteredResult, prices: Prices, memory: Memory, config: GatewayConfig) {
+  const million = 1e6;
+  const { inbound, outbound, retryAttempt, inputs } = metered;
+  const outboundMessageBytes = inputs.payloadBytes ?? 1024;
   // A condition-check failure (a duplicate) is billed like the write it refused; DynamoDB Local
   // reports no capacity for it, so it is charged at the size of the event record it met.
   const duplicateWrites = inbound.ingress.conditionFailuresPerUnit * 2;
@@ -87,14 +115,18 @@ export function model(metered: MeteredResult, prices: Prices, template: Template
     ],
     [
       'SQS requests (64 KB chunks; bodies stay in the table)',
-      (((sqsCalls(inbound.ingress.callsPerUnit) + sqsCalls(inbound.processor.callsPerUnit)) * million) / 1e6) * prices.sqsPerMillionRequests,
+      ((sqsRequests(inbound.ingress.callsPerUnit, INBOUND_MESSAGE_BYTES, prices.sqsRequestChunkBytes, inputs.batchSize) +
+        sqsRequests(inbound.processor.callsPerUnit, INBOUND_MESSAGE_BYTES, prices.sqsRequestChunkBytes, inputs.batchSize)) *
+        million *
+        prices.sqsPerMillionRequests) /
+        1e6,
     ],
     [
       'DynamoDB write units (incl. condition-check failures)',
       dynamo(prices, (inbound.ingress.writeUnitsPerUnit + inbound.processor.writeUnitsPerUnit + duplicateWrites) * million, 0),
     ],
     ['DynamoDB read units', dynamo(prices, 0, (inbound.ingress.readUnitsPerUnit + inbound.processor.readUnitsPerUnit) * million)],
-    ['S3 (bodies over 200 KB only; none at 2 KB)', 0],
+    [`S3 (bodies over ${config.inbound.claimCheckBytes / 1024} KB only)`, inputs.bodyBytes > config.inbound.claimCheckBytes ? Number.NaN : 0],
     [
       'CloudWatch Logs (estimate)',
       logs(
@@ -108,7 +140,13 @@ export function model(metered: MeteredResult, prices: Prices, template: Template
   const inboundStreamSaving = dynamo(prices, 2 * million, 0);
 
   const outboundLines: Line[] = [
-    ['SQS requests (producer send, receive, delete)', ((sqsCalls(outbound.firstTry.callsPerUnit) * million) / 1e6) * prices.sqsPerMillionRequests],
+    [
+      'SQS requests (producer send, receive, delete; 64 KB chunks)',
+      (sqsRequests(outbound.firstTry.callsPerUnit, outboundMessageBytes, prices.sqsRequestChunkBytes, inputs.batchSize) *
+        million *
+        prices.sqsPerMillionRequests) /
+        1e6,
+    ],
     [
       'Lambda dispatcher (requests + duration)',
       lambda(
@@ -145,35 +183,135 @@ export function model(metered: MeteredResult, prices: Prices, template: Template
       logs(prices, retries * (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation + LOG_BYTES.infoLinePerEvent) + transitions * 200),
     ],
   ];
-  const sum = (lines: Line[]) => lines.reduce((total, [, value]) => total + value, 0);
   return {
     memory,
-    inbound: { lines: inboundLines, total: sum(inboundLines), goal: 2.5, statusStreamShare: inboundStreamSaving },
-    outbound: { lines: outboundLines, total: sum(outboundLines), goal: 1.0 },
+    inbound: { lines: inboundLines, total: sum(inboundLines), statusStreamShare: inboundStreamSaving },
+    outbound: { lines: outboundLines, total: sum(outboundLines) },
     fullRetry: { lines: retryLines, perDelivery: sum(retryLines), perMillion: sum(retryLines) * million, transitions },
   };
 }
 
+const sum = (lines: Line[]) => lines.reduce((total, [, value]) => total + value, 0);
+
+/** The floors' goal: each flow within this factor of what the design cannot avoid. */
+export const FLOOR_GOAL = 1.25;
+
+/**
+ * The architecture's floor per million, for the flows and body size `metered` counted: only the
+ * calls this design cannot do without, each at its least billable size.
+ * - inbound: the HTTP API request and the ingress invocation of every request (provider
+ *   duplicates included, with the refused conditional put each costs), one conditional put of
+ *   the record as stored (its table write units as counted; index entries left out), one enqueue,
+ *   the batched receive and delete, the processor's share of an invocation, one processed mark
+ *   (one write unit: a mark needs no more than a small item).
+ * - outbound first try: the publish path's queue calls (64 KB chunks), the dispatcher's share of
+ *   an invocation, one message write as stored, one delivery outcome write (one unit).
+ * - full retry path: the first try's floor, plus per scheduled attempt the state machine's
+ *   transitions, one deliver invocation and one outcome write.
+ * An invocation is priced at its request and the least billed duration (1 ms); logs at one
+ * metrics document per invocation (what the alarms read), so logs are in both totals.
+ */
+export function floorOf(metered: MeteredResult, prices: Prices, memory: Memory, config: GatewayConfig) {
+  const million = 1e6;
+  const { inputs } = metered;
+  const batch = inputs.batchSize;
+  const requests = million * (1 + inputs.duplicateRate);
+  const invocation = (count: number, memoryMb: number) => lambda(prices, count, 1, memoryMb);
+  const metricsLog = (invocations: number) => logs(prices, invocations * LOG_BYTES.metricsPerInvocation);
+  const record = recordUnits(metered.inbound.ingress, 'PutItem EVENT');
+  const inbound: Line[] = [
+    ['HTTP API requests', (requests / million) * prices.apiGatewayHttpPerMillionRequests],
+    ['ingress invocations', invocation(requests, memory.ingress)],
+    ['record put as stored (+ refused puts of duplicates)', dynamo(prices, (1 + inputs.duplicateRate) * record * million, 0)],
+    ['enqueue, batched receive and delete', (million * (1 + 2 / batch) * prices.sqsPerMillionRequests) / 1e6],
+    ["processor's share of an invocation", invocation(million / batch, memory.processor)],
+    ['processed mark (1 unit)', dynamo(prices, million, 0)],
+    ['metrics log per invocation', metricsLog(requests + million / batch)],
+  ];
+  const payloadBytes = inputs.payloadBytes ?? 1024;
+  const chunks = Math.max(1, Math.ceil(payloadBytes / prices.sqsRequestChunkBytes));
+  const receiveChunks = Math.max(1, Math.ceil((batch * payloadBytes) / prices.sqsRequestChunkBytes)) / batch;
+  const message = recordUnits(metered.outbound.firstTry, 'PutItem MESSAGE');
+  const outbound: Line[] = [
+    ['publish: send, batched receive and delete (64 KB chunks)', (million * (chunks + receiveChunks + 1 / batch) * prices.sqsPerMillionRequests) / 1e6],
+    ["dispatcher's share of an invocation", invocation(million / batch, memory.dispatcher)],
+    ['message write as stored', dynamo(prices, message * million, 0)],
+    ['delivery outcome write (1 unit)', dynamo(prices, million, 0)],
+    ['metrics log per invocation', metricsLog(million / batch)],
+  ];
+  const retries = config.outbound.retrySchedule.length;
+  const transitions = retries * [RETRY_STATES.wait, RETRY_STATES.attempt, RETRY_STATES.decide].length + 1;
+  const retry: Line[] = [
+    ['Step Functions Standard transitions', ((million * transitions) / 1000) * prices.stepFunctionsStandardPerThousandTransitions],
+    [`deliver invocations (${retries})`, invocation(million * retries, memory.deliver)],
+    [`attempt outcome writes (${retries}, 1 unit each)`, dynamo(prices, million * retries, 0)],
+    ['metrics log per invocation', metricsLog(million * retries)],
+  ];
+  return {
+    inbound: { lines: inbound, total: sum(inbound) },
+    outbound: { lines: outbound, total: sum(outbound) },
+    fullRetry: { lines: retry, total: sum(outbound) + sum(retry) },
+  };
+}
+
+export interface FloorRow {
+  readonly flow: 'inbound' | 'outbound-first-try' | 'outbound-full-retry';
+  /** The inbound body's size (inbound) or the outbound payload's (outbound). */
+  readonly bodyBytes: number;
+  readonly total: number;
+  readonly floor: number;
+  readonly ratio: number;
+}
+
+/** Modelled totals beside their floors, per flow, for one counted run. */
+export function floorRows(metered: MeteredResult, prices: Prices, memory: Memory, config: GatewayConfig): FloorRow[] {
+  const cost = model(metered, prices, memory, config);
+  const floor = floorOf(metered, prices, memory, config);
+  const row = (flow: FloorRow['flow'], bodyBytes: number, total: number, floorTotal: number): FloorRow => ({
+    flow,
+    bodyBytes,
+    total: Math.round(total * 1e4) / 1e4,
+    floor: Math.round(floorTotal * 1e4) / 1e4,
+    ratio: Math.round((total / floorTotal) * 100) / 100,
+  });
+  const payloadBytes = metered.inputs.payloadBytes ?? 1024;
+  return [
+    row('inbound', metered.inputs.bodyBytes, cost.inbound.total, floor.inbound.total),
+    row('outbound-first-try', payloadBytes, cost.outbound.total, floor.outbound.total),
+    row('outbound-full-retry', payloadBytes, cost.outbound.total + cost.fullRetry.perMillion, floor.fullRetry.total),
+  ];
+}
+
 function main(): void {
-  const results = JSON.parse(readFileSync('bench/results.json', 'utf8')) as { date: string; metered: MeteredResult };
+  const results = JSON.parse(readFileSync('bench/results.json', 'utf8')) as { date: string; metered: MeteredResult; meteredBySize?: MeteredResult[] };
   const prices = JSON.parse(readFileSync('bench/prices.json', 'utf8')) as Prices;
   const template = Template.fromStack(buildApp('webhooks.config.json', new App({ context: { 'aws:cdk:bundling-stacks': [] } })).stack);
   const config = loadConfigFile('webhooks.config.json');
-  const cost = model(results.metered, prices, template, config);
+  const memory = memoryFrom(template);
+  const cost = model(results.metered, prices, memory, config);
+  const floor = floorOf(results.metered, prices, memory, config);
+  const bySize = results.meteredBySize ?? [];
+  if (bySize.length === 0) throw new Error('bench/results.json has no meteredBySize: rerun npm run bench (or BENCH_ONLY=metered npm run bench)');
+  const floors = bySize.flatMap((metered) => floorRows(metered, prices, memory, config));
+  const verdict = (ratio: number) => (ratio <= FLOOR_GOAL ? 'met' : 'MISSED');
   const money = (value: number) => `$${value.toFixed(value < 0.01 ? 4 : 2)}`;
   const print = (line: string) => process.stdout.write(`${line}\n`);
   print(`Modelled AWS cost, prices of ${prices.asOf} (${prices.region}); calls counted by npm run bench on ${results.date}`);
   print(`Memory from the template: ${JSON.stringify(cost.memory)} MB\n`);
-  print('Inbound, per million 2 KB events (5% provider duplicates):');
+  const ratio = (total: number, least: number) =>
+    `${(total / least).toFixed(2)}× the floor (${money(least)}); goal ≤ ${FLOOR_GOAL}×: ${verdict(total / least)}`;
+  print(`Inbound, per million ${(results.metered.inputs.bodyBytes / 1024).toFixed(0)} KB events (5% provider duplicates):`);
   print(table([['item', 'cost'], ...cost.inbound.lines.map(([name, value]) => [name, money(value)]), ['TOTAL', money(cost.inbound.total)]]));
+  print(`${ratio(cost.inbound.total, floor.inbound.total)} (the status stream's writes are ${money(cost.inbound.statusStreamShare)} of it)`);
+  print(table([['floor', 'cost'], ...floor.inbound.lines.map(([name, value]) => [name, money(value)]), ['FLOOR', money(floor.inbound.total)]]));
+  print('');
   print(
-    `goal ≤ ${money(cost.inbound.goal)}: ${cost.inbound.total <= cost.inbound.goal ? 'met' : `MISSED by ${money(cost.inbound.total - cost.inbound.goal)}`} (the status stream's writes are ${money(cost.inbound.statusStreamShare)} of it)\n`,
+    `Outbound, per million first-try deliveries of a ${(results.metered.inputs.payloadBytes ?? 1024) / 1024} KB payload (internal producer → one endpoint):`,
   );
-  print('Outbound, per million first-try deliveries (internal producer → one endpoint):');
   print(table([['item', 'cost'], ...cost.outbound.lines.map(([name, value]) => [name, money(value)]), ['TOTAL', money(cost.outbound.total)]]));
-  print(
-    `goal ≤ ${money(cost.outbound.goal)}: ${cost.outbound.total <= cost.outbound.goal ? 'met' : `MISSED by ${money(cost.outbound.total - cost.outbound.goal)}`}\n`,
-  );
+  print(ratio(cost.outbound.total, floor.outbound.total));
+  print(table([['floor', 'cost'], ...floor.outbound.lines.map(([name, value]) => [name, money(value)]), ['FLOOR', money(floor.outbound.total)]]));
+  print('');
   print(
     `Extra for a delivery that needs the full retry schedule (${config.outbound.retrySchedule.length} retries, ${cost.fullRetry.transitions} state transitions):`,
   );
@@ -185,7 +323,25 @@ function main(): void {
     ]),
   );
   print(`= ${money(cost.fullRetry.perMillion)} per million such deliveries`);
-  writeFileSync('bench/cost.json', `${JSON.stringify({ date: new Date().toISOString(), prices: prices.asOf, ...cost }, null, 2)}\n`);
+  print(ratio(cost.outbound.total + cost.fullRetry.perMillion, floor.fullRetry.total));
+  print(
+    table([
+      ['floor', 'cost'],
+      ...floor.fullRetry.lines.map(([name, value]) => [name, money(value)]),
+      ['FLOOR (with the first try)', money(floor.fullRetry.total)],
+    ]),
+  );
+  print('\nEach flow beside its floor, per million, by body (inbound) or payload (outbound) size:');
+  print(
+    table([
+      ['flow', 'bytes', 'modelled', 'floor', 'ratio', `goal ≤ ${FLOOR_GOAL}×`],
+      ...floors.map((row) => [row.flow, row.bodyBytes, money(row.total), money(row.floor), `${row.ratio}×`, verdict(row.ratio)]),
+    ]),
+  );
+  writeFileSync(
+    'bench/cost.json',
+    `${JSON.stringify({ date: new Date().toISOString(), prices: prices.asOf, ...cost, floor, floorGoal: FLOOR_GOAL, floors }, null, 2)}\n`,
+  );
 }
 
 main();

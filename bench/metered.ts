@@ -18,8 +18,8 @@ import { publishMessage } from '../shared/outbound/publish';
 import type { RetryExecutionState } from '../shared/outbound/retry-state-machine';
 import { generateEndpointSecret } from '../shared/outbound/signing';
 import type { BenchEnvironment } from './environment';
-import { githubEvent } from './http-sample';
-import type { MeterReading } from './meter';
+import { filler, githubEvent } from './http-sample';
+import type { MeterReading, WriteTally } from './meter';
 import { round } from './stats';
 
 export interface FlowCount {
@@ -28,10 +28,20 @@ export interface FlowCount {
   readonly writeUnitsPerUnit: number;
   readonly readUnitsPerUnit: number;
   readonly conditionFailuresPerUnit: number;
+  /** Write units per unit by `<operation> <item family>`, the table's and the index entries' apart. */
+  readonly writesPerUnit: Record<string, WriteTally>;
 }
 
 export interface MeteredResult {
-  readonly inputs: { inboundEvents: number; duplicateRate: number; bodyBytes: number; outboundDeliveries: number; batchSize: number };
+  readonly inputs: {
+    inboundEvents: number;
+    duplicateRate: number;
+    bodyBytes: number;
+    outboundDeliveries: number;
+    /** The outbound payload's JSON size. */
+    payloadBytes: number;
+    batchSize: number;
+  };
   readonly inbound: {
     readonly ingress: FlowCount;
     readonly processor: FlowCount;
@@ -57,6 +67,14 @@ function perUnit(reading: MeterReading, units: number): FlowCount {
     writeUnitsPerUnit: round(reading.writeUnits / units, 3),
     readUnitsPerUnit: round(reading.readUnits / units, 3),
     conditionFailuresPerUnit: round(reading.conditionFailures / units, 3),
+    writesPerUnit: Object.fromEntries(
+      Object.entries(reading.writes)
+        .sort()
+        .map(([key, tally]) => [
+          key,
+          { calls: round(tally.calls / units, 3), tableUnits: round(tally.tableUnits / units, 3), indexUnits: round(tally.indexUnits / units, 3) },
+        ]),
+    ),
   };
 }
 
@@ -70,16 +88,25 @@ async function drain(source: SqsEventSource, done: () => Promise<boolean>, timeo
   await source.stop();
 }
 
-export async function benchMetered(
-  env: BenchEnvironment,
-  options = { events: 200, duplicateRate: 0.05, bodyBytes: 2048, deliveries: 100 },
-): Promise<MeteredResult> {
+export interface MeteredOptions {
+  readonly events: number;
+  readonly duplicateRate: number;
+  /** Inbound body size; the padding is `filler`'s, which compresses about as well as hex. */
+  readonly bodyBytes: number;
+  readonly deliveries: number;
+  /** Outbound payload size (JSON), padded the same way. */
+  readonly payloadBytes: number;
+}
+
+export const METERED_DEFAULTS: MeteredOptions = { events: 200, duplicateRate: 0.05, bodyBytes: 2048, deliveries: 100, payloadBytes: 1024 };
+
+export async function benchMetered(env: BenchEnvironment, options: MeteredOptions = METERED_DEFAULTS): Promise<MeteredResult> {
   const resources = await env.resources();
   const { clients, meter, config } = env;
   const plan = localPlan(config);
   const functions = env.functions(resources);
   const source = config.sources.find((s) => s.provider === 'github')!;
-  const events = await Promise.all(Array.from({ length: options.events }, () => githubEvent(source, env.secrets[source.name]!, options.bodyBytes)));
+  const events = await Promise.all(Array.from({ length: options.events }, () => githubEvent(source, env.secrets[source.name]!, options.bodyBytes, filler)));
   const duplicates = events.slice(0, Math.round(options.events * options.duplicateRate));
 
   // Inbound: ingress (every event, plus the provider's duplicates).
@@ -156,7 +183,7 @@ export async function benchMetered(
   for (let i = 0; i < options.deliveries; i++) {
     await dispatcher.publish.queue.send({
       eventType: 'invoice.paid',
-      payload: { id: `in_${i}`, amount: 1200, padding: 'x'.repeat(900) },
+      payload: outboundPayload(i, options.payloadBytes),
       idempotencyKey: `bench-${i}`,
     });
   }
@@ -196,10 +223,11 @@ export async function benchMetered(
   );
   // Ten deliveries whose first attempt failed (not metered), each waiting for its first scheduled retry.
   const retries: RetryExecutionState[] = [];
-  const failingFirst: DispatcherDeps = { ...dispatcher, scheduler: { start: async (_name, input) => void retries.push(input) } };
+  // Fresh dependencies: the first-try phase's endpoint cache still holds the answering URL.
+  const failingFirst: DispatcherDeps = { ...functions.dispatcher(), scheduler: { start: async (_name, input) => void retries.push(input) } };
   for (let i = 0; i < 10; i++) {
     const { message } = await publishMessage(
-      { ...dispatcher.publish, dispatch: async (m) => void (await dispatchMessage(failingFirst, m)) },
+      { ...failingFirst.publish, dispatch: async (m) => void (await dispatchMessage(failingFirst, m)) },
       { eventType: 'invoice.overdue', payload: { id: `in_retry_${i}` } },
     );
     if (!retries.some((retry) => retry.messageId === message.id)) throw new Error('the first attempt was expected to fail and schedule a retry');
@@ -211,7 +239,7 @@ export async function benchMetered(
   const deliverMs = (performance.now() - started) / retries.length;
   const retryAttempt = { ...perUnit(meter.reset(), retries.length), deliverMsPerAttempt: round(deliverMs, 1) };
 
-  await Promise.all([dispatcher.sender.close?.(), deliver.sender.close?.()]);
+  await Promise.all([dispatcher.sender.close?.(), failingFirst.sender.close?.(), deliver.sender.close?.()]);
   server.close();
   failing.close();
   return {
@@ -220,6 +248,7 @@ export async function benchMetered(
       duplicateRate: options.duplicateRate,
       bodyBytes: events[0]!.body.length,
       outboundDeliveries: options.deliveries,
+      payloadBytes: JSON.stringify(outboundPayload(0, options.payloadBytes)).length,
       batchSize: config.inbound.batchSize,
     },
     inbound: {
@@ -236,4 +265,10 @@ export async function benchMetered(
     },
     retryAttempt,
   };
+}
+
+/** An invoice payload whose JSON is about `bytes` long. */
+function outboundPayload(i: number, bytes: number): Record<string, unknown> {
+  const head = { id: `in_${i}`, amount: 1200, padding: '' };
+  return { ...head, padding: filler(Math.max(0, bytes - JSON.stringify(head).length), i + 1) };
 }

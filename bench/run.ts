@@ -4,31 +4,59 @@
  * bench/results.json. Figures are ratios measured in one run: absolute times vary with the
  * machine and its load.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchColdStart } from './cold-start';
 import { benchEndToEnd } from './end-to-end';
 import { benchEnvironment } from './environment';
 import { benchIngress } from './ingress';
-import { benchMetered } from './metered';
+import { benchMetered, METERED_DEFAULTS, type MeteredResult } from './metered';
 import { benchOutbound } from './outbound';
 import { table } from './stats';
 
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 
+/** The body (inbound) and payload (outbound) sizes `npm run cost` prices, beside the architecture's floor. */
+export const COST_SIZES = [1024, 2048, 10 * 1024, 100 * 1024] as const;
+
+/** Counts the calls of each flow at each of `COST_SIZES`. */
+async function meteredBySize(env: Awaited<ReturnType<typeof benchEnvironment>>): Promise<MeteredResult[]> {
+  const runs: MeteredResult[] = [];
+  for (const bytes of COST_SIZES) {
+    runs.push(await benchMetered(env, { ...METERED_DEFAULTS, events: 100, deliveries: 50, bodyBytes: bytes, payloadBytes: bytes }));
+  }
+  return runs;
+}
+
+/** `BENCH_ONLY=metered npm run bench`: recount the calls only, keeping the other figures of bench/results.json. */
+async function meteredOnly(): Promise<void> {
+  const env = await benchEnvironment();
+  try {
+    const previous = JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>;
+    const metered = await benchMetered(env);
+    const bySize = await meteredBySize(env);
+    writeFileSync('bench/results.json', `${JSON.stringify({ ...previous, metered, meteredBySize: bySize }, null, 2)}\n`);
+    process.stdout.write('Recounted the calls per flow into bench/results.json. Next: npm run cost\n');
+  } finally {
+    await env.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'metered') return meteredOnly();
   const started = Date.now();
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` };
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`Benchmarks on ${machine.cpus}× ${machine.cpu}, Node ${machine.node}, ${new Date().toISOString()}`);
 
   const env = await benchEnvironment();
-  let ingress, metered;
+  let ingress, metered, bySize;
   try {
     log('\n1. Ingress overhead …');
     ingress = await benchIngress(env);
     log('   counting AWS calls per flow (for npm run cost) …');
     metered = await benchMetered(env);
+    bySize = await meteredBySize(env);
   } finally {
     await env.stop();
   }
@@ -106,6 +134,7 @@ async function main(): Promise<void> {
     endToEnd: e2e,
     outbound,
     metered,
+    meteredBySize: bySize,
   };
   writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
   log(`\nWrote bench/results.json (${results.seconds} s). Next: npm run cost`);
