@@ -291,14 +291,22 @@ function publishing(
   };
 }
 
-/** A reporter that appends to the status log when the stream is on; a failed append is logged and dropped. */
-function statusReporter(parts: Pick<Parts<unknown>, 'config' | 'logger'> & { clients: Pick<StorageClients, 'documents'> }, tableName: string): StatusReporter {
+/**
+ * A reporter that appends to the status log when the stream is on. A failed append never fails
+ * the work that caused it: it is logged and counted (`statusWritesFailed`, on the dashboard), so
+ * a stream that misses changes shows on the dashboard instead of going unnoticed.
+ */
+function statusReporter(
+  parts: Pick<Parts<unknown>, 'config' | 'logger' | 'metrics'> & { clients: Pick<StorageClients, 'documents'> },
+  tableName: string,
+): StatusReporter {
   if (!parts.config.operations.statusStream) return async () => undefined;
   const log = new DynamoDbStatusLog(parts.clients.documents, tableName);
   return async (change) => {
     try {
       await log.append(change);
     } catch (error) {
+      parts.metrics?.count('statusWritesFailed');
       parts.logger.warn('status change not recorded', { type: change.type, error: (error as Error).message });
     }
   };

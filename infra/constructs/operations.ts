@@ -287,5 +287,12 @@ export class Operations extends Construct {
       new GraphWidget({ title: 'Function throttles', width: 8, left: fnMetrics.map(([, fn]) => fn.function.metricThrottles()) }),
       new GraphWidget({ title: 'HTTP API 5xx', width: 8, left: [api5xx] }),
     );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Status stream: changes not recorded (the live stream and traffic stats miss them)',
+        width: 24,
+        left: [custom('statusWritesFailed')],
+      }),
+    );
   }
 }

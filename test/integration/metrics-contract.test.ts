@@ -10,6 +10,7 @@
  * so a near miss (one extra dimension) is a metric nobody watches.
  */
 import { randomBytes } from 'node:crypto';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -247,6 +248,32 @@ beforeAll(async () => {
     expect(response.statusCode).toBe(503);
   });
 
+  // A status-log write throttled (a hot partition): DynamoDB Local never throttles, so this one
+  // fault is injected, by a middleware on a real client that refuses only the status entries'
+  // puts, as DynamoDB would; every other call reaches the emulator.
+  const throttled = localClients(endpoints);
+  throttled.dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const item = (args.input as { Item?: { pk?: { S?: string } | string } }).Item;
+      const pk = typeof item?.pk === 'string' ? item.pk : item?.pk?.S;
+      if (context.commandName === 'PutItemCommand' && pk?.startsWith('STATUS#')) {
+        throw new ProvisionedThroughputExceededException({
+          message: 'The level of configured provisioned throughput for the table was exceeded.',
+          $metadata: {},
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'throttle-status-writes' },
+  );
+  const throttledIngress = (await localFunctions({ config: functionConfig, clients: { ...throttled, sfn }, environments: environmentsFor(names) }))
+    .ingress as unknown as typeof ingress;
+  await path('status write throttled', async () => {
+    const sample = await sampleWebhook(config.sources.find((s) => s.name === 'github')!, secrets.github!, { url: `https://${DOMAIN}/webhooks/github` });
+    // The event is recorded and queued: the provider gets its 200; the lost status change is counted.
+    expect((await throttledIngress(webhookEvent('github', sample.headers, sample.body), lambdaContext('ingress', 10))).statusCode).toBe(200);
+  });
+
   // The real handlers (their middleware, their metrics), each given its dependencies by the composition root, as the local runtime does.
   const functions = await localFunctions({ config: functionConfig, clients: functionClients, environments: environmentsFor(names) });
   ingress = functions.ingress as unknown as typeof ingress;
@@ -448,6 +475,7 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
       `${namespace} queued {${s}}`,
       `${namespace} queued {${s}, source=stripe}`,
     );
+    has('status write throttled', `${namespace} statusWritesFailed {${s}}`, `${namespace} queued {${s}}`);
     has('duplicate', `${namespace} duplicates {${s}}`, `${namespace} duplicates {${s}, source=stripe}`);
     has('reconciled (a stuck event queued again)', `${namespace} reconciled {${s}}`, `${namespace} reconciled {${s}, source=stripe}`);
     has(

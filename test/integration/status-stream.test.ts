@@ -7,7 +7,8 @@ import { createServer, request, type ClientRequest, type IncomingHttpHeaders, ty
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusChange } from '../../shared/status/status-log';
-import { DynamoDbStatusLog } from '../../shared/store/dynamodb/status-log';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbStatusLog, STATUS_SHARDS } from '../../shared/store/dynamodb/status-log';
 import { SSE_HEADERS, streamStatus } from '../../shared/status/stream';
 import { createHarness } from '../support/harness';
 import { eventually } from '../support/receiver';
@@ -175,5 +176,49 @@ describe('status stream over HTTP', () => {
     expect(second.headers['cache-control']).toContain('no-cache');
     second.disconnect();
     await eventually(async () => openStreams === 0, 10_000, 'the second stream to end');
+  });
+});
+
+describe('status log partitions', () => {
+  it('spreads a minute over its shards, and reads them back merged in time order, page by page, each entry once', async () => {
+    const minute = '2026-11-23T06:49';
+    const start = Date.parse(`${minute}:00.000Z`);
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      ids.push(await log.append({ type: 'event.received', data: { source: 'github', eventId: `evt_${i}`, eventType: 'push' } }, new Date(start + i * 7)));
+    }
+
+    // No one partition key holds the minute: its entries sit in many of the shards' partitions.
+    const perShard = await Promise.all(
+      Array.from({ length: STATUS_SHARDS }, async (_, shard) => {
+        const result = await harness.clients.documents.send(
+          new QueryCommand({
+            TableName: harness.resources.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `STATUS#${minute}#${shard}` },
+            Select: 'COUNT',
+          }),
+        );
+        return result.Count ?? 0;
+      }),
+    );
+    expect(perShard.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(perShard.filter((count) => count > 0).length).toBeGreaterThan(STATUS_SHARDS / 2);
+    expect(Math.max(...perShard)).toBeLessThan(30);
+
+    // Pages of 3 across the shards (a shard with more stops the page at its third): every entry once, in the order written.
+    const now = new Date(start + 120_000);
+    const read: string[] = [];
+    let position: string | undefined = `${minute}|${minute}:00.000Z#00000000`;
+    for (let page = 0; page < 60; page++) {
+      const next = await log.readAfter(position, { now, settleMs: 0, limit: 3 });
+      if (next.entries.length === 0) break;
+      expect(next.entries.length).toBeLessThanOrEqual(3);
+      read.push(...next.entries.map((entry) => entry.id));
+      position = next.position;
+    }
+    expect(read.slice(0, 60)).toEqual(ids);
+    expect(read).toHaveLength(60);
+    expect((await log.readMinute(minute)).map((entry) => entry.id)).toEqual(ids);
   });
 });

@@ -1,8 +1,14 @@
 /**
  * The status log in DynamoDB, the adapter behind `StatusLog` (shared/status/status-log.ts).
  *
- * Items: pk `STATUS#<minute>` (e.g. `STATUS#2026-11-23T06:49`), sk `<ISO time>#<random>`. An
- * entry's id is `<minute>|<sk>`, so a reader resuming from `Last-Event-ID` knows where to start
+ * Items: pk `STATUS#<minute>#<shard>` (e.g. `STATUS#2026-11-23T06:49#7`), sk `<ISO time>#<random>`.
+ * Each entry goes to one of `STATUS_SHARDS` partitions of its minute, picked by its random
+ * suffix, so no one partition key takes every write of a minute: DynamoDB serves at most 1,000
+ * write units a second per partition (README, "Throughput ceiling"), and the log's ceiling is
+ * that many times `STATUS_SHARDS`. A reader queries every shard of a minute and merges them by
+ * sort key (time, then the random suffix), which orders entries exactly as one partition did.
+ *
+ * An entry's id is `<minute>|<sk>`, so a reader resuming from `Last-Event-ID` knows where to start
  * and reads forward in order. Writers' clocks differ a little: a reader only hands out entries
  * older than `settleMs`, so one written a moment "in the past" is not skipped.
  */
@@ -16,19 +22,29 @@ import { TableAdapter } from './table-adapter';
 
 const RETENTION_SECONDS = 24 * 3600;
 
+/** Partitions per minute. Writers and readers must agree; a reader with more shards than writers only reads empty ones. */
+export const STATUS_SHARDS = 16;
+
 function minuteOf(iso: string): string {
   return iso.slice(0, 16);
 }
 
+function shardKey(minute: string, shard: number): string {
+  return `STATUS#${minute}#${shard}`;
+}
+
+const SHARDS = Array.from({ length: STATUS_SHARDS }, (_, shard) => shard);
+
 export class DynamoDbStatusLog extends TableAdapter implements StatusLog {
   async append(change: StatusChange, now = new Date()): Promise<string> {
     const at = now.toISOString();
-    const sk = `${at}#${randomBytes(4).toString('hex')}`;
+    const suffix = randomBytes(4);
+    const sk = `${at}#${suffix.toString('hex')}`;
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          pk: `STATUS#${minuteOf(at)}`,
+          pk: shardKey(minuteOf(at), suffix.readUInt32BE(0) % STATUS_SHARDS),
           sk,
           kind: 'status-change',
           type: change.type,
@@ -57,28 +73,47 @@ export class DynamoDbStatusLog extends TableAdapter implements StatusLog {
       // Starting after the settled horizon (no Last-Event-ID: "now"; or a very recent id):
       // nothing to read yet, and DynamoDB refuses a BETWEEN whose bounds are reversed.
       if (from > to) break;
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `STATUS#${minute}`, ':from': from, ':to': to },
-          ConsistentRead: true,
-          Limit: limit - entries.length,
-        }),
+      const wanted = limit - entries.length;
+      const pages = await Promise.all(
+        SHARDS.map((shard) =>
+          this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+              ExpressionAttributeValues: { ':pk': shardKey(minute, shard), ':from': from, ':to': to },
+              ConsistentRead: true,
+              Limit: wanted,
+            }),
+          ),
+        ),
       );
-      for (const item of result.Items ?? []) {
-        if (String(item.sk) > until) break;
+      // A shard that has more (its page ended at the limit, or at 1 MB) is read only up to its last
+      // item: past it, entries of that shard are unread, and handing out later ones would skip them.
+      const horizon = pages
+        .filter((page) => page.LastEvaluatedKey)
+        .map((page) => String(page.Items?.at(-1)?.sk ?? ''))
+        .reduce<string | undefined>((least, sk) => (least === undefined || sk < least ? sk : least), undefined);
+      const merged = pages
+        .flatMap((page) => page.Items ?? [])
+        .filter((item) => String(item.sk) <= until && (horizon === undefined || String(item.sk) <= horizon))
+        .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1))
+        .slice(0, wanted);
+      for (const item of merged) {
         const entry = entryOf(minute, item);
         entries.push(entry);
         position = entry.id;
       }
-      if (entries.length >= limit) break;
+      if (entries.length >= limit || horizon !== undefined) break;
     }
     return { entries, position };
   }
 
   async readMinute(minute: string): Promise<StatusEntry[]> {
-    return (await queryPartition(this.db, this.tableName, `STATUS#${minute}`)).map((item) => entryOf(minute, item));
+    const shards = await Promise.all(SHARDS.map((shard) => queryPartition(this.db, this.tableName, shardKey(minute, shard))));
+    return shards
+      .flat()
+      .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1))
+      .map((item) => entryOf(minute, item));
   }
 }
 
