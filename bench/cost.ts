@@ -62,12 +62,21 @@ function sqsRequests(calls: Record<string, number>, messageBytes: number, chunkB
     }, 0);
 }
 
-/** What the record's own put wrote to the table (index entries apart), per put. */
-function recordUnits(flow: FlowCount, write: string): number {
-  const tally = flow.writesPerUnit?.[write];
-  if (!tally || tally.calls === 0) throw new Error(`no ${write} counted: rerun npm run bench`);
-  return tally.tableUnits / tally.calls;
+/**
+ * What the first of `writes` (the record's own put) and each other one that was counted (its
+ * body's item) wrote to the table, index entries apart, per put: the record as stored.
+ */
+function recordUnits(flow: FlowCount, ...writes: string[]): number {
+  const first = flow.writesPerUnit?.[writes[0]!];
+  if (!first || first.calls === 0) throw new Error(`no ${writes[0]} counted: rerun npm run bench`);
+  return writes.reduce((sum, write) => {
+    const tally = flow.writesPerUnit?.[write];
+    return tally && tally.calls > 0 ? sum + tally.tableUnits / tally.calls : sum;
+  }, 0);
 }
+
+/** The inbound event as stored: its record and, when apart, its body item. */
+const INBOUND_RECORD = ['PutItem EVENT', 'PutItem EVENT/BODY'];
 
 function lambda(prices: Prices, invocations: number, msEach: number, memoryMb: number): number {
   const requests = (invocations / 1e6) * prices.lambdaPerMillionRequests;
@@ -102,8 +111,9 @@ export function model(metered: MeteredResult, prices: Prices, memory: Memory, co
   const { inbound, outbound, retryAttempt, inputs } = metered;
   const outboundMessageBytes = inputs.payloadBytes ?? 1024;
   // A condition-check failure (a duplicate) is billed like the write it refused; DynamoDB Local
-  // reports no capacity for it, so it is charged at the size of the event record it met.
-  const duplicateWrites = inbound.ingress.conditionFailuresPerUnit * 2;
+  // reports no capacity for it, so each duplicate is charged the size of the items it met (the
+  // record and its body item, as their own puts were counted).
+  const duplicateWrites = inputs.duplicateRate * recordUnits(inbound.ingress, ...INBOUND_RECORD);
   const requests = million * (1 + inputs.duplicateRate);
 
   const inboundLines: Line[] = [
@@ -218,7 +228,7 @@ export function floorOf(metered: MeteredResult, prices: Prices, memory: Memory, 
   const requests = million * (1 + inputs.duplicateRate);
   const invocation = (count: number, memoryMb: number) => lambda(prices, count, 1, memoryMb);
   const metricsLog = (invocations: number) => logs(prices, invocations * LOG_BYTES.metricsPerInvocation);
-  const record = recordUnits(metered.inbound.ingress, 'PutItem EVENT');
+  const record = recordUnits(metered.inbound.ingress, ...INBOUND_RECORD);
   const inbound: Line[] = [
     ['HTTP API requests', (requests / million) * prices.apiGatewayHttpPerMillionRequests],
     ['ingress invocations', invocation(requests, memory.ingress)],

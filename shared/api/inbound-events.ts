@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { GatewayConfig } from '../config/schema';
 import { NotFoundError } from '../errors';
 import type { EventQueue } from '../inbound/event-queue';
-import type { EventQueries, InboundEvent } from '../inbound/event-store';
+import type { EventQueries, InboundEvent, InboundEventSummary } from '../inbound/event-store';
 import { findSource } from '../inbound/receive';
 import { loadBody } from '../inbound/webhook-event';
 import type { PayloadStore } from '../store/payload-store';
@@ -43,7 +43,7 @@ export function bodyView(event: InboundEvent, body: Buffer): Record<string, unkn
 }
 
 /** The public view of an event record: metadata, never the body or any secret. */
-export function eventView(event: InboundEvent): Record<string, unknown> {
+export function eventView(event: InboundEventSummary): Record<string, unknown> {
   return {
     source: event.source,
     id: event.eventId,

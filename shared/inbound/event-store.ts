@@ -49,15 +49,20 @@ export interface InboundEvent {
   readonly destinations?: DestinationMarks;
 }
 
+/** An event's record without its body: what a listing, a refused put or a refused lease hands back. */
+export type InboundEventSummary = Omit<InboundEvent, 'body'>;
+
 /** Fields written when an event is first received. */
 export type NewInboundEvent = Omit<
   InboundEvent,
   'status' | 'updatedAt' | 'attempts' | 'lastError' | 'processedAt' | 'failedAt' | 'deadLettered' | 'destinations'
 >;
 
-export type PutResult = { readonly created: true } | { readonly created: false; readonly existing: InboundEvent };
+export type PutResult = { readonly created: true } | { readonly created: false; readonly existing: InboundEventSummary };
 
-export type LeaseResult = { readonly acquired: true; readonly event: InboundEvent } | { readonly acquired: false; readonly current: InboundEvent | undefined };
+export type LeaseResult =
+  | { readonly acquired: true; readonly event: InboundEvent }
+  | { readonly acquired: false; readonly current: InboundEventSummary | undefined };
 
 /** The holder of an enqueue lease, when it was taken and for how long. */
 export interface EnqueueLease {
@@ -126,7 +131,7 @@ export interface EventQueries {
   list(
     source: string,
     options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
-  ): Promise<{ events: InboundEvent[]; nextCursor?: string }>;
+  ): Promise<{ events: InboundEventSummary[]; nextCursor?: string }>;
 }
 
 /** The whole store, as an adapter implements it. */

@@ -24,7 +24,7 @@ import type { PayloadStore } from '../store/payload-store';
 import { isPermanentRefusal } from '../store/dynamodb-limits';
 import { epochSeconds, expiresAfter } from '../store/ttl';
 import type { EventQueue } from './event-queue';
-import type { EventIntake, InboundEvent, StoredBody } from './event-store';
+import type { EventIntake, InboundEventSummary, StoredBody } from './event-store';
 import { keptHeaders } from './kept-headers';
 import { checkRecordLimits } from './record-limits';
 import { bodyDigest, type ReplayDigestStore } from './replay-window';
@@ -218,7 +218,7 @@ async function dependency<T>(what: string, call: () => Promise<T>): Promise<T> {
  * `in_flight` (another request holds its enqueue lease right now), or `stuck` (queued or being
  * processed, but unchanged for longer than its message could still be on its way: lost).
  */
-async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEvent, owner: string, now: Date): Promise<'done' | 'claimed' | 'in_flight' | 'stuck'> {
+async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEventSummary, owner: string, now: Date): Promise<'done' | 'claimed' | 'in_flight' | 'stuck'> {
   const nowMs = now.getTime();
   // Accepted long ago and never moved since: its message is lost. Answering "duplicate" would end
   // the provider's retries of an event nothing will process; queue it again instead.

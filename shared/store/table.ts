@@ -4,7 +4,8 @@
  * the table from this declaration.
  *
  * Item families (key builders live next to the code that owns each family):
- * - inbound events:   pk `EVENT#<source>#<eventId>`, sk `EVENT`;  gsi1: `SOURCE#<source>` / `<receivedAt>#<eventId>`
+ * - inbound events:   pk `EVENT#<source>#<eventId>`, sk `EVENT` (the record);  gsi1: `SOURCE#<source>` / `<receivedAt>#<eventId>`;
+ *                     sk `BODY` (its inline body, apart, so the record's updates stay one write unit)
  * - entity versions:  pk `ENTITY#<kind>#<id>`, sk `STATE` (ordering helper for handlers)
  * - replay digests:   pk `REPLAY#<source>#<sha256>`, sk `DIGEST` (a source's replay window; shared/store/dynamodb/replay-digest-store.ts)
  * - handshake secrets: pk `HANDSHAKE#<source>`, sk `SECRET` (a secret a provider handed over, Asana's; shared/store/dynamodb/handshake-secret-store.ts)

@@ -9,6 +9,7 @@ import type {
   EventStatus,
   EventStore,
   InboundEvent,
+  InboundEventSummary,
   LeaseResult,
   NewInboundEvent,
   PutResult,
@@ -108,7 +109,7 @@ export class InMemoryEventStore implements EventStore {
   async list(
     source: string,
     options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
-  ): Promise<{ events: InboundEvent[]; nextCursor?: string }> {
+  ): Promise<{ events: InboundEventSummary[]; nextCursor?: string }> {
     const all = [...this.rows.values()]
       .filter((row) => row.source === source && (!options.since || row.receivedAt >= options.since))
       .sort((a, b) => `${b.receivedAt}#${b.eventId}`.localeCompare(`${a.receivedAt}#${a.eventId}`));

@@ -4,9 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import Stripe from 'stripe';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { handleIngress } from '../../functions/ingress/handler';
+import { localClients } from '../../local/clients';
+import { DynamoDbEventStore } from '../../shared/store/dynamodb/event-store';
 import type { ProcessorDeps } from '../../functions/composition';
 import { handleBatch } from '../../functions/processor/handler';
 import { lambdaContext } from '../../local/lambda-context';
@@ -241,6 +245,52 @@ describe('inbound pipeline', () => {
     expect(parse(retried)).toEqual({ received: true, id: sample.eventId, duplicate: false });
     expect(await h2.queueDepth(h2.resources.inbound.queueUrl)).toBe(1);
     await runProcessor(h2, h2.processDeps(), async () => (await h2.store.get('github', sample.eventId))?.status === 'processed');
+  });
+
+  it('the body write fails beside the record put: 503, the lease given back, then the retry writes the body and it is processed from it', async () => {
+    const h2 = await createHarness();
+    const source = config.sources.find((s) => s.name === 'github')!;
+    const sample = await sampleWebhook(source, h2.secrets.github!, { url: urlFor(source) });
+    // DynamoDB Local never throttles, so this one fault is injected: a middleware on a real
+    // client refuses the body item's put, as a throttled partition would; the record's put reaches the emulator.
+    const throttled = localClients({ dynamodb: inject('dynamoEndpoint'), sqs: inject('sqsEndpoint') });
+    throttled.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        const sk = (args.input as { Item?: { sk?: { S?: string } | string } }).Item?.sk;
+        if (context.commandName === 'PutItemCommand' && (typeof sk === 'string' ? sk : sk?.S) === 'BODY') {
+          throw new ProvisionedThroughputExceededException({ message: 'throughput exceeded (injected)', $metadata: {} });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'throttle-body-writes' },
+    );
+    const store = new DynamoDbEventStore(throttled.documents, h2.resources.tableName);
+    const failed = await handleIngress(webhookEvent(source, sample), h2.receiveDeps({ store }));
+    expect(failed.statusCode).toBe(503);
+    expect(await h2.queueDepth(h2.resources.inbound.queueUrl)).toBe(0);
+    const stranded = await h2.store.get('github', sample.eventId);
+    expect(stranded).toMatchObject({ status: 'received' });
+    expect(stranded!.body).toMatchObject({ kind: 'inline' });
+    expect((stranded!.body as { data: Uint8Array }).data.length).toBe(0);
+
+    // The provider's retry, at once (the lease was given back): the body is written, then queued.
+    const retried = await handleIngress(webhookEvent(source, sample), h2.receiveDeps());
+    expect(retried.statusCode).toBe(200);
+    expect(parse(retried)).toEqual({ received: true, id: sample.eventId, duplicate: false });
+    let seen: Buffer | undefined;
+    const handlers = new HandlerRegistry().on('github', '*', async (event) => {
+      seen = event.body;
+    });
+    await runProcessor(h2, h2.processDeps({ handlers }), async () => (await h2.store.get('github', sample.eventId))?.status === 'processed');
+    expect(seen?.equals(sample.body)).toBe(true);
+
+    // The record is small (no body: each status update costs one write unit); the body is its own item.
+    const key = { pk: `EVENT#github#${sample.eventId}` };
+    const record = await h2.clients.documents.send(new GetCommand({ TableName: h2.resources.tableName, Key: { ...key, sk: 'EVENT' } }));
+    const body = await h2.clients.documents.send(new GetCommand({ TableName: h2.resources.tableName, Key: { ...key, sk: 'BODY' } }));
+    expect(record.Item).toBeDefined();
+    expect(record.Item!.body).toBeUndefined();
+    expect(body.Item!.body).toBeDefined();
   });
 
   it('a poison record goes to the DLQ while its batch-mates are processed', async () => {

@@ -3,7 +3,14 @@
  * (shared/inbound/event-store.ts). Each transition is one conditional write; a refused condition
  * is the transition's answer ("not now", "already done"), never an error.
  *
- * Item: pk `EVENT#<source>#<eventId>`, sk `EVENT`; index gsi1 `SOURCE#<source>` / `<receivedAt>#<eventId>`.
+ * Items, in the event's one partition:
+ * - the record: pk `EVENT#<source>#<eventId>`, sk `EVENT`; index gsi1 `SOURCE#<source>` / `<receivedAt>#<eventId>`.
+ *   Metadata, headers and status only: every transition is an update of this item, and DynamoDB
+ *   bills an update by the item's whole size, so a small record makes each one cost one write unit
+ *   whatever the body's size.
+ * - the body (inline bodies; claim-checked ones live in the bucket): sk `BODY`, written once, at
+ *   ingress, next to the record's conditional put. A record written before the two were split
+ *   carries its body itself; it is read as it is.
  */
 import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -13,6 +20,7 @@ import type {
   EventStatus,
   EventStore,
   InboundEvent,
+  InboundEventSummary,
   LeaseResult,
   NewInboundEvent,
   PutResult,
@@ -30,12 +38,22 @@ function eventKey(source: string, eventId: string): { pk: string; sk: string } {
   return { pk: `EVENT#${source}#${eventId}`, sk: 'EVENT' };
 }
 
+function bodyKey(source: string, eventId: string): { pk: string; sk: string } {
+  return { pk: `EVENT#${source}#${eventId}`, sk: 'BODY' };
+}
+
 /**
  * @example
  * const store = new DynamoDbEventStore(documentClient, 'webhooks-table');
  * const result = await store.putNew(event, { owner: requestId, nowMs, enqueueLeaseMs: 15_000, expiresAt });
  */
 export class DynamoDbEventStore extends TableAdapter implements EventStore {
+  /**
+   * The record's conditional put (the dedupe) and, beside it, the inline body's own conditional
+   * put: a body already there (an earlier copy wrote it) is the same body, and is kept. Both must
+   * be durable before the event is queued, so a failed body write fails the call, giving the
+   * enqueue lease back when this call created the record: the provider's retry writes the body.
+   */
   async putNew(event: NewInboundEvent, options: EnqueueLease & { readonly expiresAt: number }): Promise<PutResult> {
     const item = {
       ...eventKey(event.source, event.eventId),
@@ -50,24 +68,43 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
       updatedAt: event.receivedAt,
       headers: event.headers,
       bodyBytes: event.bodyBytes,
-      ...bodyAttributes(event.body),
+      ...(event.body.kind === 'inline' ? { bodyEncoding: event.body.encoding } : { bodyKey: event.body.key }),
       ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
       attempts: 0,
       enqueueOwner: options.owner,
       enqueueLeaseUntil: options.nowMs + options.enqueueLeaseMs,
       [TABLE.timeToLiveAttribute]: options.expiresAt,
     };
-    const result = await conditionalWrite(
-      this.db,
-      new PutCommand({
-        TableName: this.tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
+    const body = event.body;
+    const [record, bodyWrite] = await Promise.allSettled([
+      conditionalWrite(
+        this.db,
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+      body.kind === 'inline'
+        ? conditionalWrite(
+            this.db,
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...bodyKey(event.source, event.eventId), kind: 'inbound-body', body: body.data, [TABLE.timeToLiveAttribute]: options.expiresAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          )
+        : Promise.resolve(undefined),
+    ]);
+    if (record.status === 'rejected') throw record.reason;
+    if (bodyWrite.status === 'rejected') {
+      if (record.value.written) await this.releaseEnqueue(event.source, event.eventId, options.owner).catch(() => undefined);
+      throw bodyWrite.reason;
+    }
+    const result = record.value;
     if (result.written) return { created: true };
-    const existing = result.current ? toEvent(result.current) : await this.get(event.source, event.eventId);
+    const existing = result.current ? toSummary(result.current) : await this.get(event.source, event.eventId);
     if (!existing) throw new Error(`event ${event.source}/${event.eventId} exists but could not be read`);
     return { created: false, existing };
   }
@@ -123,8 +160,8 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    if (result.written) return { acquired: true, event: toEvent(result.output.Attributes ?? {}) };
-    return { acquired: false, current: result.current ? toEvent(result.current) : undefined };
+    if (result.written) return { acquired: true, event: await this.withBody(result.output.Attributes ?? {}) };
+    return { acquired: false, current: result.current ? toSummary(result.current) : undefined };
   }
 
   markProcessed(source: string, eventId: string, owner: string, now: Date, destinations?: DestinationMarks): Promise<boolean> {
@@ -163,14 +200,26 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
   async get(source: string, eventId: string): Promise<InboundEvent | undefined> {
     // No item has a key DynamoDB would refuse to read: answer that at once.
     if (!fitsPartitionKey(eventKey(source, eventId).pk)) return undefined;
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: eventKey(source, eventId), ConsistentRead: true }));
-    return result.Item ? toEvent(result.Item) : undefined;
+    const [record, body] = await Promise.all([
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: eventKey(source, eventId), ConsistentRead: true })),
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: bodyKey(source, eventId), ConsistentRead: true })),
+    ]);
+    return record.Item ? toEvent(record.Item, body.Item?.body as Uint8Array | undefined) : undefined;
+  }
+
+  /** The record with its inline body, read from the body item unless the record carries it (written before the split). */
+  private async withBody(record: Record<string, unknown>): Promise<InboundEvent> {
+    if (typeof record.bodyKey === 'string' || record.body !== undefined) return toEvent(record);
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: bodyKey(String(record.source), String(record.eventId)), ConsistentRead: true }),
+    );
+    return toEvent(record, Item?.body as Uint8Array | undefined);
   }
 
   async list(
     source: string,
     options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
-  ): Promise<{ events: InboundEvent[]; nextCursor?: string }> {
+  ): Promise<{ events: InboundEventSummary[]; nextCursor?: string }> {
     const page = await queryIndex(this.db, this.tableName, `SOURCE#${source}`, {
       newestFirst: true,
       limit: options.limit,
@@ -178,7 +227,7 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
       ...(options.status ? { status: options.status } : {}),
       ...(options.cursor ? { cursor: decodeCursor(options.cursor) } : {}),
     });
-    return { events: page.items.map(toEvent), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
+    return { events: page.items.map(toSummary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
   }
 
   /** A status update of one record, as one conditional write: true when it applied. */
@@ -197,15 +246,20 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
   }
 }
 
-function bodyAttributes(body: StoredBody): Record<string, unknown> {
-  return body.kind === 'inline' ? { body: body.data, bodyEncoding: body.encoding } : { bodyKey: body.key };
-}
-
-function toEvent(item: Record<string, unknown>): InboundEvent {
+/** An inline body's bytes: from the body item, or from a record written before the split. */
+function toEvent(item: Record<string, unknown>, bodyData?: Uint8Array): InboundEvent {
   const body: StoredBody =
     typeof item.bodyKey === 'string'
       ? { kind: 'object', key: item.bodyKey }
-      : { kind: 'inline', encoding: item.bodyEncoding === 'gzip' ? 'gzip' : 'identity', data: (item.body as Uint8Array | undefined) ?? new Uint8Array() };
+      : {
+          kind: 'inline',
+          encoding: item.bodyEncoding === 'gzip' ? 'gzip' : 'identity',
+          data: (item.body as Uint8Array | undefined) ?? bodyData ?? new Uint8Array(),
+        };
+  return { ...toSummary(item), body };
+}
+
+function toSummary(item: Record<string, unknown>): InboundEventSummary {
   return {
     source: String(item.source),
     eventId: String(item.eventId),
@@ -215,7 +269,6 @@ function toEvent(item: Record<string, unknown>): InboundEvent {
     updatedAt: String(item.updatedAt),
     headers: (item.headers as Record<string, string> | undefined) ?? {},
     bodyBytes: Number(item.bodyBytes ?? 0),
-    body,
     ...(typeof item.sourceIp === 'string' ? { sourceIp: item.sourceIp } : {}),
     attempts: Number(item.attempts ?? 0),
     ...(typeof item.lastError === 'string' ? { lastError: item.lastError } : {}),
