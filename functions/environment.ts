@@ -1,9 +1,12 @@
 /**
  * What a function gets from Lambda: the validated configuration (embedded in each bundle at
- * synth, esbuild `define`, and parsed with the same schema as synth and local start), its
- * environment (read through the contract's parser by the composition root), and its AWS clients.
- * Only the clients' constructors run at import time; the configuration is parsed on first use,
- * at the cold start.
+ * synth, esbuild `define`), its environment (read through the contract's parser by the
+ * composition root), and its AWS clients. Only the clients' constructors run at import time.
+ *
+ * The embedded configuration is the schema's *output*: synth parsed the file with the same
+ * schema (and refused an insecure or invalid one), applied its defaults and embedded the
+ * result, so the cold start trusts it as it is and carries no schema library (no zod) to check
+ * it again. Nothing but synth writes it: it is a constant in the bundle's code.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,7 +16,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
 import type { ConsolePages } from '../shared/api/console';
-import { ConfigError, parseConfig } from '../shared/config/load';
+import { ConfigError } from '../shared/config/errors';
 import type { GatewayConfig } from '../shared/config/schema';
 import type { RawEnvironment } from '../shared/deployment/environment';
 import type { Parts } from './composition';
@@ -25,11 +28,11 @@ declare const __CONSOLE_PAGES__: string | undefined;
 
 let config: GatewayConfig | undefined;
 
-/** The gateway configuration embedded in this bundle, validated once per container. */
+/** The gateway configuration embedded in this bundle: validated at synth, read once per container. */
 export function gatewayConfig(): GatewayConfig {
   if (typeof __WEBHOOKS_CONFIG__ !== 'string')
     throw new ConfigError('this bundle embeds no configuration: functions are bundled at synth (infra/constructs/gateway-function.ts)');
-  config ??= parseConfig(JSON.parse(__WEBHOOKS_CONFIG__), 'embedded webhooks config');
+  config ??= JSON.parse(__WEBHOOKS_CONFIG__) as GatewayConfig;
   return config;
 }
 

@@ -90,8 +90,11 @@ export class WebhookGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookGatewayProps) {
     super(scope, id);
-    const configDocument = typeof props.config === 'string' ? loadConfigDocument(props.config) : props.config;
-    const config = parseConfig(configDocument, typeof props.config === 'string' ? props.config : `${id} config`);
+    const document = typeof props.config === 'string' ? loadConfigDocument(props.config) : props.config;
+    const config = parseConfig(document, typeof props.config === 'string' ? props.config : `${id} config`);
+    // What the functions embed: the schema's output (defaults applied), which they trust at their
+    // cold start without parsing it again (functions/environment.ts).
+    const configDocument: unknown = config;
     this.config = config;
     const added = props.destinations ? destinationEntries(config, props.destinations) : undefined;
 

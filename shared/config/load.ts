@@ -1,22 +1,15 @@
 /**
- * Loading and validating the gateway configuration. The same `parseConfig` runs at synth, at
- * local start and at Lambda cold start, so a config that deploys is a config that runs.
+ * Loading and validating the gateway configuration. The same `parseConfig` runs at synth and at
+ * local start; synth embeds its output in each function, which trusts it at cold start
+ * (functions/environment.ts), so a config that deploys is a config that runs.
  */
 import { readFileSync } from 'node:fs';
 import type * as z from 'zod';
 import { configSchema, type GatewayConfig } from './schema';
 import { reviewConfig, type ReviewOptions } from './security';
+import { ConfigError } from './errors';
 
-/** The configuration file could not be read or does not satisfy the schema. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    message: string,
-    readonly problems: string[] = [],
-  ) {
-    super(problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message);
-  }
-}
+export { ConfigError } from './errors';
 
 /**
  * Validates a parsed JSON document against the schema.

@@ -10,6 +10,9 @@
  */
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod';
+import { hmacOptionProblems } from './hmac-rules';
+
+export { hmacOptionProblems } from './hmac-rules';
 import { bodyLimitProblem } from '../inbound/body-limit';
 import { DESTINATION_INLINE_LIMIT_BYTES } from '../inbound/destinations/envelope';
 import { destinationsSchema } from '../inbound/destinations/config';
@@ -134,37 +137,6 @@ export const hmacOptionsSchema = z
     // Inconsistent options would only fail at the first request; refuse them at load.
     for (const problem of hmacOptionProblems(options)) ctx.addIssue({ code: 'custom', ...problem });
   });
-
-/** The parts of the hmac options that must agree with each other. */
-interface HmacConsistency {
-  readonly signedContent: string;
-  readonly signatureFormat: string;
-  readonly timestamp?: { readonly header: string } | { readonly key: string } | { readonly jsonPath: string } | undefined;
-  readonly eventId: object;
-}
-
-/**
- * What makes hmac options inconsistent: `{timestamp}` signed without a timestamp, `{id}` signed
- * without an id header, a timestamp `key` outside a `keyValue` header, a timestamp read from the
- * body signed again. Checked when the config is loaded and again when a provider is built.
- */
-export function hmacOptionProblems(options: HmacConsistency): Array<{ path: string[]; message: string }> {
-  const problems: Array<{ path: string[]; message: string }> = [];
-  const { timestamp } = options;
-  if (options.signedContent.includes('{timestamp}') && !timestamp) {
-    problems.push({ path: ['signedContent'], message: '{timestamp} is signed but no timestamp is configured' });
-  }
-  if (options.signedContent.includes('{id}') && !('header' in options.eventId)) {
-    problems.push({ path: ['signedContent'], message: '{id} is signed, so eventId must come from a header' });
-  }
-  if (timestamp && 'key' in timestamp && options.signatureFormat !== 'keyValue') {
-    problems.push({ path: ['timestamp', 'key'], message: 'a timestamp key needs signatureFormat "keyValue"' });
-  }
-  if (timestamp && 'jsonPath' in timestamp && options.signedContent.includes('{timestamp}')) {
-    problems.push({ path: ['signedContent'], message: 'a timestamp read from the body is signed with it; {timestamp} cannot be signed separately' });
-  }
-  return problems;
-}
 
 export type HmacOptions = z.infer<typeof hmacOptionsSchema>;
 /** A preset or config value before defaults are applied. */

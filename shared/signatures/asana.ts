@@ -27,13 +27,13 @@
  * `<resource.resource_type>.<action>` of the first event (`task.changed`).
  */
 import { ConflictError, MalformedEventError, ValidationError } from '../errors';
-import { hmacOptionsSchema } from '../config/schema';
+import { withHmacDefaults } from './hmac-options';
 import { batchEventId, eventType, identified, jsonBody, objectArray, valueAt, type JsonObject } from './event';
 import { createHmacProvider } from './hmac';
 import { headerValue } from './headers';
 import type { Provider } from './types';
 
-const scheme = createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x-hook-signature', eventId: { jsonPath: 'events' } }));
+const scheme = createHmacProvider(withHmacDefaults({ signatureHeader: 'x-hook-signature', eventId: { jsonPath: 'events' } }));
 
 /** Asana's secrets are short random strings; anything far longer is not one. */
 const MAX_HOOK_SECRET = 256;

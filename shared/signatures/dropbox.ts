@@ -14,14 +14,14 @@
  * syncs with its cursor, which a repeated notification leaves harmless). Type: `list_folder`.
  */
 import { randomUUID } from 'node:crypto';
-import { hmacOptionsSchema } from '../config/schema';
+import { withHmacDefaults } from './hmac-options';
 import { ValidationError } from '../errors';
 import { identified, tryJsonObject } from './event';
 import { queryParameter } from './headers';
 import { createHmacProvider } from './hmac';
 import type { Provider } from './types';
 
-const scheme = createHmacProvider(hmacOptionsSchema.parse({ signatureHeader: 'x-dropbox-signature', eventId: { jsonPath: 'list_folder' } }));
+const scheme = createHmacProvider(withHmacDefaults({ signatureHeader: 'x-dropbox-signature', eventId: { jsonPath: 'list_folder' } }));
 
 /** Longest challenge echoed (Dropbox's are short random strings). */
 const MAX_CHALLENGE = 512;

@@ -26,7 +26,8 @@
  * (`eventId`, `eventType`; joined values may be numbers); a missing type is `unknown`.
  * Shipped presets over this engine: shared/signatures/presets.ts.
  */
-import { hmacOptionProblems, type HmacOptions } from '../config/schema';
+import { hmacOptionProblems } from '../config/hmac-rules';
+import type { HmacOptions } from '../config/schema';
 import { SignatureError } from '../errors';
 import { hmac, requireMatch, requireSecrets, requireWithinTolerance } from './compare';
 import { eventType, identified, jsonBody, requireEventId, tryJsonObject, valueAt, type JsonObject } from './event';

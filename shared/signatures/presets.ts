@@ -4,7 +4,8 @@
  * options are parsed by the same schema as a user's `hmac` options, at load, so a preset cannot
  * drift from what the engine accepts. docs/providers.md cites each provider's documentation.
  */
-import { hmacOptionsSchema, type HmacOptions, type HmacOptionsInput } from '../config/schema';
+import type { HmacOptions, HmacOptionsInput } from '../config/schema';
+import { withHmacDefaults } from './hmac-options';
 
 export const PRESETS = {
   /** Paddle Billing: `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=<hex>]` over `<ts>:<body>`. */
@@ -95,7 +96,7 @@ const parsed = new Map<PresetName, HmacOptions>();
 export function presetOptions(name: PresetName): HmacOptions {
   let options = parsed.get(name);
   if (!options) {
-    options = hmacOptionsSchema.parse(PRESETS[name]);
+    options = withHmacDefaults(PRESETS[name]);
     parsed.set(name, options);
   }
   return options;

@@ -17,7 +17,7 @@
  * their `created_timestamp`/`timestamp_ms` with the acting and target user ids); the type is the
  * kind (`tweet_create_events`).
  */
-import { hmacOptionsSchema } from '../config/schema';
+import { withHmacDefaults } from './hmac-options';
 import { MalformedEventError, SignatureError, ValidationError } from '../errors';
 import { hmac } from './compare';
 import { batchEventId, identified, isObject, jsonBody, objectArray, requireEventId, valueAt, type JsonObject } from './event';
@@ -26,7 +26,7 @@ import { queryParameter } from './headers';
 import type { Provider } from './types';
 
 const scheme = createHmacProvider(
-  hmacOptionsSchema.parse({
+  withHmacDefaults({
     signatureHeader: 'x-twitter-webhooks-signature',
     signaturePrefix: 'sha256=',
     encoding: 'base64',

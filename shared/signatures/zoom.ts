@@ -13,7 +13,7 @@
  * the same on Zoom's retries) and the object it is about, so the key is
  * `<event>:<event_ts>[:<payload.object.uuid|id>]`. Type: `event`.
  */
-import { hmacOptionsSchema } from '../config/schema';
+import { withHmacDefaults } from './hmac-options';
 import { MalformedEventError, SignatureError } from '../errors';
 import { hmac } from './compare';
 import { eventType, identified, jsonBody, requireEventId, valueAt } from './event';
@@ -21,7 +21,7 @@ import { createHmacProvider } from './hmac';
 import type { Provider } from './types';
 
 const scheme = createHmacProvider(
-  hmacOptionsSchema.parse({
+  withHmacDefaults({
     signatureHeader: 'x-zm-signature',
     signaturePrefix: 'v0=',
     timestamp: { header: 'x-zm-request-timestamp', format: 'unix' },

@@ -4,9 +4,9 @@
  * import side effects (`sideEffects`), so esbuild leaves out what a function never calls. Built
  * as the stack builds them (esbuild, ESM, minified, the config embedded).
  */
-import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../shared/config/load';
 
 async function bundledPackages(fn: string): Promise<Set<string>> {
   const result = await build({
@@ -17,7 +17,7 @@ async function bundledPackages(fn: string): Promise<Set<string>> {
     format: 'esm',
     target: 'node24',
     mainFields: ['module', 'main'],
-    define: { __WEBHOOKS_CONFIG__: JSON.stringify(readFileSync('webhooks.config.json', 'utf8')) },
+    define: { __WEBHOOKS_CONFIG__: JSON.stringify(JSON.stringify(loadConfigFile('webhooks.config.json'))) },
     write: false,
     metafile: true,
     outfile: `${fn}.mjs`,
@@ -28,10 +28,10 @@ async function bundledPackages(fn: string): Promise<Set<string>> {
 }
 
 describe('function bundles', () => {
-  it('ingress carries neither the HTTP sender (undici), JSONata nor the Step Functions client', async () => {
+  it('ingress carries neither the configuration parser (zod: the embedded config was validated at synth), the HTTP sender (undici), JSONata nor the Step Functions client', async () => {
     const packages = await bundledPackages('ingress');
     expect(packages).toContain('@aws-sdk/client-dynamodb');
-    for (const unused of ['undici', 'jsonata', '@aws-sdk/client-sfn']) expect(packages, unused).not.toContain(unused);
+    for (const unused of ['zod', 'undici', 'jsonata', '@aws-sdk/client-sfn']) expect(packages, unused).not.toContain(unused);
   });
 
   it('the stream carries no configuration parser (zod), queue, bucket or sender', async () => {
