@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'undici';
-import { UndiciSender } from '../shared/outbound/http-sender';
+import { NodeHttpSender } from '../shared/outbound/http-sender';
 import { generateEndpointSecret, signatureHeaders } from '../shared/outbound/signing';
 import { median, round } from './stats';
 
@@ -55,7 +55,7 @@ export async function benchOutbound(options = { deliveries: 2000, naive: 300, co
   const body = Buffer.from(JSON.stringify({ type: 'invoice.paid', data: { id: 'in_1', padding: 'x'.repeat(options.payloadBytes - 60) } }));
   const secrets = [generateEndpointSecret()];
   const sign = (i: number) => signatureHeaders('standard', { messageId: `msg_bench_${i}`, timestamp: Math.floor(Date.now() / 1000), body, secrets });
-  const sender = new UndiciSender({ allowPrivateTargets: true });
+  const sender = new NodeHttpSender({ allowPrivateTargets: true });
   const pool = new Pool(origin, { connections: options.concurrency });
   const ours: number[] = [];
   const naive: number[] = [];

@@ -31,7 +31,7 @@ import type { WebhookEvent } from '../shared/inbound/webhook-event';
 import type { DeliveryDeps, DeliveryEvent } from '../shared/outbound/deliver';
 import type { DispatchDeps } from '../shared/outbound/dispatch';
 import type { EndpointStore } from '../shared/outbound/endpoint-store';
-import { UndiciSender } from '../shared/outbound/http-sender';
+import { NodeHttpSender } from '../shared/outbound/http-sender';
 import type { MessageStore } from '../shared/outbound/message-store';
 import type { OutboundWork } from '../shared/outbound/outbound-queue';
 import type { PublishDeps } from '../shared/outbound/publish';
@@ -268,7 +268,7 @@ function sendingSide(
     messages: new DynamoDbMessageStore(documents, env.tableName),
     deliveries: new DynamoDbDeliveryStore(documents, env.tableName),
     payloads: new S3PayloadStore(parts.clients.s3, env.payloadBucket),
-    sender: new UndiciSender({ allowPrivateTargets: env.allowPrivateTargets ?? false }),
+    sender: new NodeHttpSender({ allowPrivateTargets: env.allowPrivateTargets ?? false }),
     settings: parts.config.outbound,
     onEvent: async (event: DeliveryEvent) => {
       reportDeliveryEvent(parts.logger, parts.metrics, event);

@@ -40,9 +40,11 @@ describe('function bundles', () => {
       expect(packages, unused).not.toContain(unused);
   });
 
-  it('the dispatcher carries the sender and JSONata it uses', async () => {
+  it('the dispatcher carries the JSONata and Step Functions client it uses, and no HTTP library: it sends with node:http and node:https', async () => {
     const packages = await bundledPackages('dispatcher');
-    for (const used of ['undici', 'jsonata', '@aws-sdk/client-sfn']) expect(packages, used).toContain(used);
+    for (const used of ['jsonata', '@aws-sdk/client-sfn']) expect(packages, used).toContain(used);
+    expect(packages).not.toContain('undici');
+    expect(await bundledPackages('deliver')).not.toContain('undici');
   });
 
   it('only the processor carries the destinations clients (EventBridge, SNS, Lambda, STS), imported when first used', async () => {

@@ -2,10 +2,12 @@
 // through an injected fake lookup, and refusals are proven by the server seeing no connection.
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RESPONSE_BODY_LIMIT, USER_AGENT, UndiciSender, parseRetryAfter } from '../../../shared/outbound/http-sender';
+import { RESPONSE_BODY_LIMIT, USER_AGENT, NodeHttpSender, parseRetryAfter } from '../../../shared/outbound/http-sender';
 import type { LookupAll } from '../../../shared/outbound/ssrf';
+import { TEST_CERTIFICATE, TEST_PRIVATE_KEY } from '../../support/tls-fixture';
 
 interface Received {
   method: string;
@@ -53,15 +55,15 @@ async function receiver(respond: (request: IncomingMessage, response: ServerResp
   return { origin: `http://127.0.0.1:${port}`, port, received, connections: () => sockets.length, sockets, close };
 }
 
-function sender(options: Partial<ConstructorParameters<typeof UndiciSender>[0]> = {}): UndiciSender {
-  const created = new UndiciSender({ allowPrivateTargets: true, ...options });
+function sender(options: Partial<ConstructorParameters<typeof NodeHttpSender>[0]> = {}): NodeHttpSender {
+  const created = new NodeHttpSender({ allowPrivateTargets: true, ...options });
   cleanup.push(() => created.close());
   return created;
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
-describe('UndiciSender', () => {
+describe('NodeHttpSender (node:http and node:https)', () => {
   it('posts the exact body with the signature headers, JSON content type and user agent, and returns status, body and duration', async () => {
     const target = await receiver((_request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end('ok, thanks'));
     const body = Buffer.concat([json({ type: 'invoice.paid', note: 'grüße 👋' }), Buffer.from([0x20, 0xff, 0x00])]);
@@ -200,7 +202,7 @@ describe('UndiciSender', () => {
     const client = sender();
     for (let i = 0; i < 5; i++) {
       expect((await client.send({ url: `${target.origin}/n/${i}`, headers: {}, body: json({ i }), timeoutMs: 5000 })).statusCode).toBe(204);
-      // undici hands a socket back to the pool one event-loop turn after its response (to see a
+      // The agent hands a socket back to the pool once its response has ended (it may see a
       // FIN the server may have sent first); a real caller records the attempt in between.
       await new Promise(setImmediate);
     }
@@ -290,7 +292,7 @@ describe('UndiciSender', () => {
 
   it('returns status 0 once closed, rather than throwing', async () => {
     const target = await receiver((_request, response) => response.writeHead(200).end());
-    const client = new UndiciSender({ allowPrivateTargets: true });
+    const client = new NodeHttpSender({ allowPrivateTargets: true });
     await client.close();
     await expect(client.send({ url: target.origin, headers: {}, body: json({}), timeoutMs: 1000 })).resolves.toMatchObject({
       statusCode: 0,
@@ -314,5 +316,57 @@ describe('Retry-After values', () => {
   it('ignores anything else', () => {
     for (const value of [undefined, '', '-5', '1.5', '1e3', 'soon', '2015-10-21', '12 Oct 2015'] as const)
       expect(parseRetryAfter(value, now), value).toBeUndefined();
+  });
+
+  describe('over HTTPS', () => {
+    async function tlsReceiver(): Promise<{ port: number; connections: () => number; hosts: string[] }> {
+      const sockets: Socket[] = [];
+      const hosts: string[] = [];
+      const server = createTlsServer({ cert: TEST_CERTIFICATE, key: TEST_PRIVATE_KEY }, (request, response) => {
+        hosts.push(String(request.headers.host));
+        request.resume();
+        request.on('end', () => response.writeHead(200).end('secure'));
+      });
+      server.on('secureConnection', (socket: Socket) => sockets.push(socket));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      cleanup.push(async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      });
+      return { port: (server.address() as AddressInfo).port, connections: () => sockets.length, hosts };
+    }
+    const lookup: LookupAll = async () => [{ address: '127.0.0.1', family: 4 }];
+
+    it('verifies the receiver certificate: one no authority vouches for is a TLS error, never a delivery', async () => {
+      const target = await tlsReceiver();
+      const result = await sender({ lookup }).send({ url: `https://receiver.test:${target.port}/hook`, headers: {}, body: json({}), timeoutMs: 2000 });
+      expect(result).toMatchObject({ statusCode: 0, error: expect.stringMatching(/^tls error: /) });
+      expect(target.hosts).toHaveLength(0);
+    });
+
+    it('sends through the guarded lookup to a trusted receiver, names it for SNI and the certificate, and keeps the connection alive', async () => {
+      const target = await tlsReceiver();
+      const client = sender({ lookup, ca: TEST_CERTIFICATE });
+      for (let i = 0; i < 3; i++) {
+        const result = await client.send({ url: `https://receiver.test:${target.port}/hook`, headers: {}, body: json({ i }), timeoutMs: 2000 });
+        expect(result).toMatchObject({ statusCode: 200, responseBody: 'secure' });
+        await new Promise(setImmediate);
+      }
+      expect(target.hosts).toEqual(Array(3).fill(`receiver.test:${target.port}`));
+      expect(target.connections()).toBe(1);
+    });
+
+    it('refuses a host name that resolves to loopback before any TLS handshake', async () => {
+      const target = await tlsReceiver();
+      const result = await sender({ allowPrivateTargets: false, lookup, ca: TEST_CERTIFICATE }).send({
+        url: `https://receiver.test:${target.port}/hook`,
+        headers: {},
+        body: json({}),
+        timeoutMs: 2000,
+      });
+      expect(result).toMatchObject({ statusCode: 0, error: 'target not allowed: loopback' });
+      expect(target.connections()).toBe(0);
+    });
   });
 });
