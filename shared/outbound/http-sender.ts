@@ -92,8 +92,10 @@ export class NodeHttpSender implements HttpSender {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     if (this.closed) return { statusCode: 0, durationMs: elapsed(), responseBody: '', error: 'sender closed' };
-    const deadline = AbortSignal.timeout(request.timeoutMs);
-    const exchange = this.exchange(request, deadline);
+    // One timer bounds the whole exchange; when it fires the request (and its socket) is destroyed.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
+    const exchange = this.exchange(request, deadline.signal);
     this.inFlight.add(exchange);
     try {
       const { response, responseBody } = await exchange;
@@ -105,8 +107,9 @@ export class NodeHttpSender implements HttpSender {
         ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
       };
     } catch (error) {
-      return { statusCode: 0, durationMs: elapsed(), responseBody: '', error: deadline.aborted ? 'timeout' : describeFailure(error) };
+      return { statusCode: 0, durationMs: elapsed(), responseBody: '', error: deadline.signal.aborted ? 'timeout' : describeFailure(error) };
     } finally {
+      clearTimeout(timer);
       this.inFlight.delete(exchange);
     }
   }
@@ -168,20 +171,32 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
 }
 
 /**
- * Reads at most `limit` bytes (plus what is already in the last chunk) and destroys the stream
- * if there is more, which closes that connection rather than downloading the rest.
+ * Reads at most `limit` bytes (plus what is already in the last chunk) and destroys the response
+ * if there is more, which closes that connection rather than downloading the rest. Events, not
+ * async iteration: this runs once per delivery, and the iterator costs more than the read.
  */
-async function readPrefix(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > limit) break; // leaving the loop destroys the body
-  }
-  const bytes = Buffer.concat(chunks, size).subarray(0, limit);
-  // A cut may split a character: streaming mode drops the incomplete tail instead of showing U+FFFD.
-  return new TextDecoder('utf-8').decode(bytes, { stream: size > limit });
+function readPrefix(body: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (cut: boolean) => {
+      const bytes = Buffer.concat(chunks, size).subarray(0, limit);
+      // A cut may split a character: streaming mode drops the incomplete tail instead of showing U+FFFD.
+      resolve(new TextDecoder('utf-8').decode(bytes, { stream: cut }));
+    };
+    body.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > limit) {
+        // Settled first: destroying the response reports it aborted at once.
+        finish(true);
+        body.destroy();
+      }
+    });
+    body.once('end', () => finish(false));
+    body.once('error', reject);
+    body.once('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+  });
 }
 
 function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
