@@ -1,7 +1,8 @@
 /**
  * 3. End to end on the local runtime (`npm start` in a child process): signed 2 KB webhooks
  * posted at a fixed concurrency; ack latency per request, and events per second from the first
- * POST to the last event processed.
+ * POST to the last event processed. Then one run at each of `SWEEP` concurrencies: how
+ * throughput and the p99 acknowledgement grow with load.
  */
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync } from 'node:fs';
@@ -21,7 +22,11 @@ export interface EndToEndResult {
   readonly ackP50Ms: number;
   readonly ackP99Ms: number;
   readonly runs: Array<{ eventsPerSecond: number; ackP50Ms: number; ackP99Ms: number }>;
+  /** One run per concurrency of `SWEEP`. */
+  readonly byConcurrency: Array<{ concurrency: number; eventsPerSecond: number; ackP50Ms: number; ackP99Ms: number }>;
 }
+
+export const SWEEP = [1, 4, 16, 64] as const;
 
 export async function benchEndToEnd(options = { events: 200, concurrency: 16, runs: 3, bodyBytes: 2048 }): Promise<EndToEndResult> {
   const config = loadConfigFile('webhooks.config.json');
@@ -32,9 +37,10 @@ export async function benchEndToEnd(options = { events: 200, concurrency: 16, ru
     env: { [secretEnvName(source.name)]: secret, [POWERTOOLS_VARIABLES.logLevel]: 'SILENT' },
   });
   const runs: EndToEndResult['runs'] = [];
+  const byConcurrency: EndToEndResult['byConcurrency'] = [];
   let bodyBytes = 0;
   try {
-    for (let run = 0; run < options.runs; run++) {
+    const oneRun = async (concurrency: number) => {
       const url = `${runtime.url}/webhooks/${source.name}`;
       const requests = await Promise.all(
         Array.from({ length: options.events }, async () => {
@@ -55,7 +61,7 @@ export async function benchEndToEnd(options = { events: 200, concurrency: 16, ru
       const started = performance.now();
       let next = 0;
       await Promise.all(
-        Array.from({ length: options.concurrency }, async () => {
+        Array.from({ length: concurrency }, async () => {
           while (next < requests.length) {
             const request = requests[next++]!;
             const t = performance.now();
@@ -80,8 +86,10 @@ export async function benchEndToEnd(options = { events: 200, concurrency: 16, ru
         if (performance.now() - started > 120_000) throw new Error(`${pending.size} events not processed after 120 s`);
       }
       const seconds = (performance.now() - started) / 1000;
-      runs.push({ eventsPerSecond: round(options.events / seconds, 1), ackP50Ms: round(percentile(acks, 50), 1), ackP99Ms: round(percentile(acks, 99), 1) });
-    }
+      return { eventsPerSecond: round(options.events / seconds, 1), ackP50Ms: round(percentile(acks, 50), 1), ackP99Ms: round(percentile(acks, 99), 1) };
+    };
+    for (let run = 0; run < options.runs; run++) runs.push(await oneRun(options.concurrency));
+    for (const concurrency of SWEEP) byConcurrency.push({ concurrency, ...(await oneRun(concurrency)) });
   } finally {
     await runtime.stop();
   }
@@ -91,5 +99,6 @@ export async function benchEndToEnd(options = { events: 200, concurrency: 16, ru
     ackP50Ms: median(runs.map((r) => r.ackP50Ms)),
     ackP99Ms: median(runs.map((r) => r.ackP99Ms)),
     runs,
+    byConcurrency,
   };
 }
