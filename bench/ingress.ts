@@ -72,6 +72,6 @@ export async function benchIngress(env: BenchEnvironment, options = { requests: 
     barePutAndSendMs: round(barePutAndSendMs),
     ratio: round(handlerMs / barePutAndSendMs),
     ratioWithoutStream: round(handlerWithoutStreamMs / barePutAndSendMs),
-    goal: 1.1,
+    goal: 1.25,
   };
 }

@@ -93,9 +93,12 @@ export class NodeHttpSender implements HttpSender {
     const elapsed = () => Math.round(performance.now() - started);
     if (this.closed) return { statusCode: 0, durationMs: elapsed(), responseBody: '', error: 'sender closed' };
     // One timer bounds the whole exchange; when it fires the request (and its socket) is destroyed.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
-    const exchange = this.exchange(request, deadline.signal);
+    const deadline: Deadline = { expired: false };
+    const timer = setTimeout(() => {
+      deadline.expired = true;
+      deadline.onExpiry?.();
+    }, request.timeoutMs);
+    const exchange = this.exchange(request, deadline);
     this.inFlight.add(exchange);
     try {
       const { response, responseBody } = await exchange;
@@ -107,7 +110,7 @@ export class NodeHttpSender implements HttpSender {
         ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
       };
     } catch (error) {
-      return { statusCode: 0, durationMs: elapsed(), responseBody: '', error: deadline.signal.aborted ? 'timeout' : describeFailure(error) };
+      return { statusCode: 0, durationMs: elapsed(), responseBody: '', error: deadline.expired ? 'timeout' : describeFailure(error) };
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(exchange);
@@ -115,12 +118,17 @@ export class NodeHttpSender implements HttpSender {
   }
 
   /** One POST: the response and the first `RESPONSE_BODY_LIMIT` bytes of its body, within `deadline`. */
-  private async exchange(request: DeliveryRequest, deadline: AbortSignal): Promise<{ response: IncomingMessage; responseBody: string }> {
+  private async exchange(request: DeliveryRequest, deadline: Deadline): Promise<{ response: IncomingMessage; responseBody: string }> {
     const url = validateTargetUrl(request.url, { allowPrivate: this.allowPrivate, requireHttps: false });
     const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
     const send = protocol === 'https:' ? httpsRequest : httpRequest;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const outgoing = send(url, {
+      const outgoing = send({
+        protocol,
+        // An IPv6 literal's brackets belong to the URL, not to the address connected to.
+        hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
         method: 'POST',
         agent: this.agents[protocol],
         headers: {
@@ -129,8 +137,10 @@ export class NodeHttpSender implements HttpSender {
           ...lowerCaseNames(request.headers),
           'content-length': String(request.body.length),
         },
-        signal: deadline,
       });
+      // Destroying the request destroys its socket and the response it is reading, if any.
+      deadline.onExpiry = () => outgoing.destroy(Object.assign(new Error('deadline passed'), { code: 'ETIMEDOUT' }));
+      if (deadline.expired) deadline.onExpiry();
       outgoing.once('response', resolve);
       outgoing.once('error', reject);
       outgoing.end(request.body);
@@ -145,6 +155,12 @@ export class NodeHttpSender implements HttpSender {
     this.agents['http:'].destroy();
     this.agents['https:'].destroy();
   }
+}
+
+/** One exchange's deadline: set when its timer fires, which calls `onExpiry`. */
+interface Deadline {
+  expired: boolean;
+  onExpiry?: () => void;
 }
 
 /** The former name of `NodeHttpSender` (the sender was built on undici). */
@@ -180,9 +196,9 @@ function readPrefix(body: IncomingMessage, limit: number): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     const finish = (cut: boolean) => {
-      const bytes = Buffer.concat(chunks, size).subarray(0, limit);
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       // A cut may split a character: streaming mode drops the incomplete tail instead of showing U+FFFD.
-      resolve(new TextDecoder('utf-8').decode(bytes, { stream: cut }));
+      resolve(cut ? new TextDecoder('utf-8').decode(bytes.subarray(0, limit), { stream: true }) : bytes.toString('utf8'));
     };
     body.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
