@@ -221,7 +221,11 @@ export function apiRouteDependencies(parts: ApiParts): ApiDeps {
       allowPrivateTargets: env.allowPrivateTargets ?? false,
       ...(parts.resolve ? { resolve: parts.resolve } : {}),
     },
-    stats: { readMinute: (minute) => statusLog.readMinute(minute), rollups: new DynamoDbRollupStore(clients.documents, env.tableName) },
+    stats: {
+      readMinute: (minute) => statusLog.readMinute(minute),
+      readMinutes: (minutes) => statusLog.readMinutes(minutes),
+      rollups: new DynamoDbRollupStore(clients.documents, env.tableName),
+    },
     portalKeys: parts.portalKeys ?? portalKeySource(env),
     pages: () => (pages ??= parts.consolePages(env.consolePagesFile)),
   };

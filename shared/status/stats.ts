@@ -277,6 +277,8 @@ export interface RollupStore {
 export interface TrafficStatsDeps {
   /** Every entry of one minute partition of the status log. */
   readonly readMinute: (minute: string) => Promise<StatusEntry[]>;
+  /** Many minutes at once, when the log can read them together (the DynamoDB log: one query per shard and hour). */
+  readonly readMinutes?: (minutes: readonly string[]) => Promise<Map<string, StatusEntry[]>>;
   readonly rollups: RollupStore;
   /** How long after a minute ends a late writer may still add to it (clock skew, slow writes). */
   readonly settleMs?: number;
@@ -306,15 +308,23 @@ export async function trafficStats(deps: TrafficStatsDeps, window: StatsWindow, 
   const minutes = pending.flatMap((bucket) => bucket.minutes);
   const minuteRollups = await deps.rollups.getMany(minutes.filter((minute) => isClosed(minute, now, settleMs)));
   const fresh: Array<readonly [string, MinuteRollup]> = [];
-  await mapLimited(
-    minutes.filter((minute) => !minuteRollups.has(minute)),
-    deps.concurrency ?? 32,
-    async (minute) => {
-      const rollup = rollUp(await deps.readMinute(minute));
-      minuteRollups.set(minute, rollup);
-      if (isClosed(minute, now, settleMs)) fresh.push([minute, rollup]);
-    },
-  );
+  const unread = minutes.filter((minute) => !minuteRollups.has(minute));
+  const fold = (minute: string, entries: StatusEntry[]) => {
+    const rollup = rollUp(entries);
+    minuteRollups.set(minute, rollup);
+    if (isClosed(minute, now, settleMs)) fresh.push([minute, rollup]);
+  };
+  if (deps.readMinutes) {
+    const readMinutes = deps.readMinutes;
+    // One read per hour's run of minutes.
+    const hours = [...new Set(unread.map((minute) => minute.slice(0, 13)))];
+    await mapLimited(hours, deps.concurrency ?? 8, async (hour) => {
+      const inHour = unread.filter((minute) => minute.startsWith(hour));
+      for (const [minute, entries] of await readMinutes(inHour)) fold(minute, entries);
+    });
+  } else {
+    await mapLimited(unread, deps.concurrency ?? 32, async (minute) => fold(minute, await deps.readMinute(minute)));
+  }
   const perBucket = buckets.map((bucket) => {
     const cached = cachedBuckets.get(bucketKey(bucket));
     if (cached) return cached;

@@ -31,6 +31,8 @@ export interface StatusLog {
     lastId: string | undefined,
     options?: { now?: Date; settleMs?: number; since?: Date; limit?: number },
   ): Promise<{ entries: StatusEntry[]; position: string | undefined }>;
-  /** Every entry of one minute's partition (`2026-11-23T06:49`), oldest first. */
+  /** Every entry of one minute (`2026-11-23T06:49`), oldest first. */
   readMinute(minute: string): Promise<StatusEntry[]>;
+  /** Every entry of each of `minutes`, oldest first (fewer reads than one `readMinute` each). */
+  readMinutes(minutes: readonly string[]): Promise<Map<string, StatusEntry[]>>;
 }

@@ -195,7 +195,7 @@ describe('status log partitions', () => {
           new QueryCommand({
             TableName: harness.resources.tableName,
             KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `STATUS#${minute}#${shard}` },
+            ExpressionAttributeValues: { ':pk': `STATUS#${minute.slice(0, 13)}#${shard}` },
             Select: 'COUNT',
           }),
         );
@@ -220,5 +220,9 @@ describe('status log partitions', () => {
     expect(read.slice(0, 60)).toEqual(ids);
     expect(read).toHaveLength(60);
     expect((await log.readMinute(minute)).map((entry) => entry.id)).toEqual(ids);
+    const many = await log.readMinutes([minute, '2026-11-23T06:48', '2026-11-23T06:50']);
+    expect(many.get(minute)!.map((entry) => entry.id)).toEqual(ids);
+    expect(many.get('2026-11-23T06:48')).toEqual([]);
+    expect(many.get('2026-11-23T06:50')).toEqual([]);
   });
 });

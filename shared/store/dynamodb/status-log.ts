@@ -1,12 +1,14 @@
 /**
  * The status log in DynamoDB, the adapter behind `StatusLog` (shared/status/status-log.ts).
  *
- * Items: pk `STATUS#<minute>#<shard>` (e.g. `STATUS#2026-11-23T06:49#7`), sk `<ISO time>#<random>`.
- * Each entry goes to one of `STATUS_SHARDS` partitions of its minute, picked by its random
- * suffix, so no one partition key takes every write of a minute: DynamoDB serves at most 1,000
- * write units a second per partition (README, "Throughput ceiling"), and the log's ceiling is
- * that many times `STATUS_SHARDS`. A reader queries every shard of a minute and merges them by
- * sort key (time, then the random suffix), which orders entries exactly as one partition did.
+ * Items: pk `STATUS#<hour>#<shard>` (e.g. `STATUS#2026-11-23T06#7`), sk `<ISO time>#<random>`.
+ * Each entry goes to one of `STATUS_SHARDS` partitions of its hour, picked by its random suffix,
+ * so no one partition key takes every write of a period: DynamoDB serves at most 1,000 write
+ * units a second per partition (README, "Throughput ceiling"), and the log's ceiling is that many
+ * times `STATUS_SHARDS` (how long a period a key covers does not change it). A reader queries
+ * every shard of an hour over the sort-key range it wants and merges them by sort key (time, then
+ * the random suffix), which orders entries exactly as one partition did; the traffic stats read
+ * a run of minutes with one query per shard (`readMinutes`).
  *
  * An entry's id is `<minute>|<sk>`, so a reader resuming from `Last-Event-ID` knows where to start
  * and reads forward in order. Writers' clocks differ a little: a reader only hands out entries
@@ -17,7 +19,6 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StatusChange, StatusChangeType, StatusEntry, StatusLog } from '../../status/status-log';
 import { TABLE } from '../table';
 import { expiresAfter } from '../ttl';
-import { queryPartition } from './partition-query';
 import { TableAdapter } from './table-adapter';
 
 const RETENTION_SECONDS = 24 * 3600;
@@ -29,8 +30,9 @@ function minuteOf(iso: string): string {
   return iso.slice(0, 16);
 }
 
+/** The partition of a minute's (or an hour's) entries in one shard. */
 function shardKey(minute: string, shard: number): string {
-  return `STATUS#${minute}#${shard}`;
+  return `STATUS#${minute.slice(0, 13)}#${shard}`;
 }
 
 const SHARDS = Array.from({ length: STATUS_SHARDS }, (_, shard) => shard);
@@ -68,8 +70,9 @@ export class DynamoDbStatusLog extends TableAdapter implements StatusLog {
     const entries: StatusEntry[] = [];
     let position = lastId;
     for (const minute of minutesBetween(start.minute, minuteOf(until))) {
-      const from = `${minute === start.minute ? start.sk : ''}\u0000`;
-      const to = `${until}\uffff`;
+      // The hour's partitions hold other minutes too: the range stays within this one.
+      const from = `${minute === start.minute ? start.sk : minute}\u0000`;
+      const to = `${minute < minuteOf(until) ? minute : until}\uffff`;
       // Starting after the settled horizon (no Last-Event-ID: "now"; or a very recent id):
       // nothing to read yet, and DynamoDB refuses a BETWEEN whose bounds are reversed.
       if (from > to) break;
@@ -109,11 +112,47 @@ export class DynamoDbStatusLog extends TableAdapter implements StatusLog {
   }
 
   async readMinute(minute: string): Promise<StatusEntry[]> {
-    const shards = await Promise.all(SHARDS.map((shard) => queryPartition(this.db, this.tableName, shardKey(minute, shard))));
-    return shards
-      .flat()
-      .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1))
-      .map((item) => entryOf(minute, item));
+    return (await this.readMinutes([minute])).get(minute) ?? [];
+  }
+
+  /** Every entry of each of `minutes`, oldest first: one query per shard for each hour they fall in. */
+  async readMinutes(minutes: readonly string[]): Promise<Map<string, StatusEntry[]>> {
+    const byHour = new Map<string, string[]>();
+    for (const minute of minutes) byHour.set(minute.slice(0, 13), [...(byHour.get(minute.slice(0, 13)) ?? []), minute]);
+    const result = new Map<string, StatusEntry[]>(minutes.map((minute) => [minute, []]));
+    await Promise.all(
+      [...byHour.values()].map(async (inHour) => {
+        const sorted = [...inHour].sort();
+        const from = sorted[0]!;
+        const to = `${sorted.at(-1)!}\uffff`;
+        const shards = await Promise.all(SHARDS.map((shard) => this.queryRange(shardKey(from, shard), from, to)));
+        for (const item of shards.flat().sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1))) {
+          const minute = minuteOf(String(item.sk));
+          result.get(minute)?.push(entryOf(minute, item));
+        }
+      }),
+    );
+    return result;
+  }
+
+  /** Every item of partition `pk` whose sort key is in [from, to], every page, in order. */
+  private async queryRange(pk: string, from: string, to: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+          ConsistentRead: true,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return items;
   }
 }
 
