@@ -218,7 +218,12 @@ async function dependency<T>(what: string, call: () => Promise<T>): Promise<T> {
  * `in_flight` (another request holds its enqueue lease right now), or `stuck` (queued or being
  * processed, but unchanged for longer than its message could still be on its way: lost).
  */
-async function reclaimUnqueued(deps: ReceiveDeps, existing: InboundEventSummary, owner: string, now: Date): Promise<'done' | 'claimed' | 'in_flight' | 'stuck'> {
+async function reclaimUnqueued(
+  deps: ReceiveDeps,
+  existing: InboundEventSummary,
+  owner: string,
+  now: Date,
+): Promise<'done' | 'claimed' | 'in_flight' | 'stuck'> {
   const nowMs = now.getTime();
   // Accepted long ago and never moved since: its message is lost. Answering "duplicate" would end
   // the provider's retries of an event nothing will process; queue it again instead.
