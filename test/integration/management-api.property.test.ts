@@ -23,8 +23,11 @@ type Json = Record<string, any>;
 
 const contract = loadContract();
 const spec = contract.spec as Json;
-/** Served by other functions than the api router: ingress, the status stream, the health check. */
-const ELSEWHERE = [/^\/webhooks\//, /^\/api\/v1\/stream$/, /^\/health$/];
+/**
+ * Served by other functions than the api router: ingress, the status stream, the health check, and
+ * the local runtime's own view of its destination stand-ins (test/e2e/destinations.test.ts).
+ */
+const ELSEWHERE = [/^\/webhooks\//, /^\/api\/v1\/stream$/, /^\/health$/, /^\/local\//];
 const RUNS = 1000;
 /** A path segment sent as it stands: percent-encoding that does not decode to UTF-8. */
 const RAW_INVALID = '%E0%A4%A';
