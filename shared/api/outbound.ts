@@ -21,6 +21,7 @@ import { publishRequestSchema, type OutboundQueue } from '../outbound/outbound-q
 import { publishMessage, type PublishDeps } from '../outbound/publish';
 import { loadPayload } from '../outbound/prepare';
 import { checkExpression, ExpressionError, shapePayload } from '../outbound/routing';
+import { HEADER_NAME, HEADER_VALUE, MAX_ENDPOINT_HEADERS, MAX_HEADER_VALUE_LENGTH, RESERVED_HEADER } from '../outbound/endpoint-headers';
 import { generateEndpointSecret, liveSecrets } from '../outbound/signing';
 import { resolvePublicAddresses, validateTargetUrl } from '../outbound/ssrf';
 import { decodeCursor, encodeCursor } from '../store/cursor';
@@ -48,22 +49,15 @@ const eventTypePattern = z.string().refine(isEventTypePattern, 'an event type, a
 const expression = z.string().min(1).max(4096);
 const scheme = z.enum(['standard', 'x-webhook', 'x-wss']);
 
-/**
- * Header names an endpoint may not set: the signature headers of every scheme, what the sender
- * sets itself, and hop-by-hop headers.
- */
-const RESERVED_HEADER =
-  /^(webhook-.*|x-webhook-.*|x-wss-.*|content-type|content-length|content-encoding|transfer-encoding|host|connection|keep-alive|upgrade|te|trailer|expect|proxy-.*|user-agent)$/;
 const headerName = z
   .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, "a header name (letters, digits and !#$%&'*+.^_`|~-, at most 100)")
+  .regex(HEADER_NAME, "a header name (letters, digits and !#$%&'*+.^_`|~-, at most 100)")
   .transform((name) => name.toLowerCase())
   .refine((name) => !RESERVED_HEADER.test(name), 'this header is set by the gateway (signatures, content, transport) and cannot be configured');
-const headerValue = z
-  .string()
-  .max(1000)
-  .regex(/^[^\r\n\0]*$/, 'a header value may not contain line breaks or NUL');
-const endpointHeaders = z.record(headerName, headerValue).refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers');
+const headerValue = z.string().max(MAX_HEADER_VALUE_LENGTH).regex(HEADER_VALUE, 'a header value may not contain line breaks or NUL');
+const endpointHeaders = z
+  .record(headerName, headerValue)
+  .refine((headers) => Object.keys(headers).length <= MAX_ENDPOINT_HEADERS, `at most ${MAX_ENDPOINT_HEADERS} headers`);
 
 const createEndpointBody = z.strictObject({
   url: z.string().min(1).max(2048),

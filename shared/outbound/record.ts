@@ -7,6 +7,7 @@ import type { OutboundSettings } from '../config/schema';
 import { daysInMs, expiresAfter } from '../store/ttl';
 import type { AttemptGuard, DeliveryRef, DeliveryStore } from './delivery-store';
 import type { EndpointHealth } from './endpoint-store';
+import { sendableHeaders } from './endpoint-headers';
 import type { DeliveryResult } from './http-sender';
 import type { Verdict } from './judge';
 import type { Attempt, DeliveryStatus, Endpoint } from './model';
@@ -96,7 +97,7 @@ function attemptEntry({ prepared, attempt, signed, response, verdict }: JudgedAt
     requestHeaders: {
       ...Object.fromEntries(Object.entries({ 'content-type': 'application/json', ...signed.headers }).filter(([name]) => ATTEMPT_HEADERS_KEPT.test(name))),
       // The endpoint's headers often carry a credential: their names only.
-      ...Object.fromEntries(Object.keys(prepared.endpoint.headers ?? {}).map((name) => [name, ENDPOINT_HEADER_NOT_RECORDED])),
+      ...Object.fromEntries(Object.keys(sendableHeaders(prepared.endpoint.headers)).map((name) => [name, ENDPOINT_HEADER_NOT_RECORDED])),
     },
     url: signed.url,
   };

@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../errors';
 import { decodeBase64, hmac } from '../signatures/compare';
+import { sendableHeaders } from './endpoint-headers';
 
 export type SignatureScheme = 'standard' | 'x-webhook' | 'x-wss';
 
@@ -120,8 +121,8 @@ export interface SignedDelivery {
 
 /**
  * The sign stage: the payload as JSON bytes, signed under the endpoint's scheme with every live
- * secret, at `at`; the endpoint's own headers first (none may be a signature header: refused
- * when set).
+ * secret, at `at`; the endpoint's own headers first, without any the gateway sets itself
+ * (./endpoint-headers.ts), so a signature, id or timestamp header is always the gateway's.
  *
  * @example
  * const request = signDelivery({ url, signatureScheme: 'standard', secrets }, 'msg_1', { id: 'in_1' }, new Date());
@@ -139,7 +140,7 @@ export function signDelivery(
 ): SignedDelivery {
   const body = Buffer.from(JSON.stringify(payload ?? null), 'utf8');
   const headers = {
-    ...endpoint.headers,
+    ...sendableHeaders(endpoint.headers),
     ...signatureHeaders(endpoint.signatureScheme, { messageId, timestamp: Math.floor(at.getTime() / 1000), body, secrets: liveSecrets(endpoint, at) }),
   };
   return { url: endpoint.url, body, headers, at };
