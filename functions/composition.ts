@@ -44,6 +44,7 @@ import { deliveryStatusChange, eventStatusChange } from '../shared/status/change
 import type { StatusChange, StatusLog } from '../shared/status/status-log';
 import { DynamoDbDeliveryStore } from '../shared/store/dynamodb/delivery-store';
 import { DynamoDbEndpointStore } from '../shared/store/dynamodb/endpoint-store';
+import { DynamoDbEndpointThrottle } from '../shared/store/dynamodb/endpoint-throttle';
 import { DynamoDbEntityStateStore } from '../shared/store/dynamodb/entity-state-store';
 import { DynamoDbEventStore } from '../shared/store/dynamodb/event-store';
 import { DynamoDbHandshakeSecretStore } from '../shared/store/dynamodb/handshake-secret-store';
@@ -273,6 +274,7 @@ function sendingSide(
     deliveries: new DynamoDbDeliveryStore(documents, env.tableName),
     payloads: new S3PayloadStore(parts.clients.s3, env.payloadBucket),
     sender: new NodeHttpSender({ allowPrivateTargets: env.allowPrivateTargets ?? false }),
+    throttle: new DynamoDbEndpointThrottle(documents, env.tableName),
     settings: parts.config.outbound,
     onEvent: async (event: DeliveryEvent) => {
       reportDeliveryEvent(parts.logger, parts.metrics, event);

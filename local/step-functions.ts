@@ -202,7 +202,13 @@ export function retryStateMachine(options: {
     tasks: { [RETRY_STATES.attempt]: options.deliver, [RETRY_STATES.recordFailure]: options.deliver },
     resumableState: (output) => {
       const result = output as DeliverTaskOutput;
-      return result.outcome === 'retry' ? { messageId: result.messageId, endpointId: result.endpointId, waitSeconds: result.waitSeconds } : undefined;
+      if (result.outcome !== 'retry') return undefined;
+      return {
+        messageId: result.messageId,
+        endpointId: result.endpointId,
+        waitSeconds: result.waitSeconds,
+        ...(result.notBefore ? { notBefore: result.notBefore } : {}),
+      };
     },
     ...(options.onError ? { onError: options.onError } : {}),
   });

@@ -32,8 +32,24 @@ export async function handleDeliver(input: DeliverTaskInput, dependencies: Deliv
       logger.warn('retry execution gave up, but the delivery had already moved on', { reason, status: result.status });
       return { outcome: 'done', status: result.status ?? 'gone' };
     }
-    const result = await attemptDelivery(dependencies, { messageId: input.messageId, endpointId: input.endpointId, trigger: 'scheduled', from: ['retrying'] });
+    const result = await attemptDelivery(dependencies, {
+      messageId: input.messageId,
+      endpointId: input.endpointId,
+      trigger: 'scheduled',
+      from: ['retrying'],
+      ...(input.notBefore ? { notBefore: input.notBefore } : {}),
+    });
     if (result.outcome === 'retry') return { outcome: 'retry', messageId: input.messageId, endpointId: input.endpointId, waitSeconds: result.waitSeconds };
+    // Held back by the endpoint's limits: wait again in the schedule, not an attempt.
+    if (result.outcome === 'deferred') {
+      return {
+        outcome: 'retry',
+        messageId: input.messageId,
+        endpointId: input.endpointId,
+        waitSeconds: result.waitSeconds,
+        ...(result.notBefore ? { notBefore: result.notBefore } : {}),
+      };
+    }
     return { outcome: 'done', status: result.outcome === 'skipped' ? (result.status ?? 'gone') : result.outcome };
   } finally {
     logger.removeKeys(['messageId', 'endpointId']);

@@ -59,6 +59,11 @@ const endpointHeaders = z
   .record(headerName, headerValue)
   .refine((headers) => Object.keys(headers).length <= MAX_ENDPOINT_HEADERS, `at most ${MAX_ENDPOINT_HEADERS} headers`);
 
+/** Deliveries per second: a tenth to a thousand. */
+const rateLimit = z.number().min(0.1).max(1000);
+/** Requests open at once. */
+const maxInFlight = z.number().int().min(1).max(100);
+
 const createEndpointBody = z.strictObject({
   url: z.string().min(1).max(2048),
   eventTypes: z.array(eventTypePattern).max(100).optional(),
@@ -68,6 +73,8 @@ const createEndpointBody = z.strictObject({
   transform: expression.optional(),
   signatureScheme: scheme.optional(),
   headers: endpointHeaders.optional(),
+  rateLimit: rateLimit.optional(),
+  maxInFlight: maxInFlight.optional(),
 });
 
 const updateEndpointBody = z
@@ -79,6 +86,8 @@ const updateEndpointBody = z
     transform: expression.nullable().optional(),
     signatureScheme: scheme.optional(),
     headers: endpointHeaders.nullable().optional(),
+    rateLimit: rateLimit.nullable().optional(),
+    maxInFlight: maxInFlight.nullable().optional(),
     enabled: z.boolean().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'nothing to change');
@@ -241,6 +250,8 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
         ...(body.filter ? { filter: body.filter } : {}),
         ...(body.transform ? { transform: body.transform } : {}),
         ...(body.headers && Object.keys(body.headers).length ? { headers: body.headers } : {}),
+        ...(body.rateLimit !== undefined ? { rateLimit: body.rateLimit } : {}),
+        ...(body.maxInFlight !== undefined ? { maxInFlight: body.maxInFlight } : {}),
       };
       await deps.endpoints.create(endpoint);
       return jsonResponse(201, { ...endpointView(endpoint), secret });

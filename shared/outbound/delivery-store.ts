@@ -13,6 +13,7 @@
  *             ├──▶ exhausted  (the schedule ran out)
  *             └──▶ retrying ──scheduled attempt──▶ the same four
  *   failed | exhausted | retrying ──manual attempt──▶ succeeded, or unchanged with the attempt's error
+   pending | retrying ──attempt claimed, held back by the endpoint's limits──▶ retrying (the attempt given back)
  * ```
  */
 import type { Attempt, Delivery, DeliveryStatus } from './model';
@@ -56,6 +57,11 @@ export interface DeliveryStore {
   fail(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode?: number; error: string }): Promise<boolean>;
   /** → `exhausted`: the schedule ran out (no next attempt). */
   exhaust(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode: number; error: string }): Promise<boolean>;
+  /**
+   * Gives the claimed attempt `guard.attempt` back unmade (the endpoint's limits hold it back):
+   * `attempts` one lower, `retrying` until `nextAttemptAt`. Nothing was sent, nothing is logged.
+   */
+  returnAttempt(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; nextAttemptAt: string }): Promise<boolean>;
   /** A failed manual attempt starts no schedule: the status stays, the attempt's status code and error are kept. */
   noteManualFailure(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode: number; error: string }): Promise<boolean>;
 }

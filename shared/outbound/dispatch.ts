@@ -7,7 +7,8 @@
  * only, and an execution name can be started once.
  */
 import { expiresAfter } from '../store/ttl';
-import { sendAttempt, type DeliveryDeps } from './deliver';
+import { deferAttempt, sendAttempt, type DeliveryDeps } from './deliver';
+import { admitAttempt } from './endpoint-throttle';
 import type { Delivery, Endpoint, Message } from './model';
 import { loadPayload, type PreparedAttempt } from './prepare';
 import { recordRefusal, type AttemptResult } from './record';
@@ -86,16 +87,30 @@ async function deliverFirst(deps: DispatchDeps, message: Message, endpoint: Endp
   const attempt = created ? 1 : await resumableAttempt(deps, delivery, now);
   if (typeof attempt !== 'number') return attempt;
   const ref = { messageId: message.id, endpointId: endpoint.id };
-  const result =
-    shaped.kind === 'error'
-      ? await recordRefusal(deps, ref, { attempt, from: FIRST_ATTEMPT_FROM }, shaped.reason, now)
-      : await sendAttempt(
-          deps,
-          { delivery: ref, endpoint, trigger: 'scheduled', from: FIRST_ATTEMPT_FROM, payload: shaped.payload } satisfies PreparedAttempt,
-          attempt,
-        );
-  if (result.outcome === 'retry') await startSchedule(deps, ref, result.waitSeconds);
-  return result;
+  if (shaped.kind === 'error') return recordRefusal(deps, ref, { attempt, from: FIRST_ATTEMPT_FROM }, shaped.reason, now);
+  // The endpoint's limits: a first attempt held back is given back and waits in the retry schedule.
+  const admission = await admitAttempt(deps, endpoint.id, endpoint);
+  if (admission.kind === 'wait') {
+    const deferred = await deferAttempt(deps, ref, { attempt, from: FIRST_ATTEMPT_FROM }, admission);
+    if (deferred.outcome === 'deferred') await startSchedule(deps, ref, deferred.waitSeconds, deferred.notBefore);
+    return deferred;
+  }
+  try {
+    const prepared: PreparedAttempt = {
+      delivery: ref,
+      endpoint,
+      trigger: 'scheduled',
+      from: FIRST_ATTEMPT_FROM,
+      payload: shaped.payload,
+      ...(admission.sendAt !== undefined ? { sendAt: admission.sendAt } : {}),
+    };
+    const result = await sendAttempt(deps, prepared, attempt);
+    if (result.outcome === 'retry') await startSchedule(deps, ref, result.waitSeconds);
+    if (result.outcome === 'deferred') await startSchedule(deps, ref, result.waitSeconds, result.notBefore);
+    return result;
+  } finally {
+    await admission.release();
+  }
 }
 
 /**
@@ -104,9 +119,15 @@ async function deliverFirst(deps: DispatchDeps, message: Message, endpoint: Endp
  */
 async function resumableAttempt(deps: DispatchDeps, delivery: Delivery, now: Date): Promise<number | AttemptResult> {
   const ref = { messageId: delivery.messageId, endpointId: delivery.endpointId };
-  if (delivery.status === 'retrying' && delivery.attempts === 1) {
-    // The first attempt was made, but the dispatcher may have died before starting the schedule.
-    const waitSeconds = delivery.nextAttemptAt ? Math.max(0, Math.ceil((Date.parse(delivery.nextAttemptAt) - now.getTime()) / 1000)) : 0;
+  if (delivery.status === 'retrying' && delivery.attempts <= 1) {
+    // The first attempt was made (or held back by the endpoint's limits, attempts 0), but the
+    // dispatcher may have died before starting the schedule.
+    const waitSeconds = delivery.nextAttemptAt ? Math.max(0, Math.floor((Date.parse(delivery.nextAttemptAt) - now.getTime()) / 1000)) : 0;
+    if (delivery.attempts === 0) {
+      const notBefore = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) : undefined;
+      await startSchedule(deps, ref, waitSeconds, notBefore);
+      return { outcome: 'deferred', waitSeconds, ...(notBefore ? { notBefore } : {}) };
+    }
     await startSchedule(deps, ref, waitSeconds);
     return { outcome: 'retry', attempt: 1, waitSeconds };
   }
@@ -117,8 +138,8 @@ async function resumableAttempt(deps: DispatchDeps, delivery: Delivery, now: Dat
   return { outcome: 'skipped', status: delivery.status };
 }
 
-async function startSchedule(deps: DispatchDeps, ref: { messageId: string; endpointId: string }, waitSeconds: number): Promise<void> {
-  await deps.scheduler.start(retryExecutionName(ref.messageId, ref.endpointId), { ...ref, waitSeconds });
+async function startSchedule(deps: DispatchDeps, ref: { messageId: string; endpointId: string }, waitSeconds: number, notBefore?: number): Promise<void> {
+  await deps.scheduler.start(retryExecutionName(ref.messageId, ref.endpointId), { ...ref, waitSeconds, ...(notBefore ? { notBefore } : {}) });
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {

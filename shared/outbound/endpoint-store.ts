@@ -14,6 +14,8 @@ export interface EndpointChanges {
   readonly transform?: string | null;
   readonly signatureScheme?: Endpoint['signatureScheme'];
   readonly headers?: Readonly<Record<string, string>> | null;
+  readonly rateLimit?: number | null;
+  readonly maxInFlight?: number | null;
   readonly enabled?: boolean;
 }
 

@@ -32,6 +32,10 @@ export interface Endpoint {
   readonly signatureScheme: SignatureScheme;
   /** Extra request headers sent with every attempt (lower-case names; never a signature header). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Deliveries per second at most (shared/outbound/endpoint-throttle.ts); unlimited when absent. */
+  readonly rateLimit?: number;
+  /** Requests open at once at most; unlimited when absent. */
+  readonly maxInFlight?: number;
   readonly description?: string;
   readonly enabled: boolean;
   readonly disabledReason?: string;
@@ -59,7 +63,8 @@ export interface Message {
 
 /**
  * `pending`: an attempt is being made (the first one claims the delivery as it creates it);
- * `retrying`: waiting in the Step Functions schedule; then `succeeded`, `failed` (for good: 410,
+ * `retrying`: waiting in the Step Functions schedule (with `attempts` 0: its first attempt is
+ * waiting for the endpoint's rate limit or in-flight limit); then `succeeded`, `failed` (for good: 410,
  * a filter or transform error, a disabled endpoint, or a client error when those are not
  * retried) or `exhausted` (the schedule ran out).
  */

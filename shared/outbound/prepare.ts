@@ -18,6 +18,8 @@ export interface PreparedAttempt {
   /** The statuses the attempt may start from; its outcome's transition is guarded by them. */
   readonly from: readonly DeliveryStatus[];
   readonly payload: unknown;
+  /** Not sent before this time (epoch ms): the endpoint's rate slot, held just before signing. */
+  readonly sendAt?: number;
 }
 
 export type Preparation =

@@ -35,7 +35,12 @@ export type AttemptResult =
   | { readonly outcome: 'failed'; readonly reason: string }
   | { readonly outcome: 'exhausted'; readonly attempt: number }
   /** Nothing was recorded: the delivery had moved on (finished, or attempted by someone else). */
-  | { readonly outcome: 'skipped'; readonly status?: DeliveryStatus };
+  | { readonly outcome: 'skipped'; readonly status?: DeliveryStatus }
+  /**
+   * Not attempted yet: the endpoint's rate or in-flight limit holds it back for `waitSeconds` (no
+   * attempt claimed); `notBefore` is the rate slot reserved for it.
+   */
+  | { readonly outcome: 'deferred'; readonly waitSeconds: number; readonly notBefore?: number };
 
 export interface RecordDeps {
   readonly deliveries: Pick<DeliveryStore, 'recordAttempt' | 'succeed' | 'scheduleRetry' | 'fail' | 'exhaust' | 'noteManualFailure'>;

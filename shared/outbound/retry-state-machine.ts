@@ -21,6 +21,11 @@ export interface RetryExecutionState {
   readonly endpointId: string;
   /** Seconds to wait before the next attempt. */
   readonly waitSeconds: number;
+  /**
+   * The endpoint's rate-limit slot already reserved for this delivery (epoch ms): after the wait,
+   * the attempt goes at this time without reserving another (shared/outbound/endpoint-throttle.ts).
+   */
+  readonly notBefore?: number;
 }
 
 /** What the deliver task returns: `retry` loops, anything else ends the execution. */

@@ -119,6 +119,20 @@ export function describeDeliveryStoreContract(name: string, makeStore: () => Pro
       expect(await store.fail({ messageId: 'msg_none', endpointId: 'ep_none' }, { attempt: 1, from: ['pending'] }, { now: at(6), error: 'x' })).toBe(false);
     });
 
+    it('gives a claimed attempt back unmade, only to its claimant: one attempt lower, retrying until the time given', async () => {
+      const store = await makeStore();
+      const delivery = newDelivery();
+      await store.createDelivery(delivery, 0);
+      const ref = { messageId: delivery.messageId, endpointId: delivery.endpointId };
+      expect(await store.returnAttempt(ref, { attempt: 2, from: ['pending'] }, { now: at(1), nextAttemptAt: at(5).toISOString() })).toBe(false);
+      expect(await store.returnAttempt(ref, { attempt: 1, from: ['pending'] }, { now: at(1), nextAttemptAt: at(5).toISOString() })).toBe(true);
+      expect(await store.getDelivery(ref.messageId, ref.endpointId)).toMatchObject({ status: 'retrying', attempts: 0, nextAttemptAt: at(5).toISOString() });
+      expect(await store.beginAttempt(ref, ['retrying'], at(5))).toBe(1);
+      expect(await store.returnAttempt(ref, { attempt: 1, from: ['retrying'] }, { now: at(5), nextAttemptAt: at(6).toISOString() })).toBe(true);
+      expect(await store.getDelivery(ref.messageId, ref.endpointId)).toMatchObject({ status: 'retrying', attempts: 0, nextAttemptAt: at(6).toISOString() });
+      expect(await store.listAttempts(ref.messageId)).toEqual([]);
+    });
+
     it('logs attempts in order and lists an endpoint’s deliveries newest first', async () => {
       const store = await makeStore();
       const endpointId = `ep_${Math.random().toString(36).slice(2, 8)}`;

@@ -119,6 +119,10 @@ export class InMemoryDeliveryStore implements DeliveryStore {
     );
   }
 
+  async returnAttempt(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; nextAttemptAt: string }): Promise<boolean> {
+    return this.transition(ref, guard, 'retrying', (d) => Object.assign(d, { attempts: guard.attempt - 1, nextAttemptAt: fields.nextAttemptAt }), fields.now);
+  }
+
   async noteManualFailure(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode: number; error: string }): Promise<boolean> {
     return this.transition(ref, guard, undefined, (d) => Object.assign(d, { lastStatusCode: fields.statusCode, lastError: fields.error }), fields.now);
   }

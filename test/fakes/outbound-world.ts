@@ -13,6 +13,7 @@ import type { PublishDeps } from '../../shared/outbound/publish';
 import { generateEndpointSecret } from '../../shared/outbound/signing';
 import { InMemoryDeliveryStore } from './delivery-store';
 import { InMemoryEndpointStore } from './endpoint-store';
+import { InMemoryEndpointThrottle } from './endpoint-throttle';
 import { ScriptedSender, type ScriptedResponse } from './http-sender';
 import { InMemoryMessageStore } from './message-store';
 import { InMemoryPayloadStore } from './payload-store';
@@ -37,8 +38,13 @@ export function outboundWorld(options: { settings?: Partial<OutboundSettings>; r
   const scheduler = new RecordingScheduler();
   const events: DeliveryEvent[] = [];
   const clock = { now: options.start ?? T0 };
+  const throttle = new InMemoryEndpointThrottle();
   const deps: DispatchDeps = {
     endpoints,
+    throttle,
+    sleep: async (ms: number) => {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
     messages,
     deliveries,
     payloads,
@@ -63,6 +69,7 @@ export function outboundWorld(options: { settings?: Partial<OutboundSettings>; r
     queue,
     sender,
     scheduler,
+    throttle,
     events,
     settings,
     advance(seconds: number): Date {

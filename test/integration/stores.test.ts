@@ -5,9 +5,11 @@
 import { beforeAll } from 'vitest';
 import { DynamoDbDeliveryStore } from '../../shared/store/dynamodb/delivery-store';
 import { DynamoDbEndpointStore } from '../../shared/store/dynamodb/endpoint-store';
+import { DynamoDbEndpointThrottle } from '../../shared/store/dynamodb/endpoint-throttle';
 import { DynamoDbEventStore } from '../../shared/store/dynamodb/event-store';
 import { DynamoDbMessageStore } from '../../shared/store/dynamodb/message-store';
 import { describeDeliveryStoreContract } from '../contracts/delivery-store';
+import { describeEndpointThrottleContract } from '../contracts/endpoint-throttle';
 import { describeEventStoreContract } from '../contracts/event-store';
 import { describeEndpointStoreContract, describeMessageStoreContract } from '../contracts/outbound-stores';
 import { createHarness, type Harness } from '../support/harness';
@@ -21,3 +23,4 @@ describeEventStoreContract('DynamoDB', () => new DynamoDbEventStore(h.clients.do
 describeDeliveryStoreContract('DynamoDB', () => new DynamoDbDeliveryStore(h.clients.documents, h.resources.tableName));
 describeMessageStoreContract('DynamoDB', () => new DynamoDbMessageStore(h.clients.documents, h.resources.tableName));
 describeEndpointStoreContract('DynamoDB', () => new DynamoDbEndpointStore(h.clients.documents, h.resources.tableName));
+describeEndpointThrottleContract('DynamoDB', () => new DynamoDbEndpointThrottle(h.clients.documents, h.resources.tableName));

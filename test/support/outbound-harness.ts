@@ -36,7 +36,13 @@ export interface OutboundHarness {
 
 export async function createOutboundHarness(
   h: Harness,
-  options: { schedule?: number[]; allowPrivateTargets?: boolean; resolve?: typeof resolvePublicAddresses } = {},
+  options: {
+    schedule?: number[];
+    allowPrivateTargets?: boolean;
+    resolve?: typeof resolvePublicAddresses;
+    /** Batches the dispatcher handles at once (the event source's pollers; two by default, as the local runtime). */
+    dispatcherConcurrency?: number;
+  } = {},
 ): Promise<OutboundHarness> {
   const { clients, resources } = h;
   // A compressed schedule, as `DELIVERY_RETRY_SCHEDULE` gives the local runtime.
@@ -75,6 +81,7 @@ export async function createOutboundHarness(
     sqs: clients.sqs,
     queues: resources,
     waitTimeSeconds: 1,
+    ...(options.dispatcherConcurrency ? { concurrency: options.dispatcherConcurrency } : {}),
     invoke: (event, context) => handleOutboundBatch(event, context, deps),
   });
   dispatcher.start();

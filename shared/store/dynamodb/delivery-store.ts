@@ -144,6 +144,29 @@ export class DynamoDbDeliveryStore extends TableAdapter implements DeliveryStore
     return this.transition(ref, guard, 'exhausted', { now: fields.now, lastStatusCode: fields.statusCode, lastError: fields.error, nextAttemptAt: null });
   }
 
+  async returnAttempt(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; nextAttemptAt: string }): Promise<boolean> {
+    const allowed = statusValues(guard.from);
+    const result = await conditionalWrite(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: deliveryKey(ref.messageId, ref.endpointId),
+        UpdateExpression: 'SET attempts = :back, #status = :retrying, nextAttemptAt = :next, updatedAt = :now',
+        ConditionExpression: `attribute_exists(pk) AND attempts = :attempt AND #status IN (${Object.keys(allowed).join(', ')})`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':back': guard.attempt - 1,
+          ':attempt': guard.attempt,
+          ':retrying': 'retrying',
+          ':next': fields.nextAttemptAt,
+          ':now': fields.now.toISOString(),
+          ...allowed,
+        },
+      }),
+    );
+    return result.written;
+  }
+
   noteManualFailure(ref: DeliveryRef, guard: AttemptGuard, fields: { now: Date; statusCode: number; error: string }): Promise<boolean> {
     return this.transition(ref, guard, undefined, { now: fields.now, lastStatusCode: fields.statusCode, lastError: fields.error });
   }
