@@ -201,11 +201,32 @@ export function model(metered: MeteredResult, prices: Prices, memory: Memory, co
       logs(prices, retries * (LOG_BYTES.platformPerInvocation + LOG_BYTES.metricsPerInvocation + LOG_BYTES.infoLinePerEvent) + transitions * 200),
     ],
   ];
+  // Delivery control (shared/outbound/endpoint-throttle.ts): what each feature adds to one
+  // delivery, from the calls its design makes (modelled per call, not counted by the bench).
+  // A wait in the schedule is one execution that succeeds at its first attempt: Wait, Attempt,
+  // Choice, Succeed; the deliver task reads what the dispatcher had read (delivery, endpoint,
+  // message) and gives back nothing else: its attempt's writes are the first attempt's.
+  const waitTransitions = [RETRY_STATES.wait, RETRY_STATES.attempt, RETRY_STATES.decide, RETRY_STATES.done].length;
+  const scheduledWait =
+    (waitTransitions / 1000) * prices.stepFunctionsStandardPerThousandTransitions +
+    lambda(prices, 1, retryAttempt.deliverMsPerAttempt, memory.deliver) +
+    dynamo(prices, 1, retryAttempt.readUnitsPerUnit);
+  const heldSecond = lambda(prices, 1, 1000, memory.dispatcher) - lambda(prices, 1, 0, memory.dispatcher);
+  const controlLines: Line[] = [
+    ['headers: sent with each attempt (no call)', 0],
+    // Busy schedule: one UpdateItem; idle: that update refused (billed) and a conditional put.
+    ['rateLimit, under the limit: the slot, 1-2 conditional writes (2 counted)', dynamo(prices, 2, 0)],
+    ['rateLimit, backlogged, held in memory: + up to 1 s of function duration', heldSecond],
+    [`rateLimit, over the limit: + attempt given back (1 write) and a ${waitTransitions}-transition execution`, scheduledWait],
+    ['maxInFlight: lease PutItem + DeleteItem', dynamo(prices, 2, 0)],
+    ['maxInFlight, all leases held: + up to 4 refused puts and a 1 s wait in the schedule', dynamo(prices, 4, 0) + scheduledWait],
+  ];
   return {
     memory,
     inbound: { lines: inboundLines, total: sum(inboundLines), statusStreamShare: inboundStreamSaving },
     outbound: { lines: outboundLines, total: sum(outboundLines) },
     fullRetry: { lines: retryLines, perDelivery: sum(retryLines), perMillion: sum(retryLines) * million, transitions },
+    deliveryControl: { lines: controlLines },
   };
 }
 
@@ -360,6 +381,13 @@ function main(): void {
     table([
       ['flow', 'bytes', 'modelled', 'floor', 'ratio', `goal ≤ ${FLOOR_GOAL}×`],
       ...floors.map((row) => [row.flow, row.bodyBytes, money(row.total), money(row.floor), `${row.ratio}×`, verdict(row.ratio)]),
+    ]),
+  );
+  print('\nDelivery control, extra per delivery (modelled from the calls each feature makes):');
+  print(
+    table([
+      ['feature', 'per delivery', 'per million'],
+      ...cost.deliveryControl.lines.map(([name, value]) => [name, `$${value.toFixed(7)}`, money(value * 1e6)]),
     ]),
   );
   writeFileSync(
