@@ -219,6 +219,8 @@ export function model(metered: MeteredResult, prices: Prices, memory: Memory, co
     ['rateLimit, backlogged, held in memory: + up to 1 s of function duration', heldSecond],
     [`rateLimit, over the limit: + attempt given back (1 write) and a ${waitTransitions}-transition execution`, scheduledWait],
     ['maxInFlight: lease PutItem + DeleteItem', dynamo(prices, 2, 0)],
+    ['isolation, healthy endpoint: nothing', 0],
+    ['isolation, slow or failing endpoint: its first attempt in the schedule (as above)', scheduledWait],
     ['maxInFlight, all leases held: + up to 4 refused puts and a 1 s wait in the schedule', dynamo(prices, 4, 0) + scheduledWait],
   ];
   return {

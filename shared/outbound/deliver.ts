@@ -15,6 +15,7 @@ import type { AttemptGuard, DeliveryRef, DeliveryStore } from './delivery-store'
 import type { EndpointHealth } from './endpoint-store';
 import type { HttpSender } from './http-sender';
 import { admitAttempt, holdForSlot, type ThrottleDeps } from './endpoint-throttle';
+import { watchSlowness } from './isolation';
 import { judgeAttempt } from './judge';
 import type { AttemptTrigger, DeliveryStatus } from './model';
 import { prepareAttempt, type PrepareDeps, type PreparedAttempt } from './prepare';
@@ -59,7 +60,8 @@ export async function attemptDelivery(deps: DeliveryDeps, request: AttemptReques
   if (admission?.kind === 'wait') return deferAttempt(deps, ref, { attempt, from: request.from }, admission);
   try {
     const sendAt = admission?.sendAt !== undefined ? { sendAt: admission.sendAt } : {};
-    return await sendAttempt(deps, { ...preparation.prepared, trigger: request.trigger, from: request.from, ...sendAt }, attempt);
+    const prepared = { ...preparation.prepared, trigger: request.trigger, from: request.from, ...sendAt };
+    return await watchSlowness(deps, prepared.endpoint, () => sendAttempt(deps, prepared, attempt));
   } finally {
     await admission?.release();
   }
@@ -89,7 +91,14 @@ export async function sendAttempt(deps: DeliveryDeps, prepared: PreparedAttempt,
     if (held.kind === 'wait') return deferAttempt(deps, prepared.delivery, { attempt, from: prepared.from }, held);
   }
   const signed = signDelivery(prepared.endpoint, prepared.delivery.messageId, prepared.payload, timeOf(deps));
-  const response = await deps.sender.send({ url: signed.url, headers: signed.headers, body: signed.body, timeoutMs: deps.settings.timeoutSeconds * 1000 });
+  const timeoutMs = deps.settings.timeoutSeconds * 1000;
+  const cutOffMs = prepared.budgetMs !== undefined && prepared.budgetMs < timeoutMs ? prepared.budgetMs : undefined;
+  const response = await deps.sender.send({ url: signed.url, headers: signed.headers, body: signed.body, timeoutMs: cutOffMs ?? timeoutMs });
+  if (cutOffMs !== undefined && response.statusCode === 0 && response.error === 'timeout') {
+    // Over the inline budget: not an attempt; the deliver task makes it with the full timeout.
+    await deps.endpoints.markSlow(prepared.endpoint.id, timeOf(deps));
+    return deferAttempt(deps, prepared.delivery, { attempt, from: prepared.from }, { waitSeconds: 0 });
+  }
   const finishedAt = timeOf(deps);
   const verdict = judgeAttempt(response, {
     attempt,

@@ -9,6 +9,7 @@
 import { expiresAfter } from '../store/ttl';
 import { deferAttempt, sendAttempt, type DeliveryDeps } from './deliver';
 import { admitAttempt } from './endpoint-throttle';
+import { INLINE_BUDGET_MS, underSuspicion, watchSlowness } from './isolation';
 import type { Delivery, Endpoint, Message } from './model';
 import { loadPayload, type PreparedAttempt } from './prepare';
 import { recordRefusal, type AttemptResult } from './record';
@@ -88,8 +89,10 @@ async function deliverFirst(deps: DispatchDeps, message: Message, endpoint: Endp
   if (typeof attempt !== 'number') return attempt;
   const ref = { messageId: message.id, endpointId: endpoint.id };
   if (shaped.kind === 'error') return recordRefusal(deps, ref, { attempt, from: FIRST_ATTEMPT_FROM }, shaped.reason, now);
+  // An endpoint failing or slow gets no inline attempt (it would hold this invocation and the
+  // endpoints after it): the deliver task makes attempt 1 in an invocation of its own.
+  const admission = underSuspicion(endpoint) ? ({ kind: 'wait', waitSeconds: 0 } as const) : await admitAttempt(deps, endpoint.id, endpoint);
   // The endpoint's limits: a first attempt held back is given back and waits in the retry schedule.
-  const admission = await admitAttempt(deps, endpoint.id, endpoint);
   if (admission.kind === 'wait') {
     const deferred = await deferAttempt(deps, ref, { attempt, from: FIRST_ATTEMPT_FROM }, admission);
     if (deferred.outcome === 'deferred') await startSchedule(deps, ref, deferred.waitSeconds, deferred.notBefore);
@@ -103,8 +106,9 @@ async function deliverFirst(deps: DispatchDeps, message: Message, endpoint: Endp
       from: FIRST_ATTEMPT_FROM,
       payload: shaped.payload,
       ...(admission.sendAt !== undefined ? { sendAt: admission.sendAt } : {}),
+      budgetMs: INLINE_BUDGET_MS,
     };
-    const result = await sendAttempt(deps, prepared, attempt);
+    const result = await watchSlowness(deps, endpoint, () => sendAttempt(deps, prepared, attempt));
     if (result.outcome === 'retry') await startSchedule(deps, ref, result.waitSeconds);
     if (result.outcome === 'deferred') await startSchedule(deps, ref, result.waitSeconds, result.notBefore);
     return result;

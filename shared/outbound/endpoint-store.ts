@@ -3,6 +3,7 @@
  * shared/store/dynamodb/endpoint-store.ts). Deliveries need only an endpoint's health: read it,
  * note a failure or a success, disable it.
  */
+import type { EndpointSlowness } from './isolation';
 import type { Endpoint } from './model';
 
 /** Fields a PATCH may change. `undefined` leaves a field; `null` clears an optional one. */
@@ -20,7 +21,7 @@ export interface EndpointChanges {
 }
 
 /** What a delivery reads and writes of its endpoint. */
-export interface EndpointHealth {
+export interface EndpointHealth extends EndpointSlowness {
   get(id: string): Promise<Endpoint | undefined>;
   /** Records a failed delivery; returns when the endpoint's current run of failures began (undefined when the endpoint is gone). */
   recordFailure(id: string, now: Date): Promise<string | undefined>;

@@ -44,6 +44,8 @@ export interface Endpoint {
   readonly secrets: readonly EndpointSecret[];
   /** Start of the current run of failures; cleared by a success. */
   readonly failingSince?: string;
+  /** When an attempt was slow (shared/outbound/isolation.ts); cleared by a quick success. */
+  readonly slowSince?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

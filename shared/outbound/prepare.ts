@@ -20,6 +20,11 @@ export interface PreparedAttempt {
   readonly payload: unknown;
   /** Not sent before this time (epoch ms): the endpoint's rate slot, held just before signing. */
   readonly sendAt?: number;
+  /**
+   * An inline first attempt's budget (shared/outbound/isolation.ts): unanswered by then, it is cut
+   * off and given back, and the delivery handed to the schedule.
+   */
+  readonly budgetMs?: number;
 }
 
 export type Preparation =

@@ -50,6 +50,19 @@ function newEndpoint(overrides: Partial<Endpoint> = {}): Endpoint {
 
 export function describeEndpointStoreContract(name: string, makeStore: () => Promise<EndpointStore> | EndpointStore): void {
   describe(`EndpointStore contract: ${name}`, () => {
+    it('marks an endpoint slow once (the first time kept) and clears the mark', async () => {
+      const store = await makeStore();
+      const endpoint = newEndpoint();
+      await store.create(endpoint);
+      await store.markSlow(endpoint.id, at(1));
+      await store.markSlow(endpoint.id, at(2));
+      expect((await store.get(endpoint.id))?.slowSince).toBe(at(1).toISOString());
+      await store.clearSlow(endpoint.id);
+      expect((await store.get(endpoint.id))?.slowSince).toBeUndefined();
+      await store.markSlow('ep_none', at(3));
+      expect(await store.get('ep_none')).toBeUndefined();
+    });
+
     it('updates named fields, clears nulls, and refuses an unknown endpoint', async () => {
       const store = await makeStore();
       const endpoint = newEndpoint({ description: 'old', filter: 'a > 1' });

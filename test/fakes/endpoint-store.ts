@@ -74,6 +74,15 @@ export class InMemoryEndpointStore implements EndpointStore {
     if (endpoint.failingSince) delete this.endpoints.get(endpoint.id)?.failingSince;
   }
 
+  async markSlow(id: string, now: Date): Promise<void> {
+    const endpoint = this.endpoints.get(id);
+    if (endpoint) endpoint.slowSince ??= now.toISOString();
+  }
+
+  async clearSlow(id: string): Promise<void> {
+    delete this.endpoints.get(id)?.slowSince;
+  }
+
   async disable(id: string, reason: string, now: Date): Promise<boolean> {
     const endpoint = this.endpoints.get(id);
     if (!endpoint?.enabled) return false;

@@ -152,6 +152,26 @@ export class DynamoDbEndpointStore extends TableAdapter implements EndpointStore
     );
   }
 
+  async markSlow(id: string, now: Date): Promise<void> {
+    await conditionalWrite(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: endpointKey(id),
+        UpdateExpression: 'SET slowSince = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(slowSince)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async clearSlow(id: string): Promise<void> {
+    await conditionalWrite(
+      this.db,
+      new UpdateCommand({ TableName: this.tableName, Key: endpointKey(id), UpdateExpression: 'REMOVE slowSince', ConditionExpression: 'attribute_exists(pk)' }),
+    );
+  }
+
   async disable(id: string, reason: string, now: Date): Promise<boolean> {
     const result = await conditionalWrite(
       this.db,
