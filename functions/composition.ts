@@ -35,6 +35,7 @@ import { NodeHttpSender } from '../shared/outbound/http-sender';
 import type { MessageStore } from '../shared/outbound/message-store';
 import type { OutboundWork } from '../shared/outbound/outbound-queue';
 import type { PublishDeps } from '../shared/outbound/publish';
+import { publishOperationalEvent } from '../shared/outbound/operational-events';
 import { relayInboundEvent, type RelayDeps } from '../shared/outbound/relay';
 import { StepFunctionsRetryScheduler } from '../shared/outbound/retry-scheduler';
 import { outboundQueueSettings } from '../shared/queue/settings';
@@ -257,20 +258,22 @@ export function dispatcherDependencies(parts: CountingParts<DispatcherClients>):
 }
 
 /** The retry state machine's task: one scheduled attempt. */
-export function deliverDependencies(parts: CountingParts<StorageClients>): DeliveryDeps {
+export function deliverDependencies(parts: CountingParts<QueueingClients>): DeliveryDeps {
   return sendingSide(parts, readEnvironment('deliver', parts.environment));
 }
 
 /** The stores, sender and reporting that every attempt of a delivery uses. */
 function sendingSide(
-  parts: CountingParts<StorageClients>,
-  env: Pick<FunctionEnvironment<'deliver'>, 'tableName' | 'payloadBucket' | 'allowPrivateTargets'>,
+  parts: CountingParts<QueueingClients>,
+  env: Pick<FunctionEnvironment<'deliver'>, 'tableName' | 'payloadBucket' | 'allowPrivateTargets' | 'outboundQueueUrl'>,
 ): DeliveryDeps & { endpoints: EndpointStore; messages: MessageStore } {
   const { documents } = parts.clients;
   const report = statusReporter(parts, env.tableName);
+  const endpoints = new DynamoDbEndpointStore(documents, env.tableName);
+  const operational = { ...publishing(parts, env), endpoints };
   return {
-    endpoints: new DynamoDbEndpointStore(documents, env.tableName),
-    messages: new DynamoDbMessageStore(documents, env.tableName),
+    endpoints,
+    messages: operational.messages,
     deliveries: new DynamoDbDeliveryStore(documents, env.tableName),
     payloads: new S3PayloadStore(parts.clients.s3, env.payloadBucket),
     sender: new NodeHttpSender({ allowPrivateTargets: env.allowPrivateTargets ?? false }),
@@ -280,6 +283,7 @@ function sendingSide(
       reportDeliveryEvent(parts.logger, parts.metrics, event);
       const change = deliveryStatusChange(event);
       if (change) await report(change);
+      await publishOperationalEvent(operational, event);
     },
   };
 }

@@ -9,14 +9,15 @@ import { abandonDelivery } from '../../shared/outbound/abandon';
 import { attemptDelivery, type DeliveryDeps } from '../../shared/outbound/deliver';
 import { abandonReason, isAbandonRequest, type DeliverTaskInput, type DeliverTaskOutput } from '../../shared/outbound/retry-state-machine';
 import { deliverDependencies } from '../composition';
-import { createDocumentClient, createS3Client, lambdaParts, once } from '../environment';
+import { createDocumentClient, createS3Client, createSqsClient, lambdaParts, once } from '../environment';
 import { GatewayMetrics } from '../metrics';
 import { lambdaHandler } from '../middleware';
 
 const logger = new Logger({ serviceName: 'deliver' });
 // Every figure under {service} (alarms, dashboard), attempts also by outcome: functions/metrics.ts.
 const metrics = new GatewayMetrics();
-const clients = { documents: createDocumentClient(), s3: createS3Client() };
+// SQS: the operational events it publishes (shared/outbound/operational-events.ts).
+const clients = { documents: createDocumentClient(), s3: createS3Client(), sqs: createSqsClient() };
 
 export async function handleDeliver(input: DeliverTaskInput, dependencies: DeliveryDeps): Promise<DeliverTaskOutput> {
   logger.appendKeys({ messageId: input.messageId, endpointId: input.endpointId });

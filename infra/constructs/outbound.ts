@@ -43,7 +43,8 @@ export class Outbound extends Construct {
 
     const common = { configDocument: props.configDocument, service: config.service, tracing: config.operations.tracing };
     const names = { tableName: table.tableName, payloadBucket: payloadBucket.bucketName, outboundQueueUrl: this.queue.queueUrl };
-    const tableActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
+    // DeleteItem: an endpoint's in-flight lease is given back by deleting it (shared/store/dynamodb/endpoint-throttle.ts).
+    const tableActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
     const tableResources = [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`];
 
     const timings = deliverTimings(config.outbound);
@@ -53,7 +54,9 @@ export class Outbound extends Construct {
       environment: functionEnvironment('deliver', names, AWS_SETTINGS),
     })
       .allow(tableActions, tableResources)
-      .allow(['s3:GetObject'], [payloadBucket.arnForObjects('outbound/*')]);
+      .allow(['s3:GetObject', 's3:PutObject'], [payloadBucket.arnForObjects('outbound/*')])
+      // Operational events (webhooks.delivery.exhausted, webhooks.endpoint.disabled) are published to the outbound queue.
+      .allow(['sqs:SendMessage'], [this.queue.queueArn]);
 
     // Under /aws/vendedlogs/ so Step Functions' log delivery does not grow the account's
     // CloudWatch Logs resource policy (5,120 characters); named from the stack, so two stacks or

@@ -18,6 +18,7 @@ import type { MessageStore } from '../outbound/message-store';
 import type { Delivery, Endpoint, Message } from '../outbound/model';
 import { EVENT_TYPE, isEventTypePattern } from '../event-types';
 import { publishRequestSchema, type OutboundQueue } from '../outbound/outbound-queue';
+import { isOperationalEventType, OPERATIONAL_PREFIX, publishEndpointEnabled, publishOperationalEvent } from '../outbound/operational-events';
 import { publishMessage, type PublishDeps } from '../outbound/publish';
 import { loadPayload } from '../outbound/prepare';
 import { checkExpression, ExpressionError, shapePayload } from '../outbound/routing';
@@ -274,11 +275,20 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
       if (scope.tenantId !== undefined) await requireEndpoint(request.params.id!, scope);
       const url = body.url === undefined ? undefined : await checkTarget(body.url);
       const headers = body.headers === undefined ? undefined : body.headers && Object.keys(body.headers).length ? body.headers : null;
+      const before = body.enabled === undefined ? undefined : await deps.endpoints.get(request.params.id!);
       const endpoint = await deps.endpoints.update(
         request.params.id!,
         { ...body, ...(url ? { url } : {}), ...(headers !== undefined ? { headers } : {}) },
         now(),
       );
+      // Operational events: an operator enabling or disabling an endpoint.
+      if (before && !before.enabled && endpoint.enabled) await publishEndpointEnabled(publishDeps, endpoint, now());
+      if (before?.enabled && !endpoint.enabled) {
+        await publishOperationalEvent(
+          { ...publishDeps, endpoints: deps.endpoints },
+          { type: 'endpoint.disabled', endpointId: endpoint.id, reason: 'disabled by an operator' },
+        );
+      }
       return jsonResponse(200, endpointView(endpoint));
     }),
     route('DELETE', '/endpoints/:id', true, async ({ params }, scope) => {
@@ -337,6 +347,9 @@ export function outboundRoutes(deps: OutboundRoutesDeps): ScopedRoute[] {
     }),
     route('POST', '/messages', false, async (request) => {
       const body = request.json(publishRequestSchema);
+      if (isOperationalEventType(body.eventType)) {
+        throw new ValidationError(`eventType: "${OPERATIONAL_PREFIX}*" is the gateway's own (operational events)`, 'reserved_event_type');
+      }
       const { message, created } = await publishMessage(publishDeps, body);
       return jsonResponse(202, { ...messageView(message), duplicate: !created });
     }),

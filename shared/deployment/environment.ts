@@ -89,7 +89,7 @@ export const FUNCTION_ENVIRONMENT = {
     required: ['tableName', 'payloadBucket', 'outboundQueueUrl', 'retryStateMachineArn'],
     optional: ['endpointCacheSeconds', 'allowPrivateTargets'],
   },
-  deliver: { required: ['tableName', 'payloadBucket'], optional: ['allowPrivateTargets'] },
+  deliver: { required: ['tableName', 'payloadBucket', 'outboundQueueUrl'], optional: ['allowPrivateTargets'] },
 } as const satisfies Record<string, { readonly required: readonly VariableKey[]; readonly optional: readonly VariableKey[] }>;
 
 export type FunctionName = keyof typeof FUNCTION_ENVIRONMENT;

@@ -247,6 +247,6 @@ export function functionEnvironment(fn: FunctionName, names: ResourceNames, sett
         ...defined({ endpointCacheSeconds, allowPrivateTargets }),
       });
     case 'deliver':
-      return writeEnvironment('deliver', { ...storage, ...defined({ allowPrivateTargets }) });
+      return writeEnvironment('deliver', { ...storage, outboundQueueUrl: need('outboundQueueUrl'), ...defined({ allowPrivateTargets }) });
   }
 }

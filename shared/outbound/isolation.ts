@@ -20,7 +20,7 @@ import type { Endpoint } from './model';
 /** An attempt slower than this marks its endpoint slow. */
 export const SLOW_ATTEMPT_MS = 1000;
 /** The longest the dispatcher waits for an inline first attempt before handing it to the schedule. */
-export const INLINE_BUDGET_MS = 2000;
+export const INLINE_BUDGET_MS = 5000;
 
 /** What isolation reads and writes of an endpoint. */
 export interface EndpointSlowness {

@@ -27,7 +27,8 @@ export type DeliveryEvent =
     }
   | { readonly type: 'delivery.failed'; readonly messageId: string; readonly endpointId: string; readonly reason: string }
   | { readonly type: 'delivery.exhausted'; readonly messageId: string; readonly endpointId: string; readonly attempts: number }
-  | { readonly type: 'endpoint.disabled'; readonly endpointId: string; readonly reason: string };
+  /** `messageId`: the delivery whose attempt disabled it. */
+  | { readonly type: 'endpoint.disabled'; readonly endpointId: string; readonly reason: string; readonly messageId?: string };
 
 export type AttemptResult =
   | { readonly outcome: 'succeeded'; readonly attempt: number }
@@ -75,7 +76,7 @@ export async function recordOutcome(deps: RecordDeps, judged: JudgedAttempt): Pr
     case 'gone':
       return recordGone(deps, judged);
     default:
-      await noteEndpointFailure(deps, judged.prepared.endpoint, judged.finishedAt);
+      await noteEndpointFailure(deps, judged.prepared.endpoint, judged.finishedAt, judged.prepared.delivery.messageId);
       return recordFailure(deps, judged, judged.verdict);
   }
 }
@@ -127,7 +128,7 @@ async function recordSuccess(deps: RecordDeps, judged: JudgedAttempt): Promise<A
 
 async function recordGone(deps: RecordDeps, judged: JudgedAttempt): Promise<AttemptResult> {
   const { prepared, response, finishedAt } = judged;
-  await disableEndpoint(deps, prepared.endpoint.id, 'the endpoint answered 410 Gone', finishedAt);
+  await disableEndpoint(deps, prepared.endpoint.id, 'the endpoint answered 410 Gone', finishedAt, prepared.delivery.messageId);
   const applied = await deps.deliveries.fail(prepared.delivery, guardOf(judged), {
     now: finishedAt,
     statusCode: response.statusCode,
@@ -161,15 +162,15 @@ async function recordFailure(deps: RecordDeps, judged: JudgedAttempt, verdict: E
   }
 }
 
-async function disableEndpoint(deps: RecordDeps, endpointId: string, reason: string, at: Date): Promise<void> {
-  if (await deps.endpoints.disable(endpointId, reason, at)) await deps.onEvent?.({ type: 'endpoint.disabled', endpointId, reason });
+async function disableEndpoint(deps: RecordDeps, endpointId: string, reason: string, at: Date, messageId: string): Promise<void> {
+  if (await deps.endpoints.disable(endpointId, reason, at)) await deps.onEvent?.({ type: 'endpoint.disabled', endpointId, reason, messageId });
 }
 
 /** Disables an endpoint whose failures have lasted `disableAfterDays` without a success. */
-async function noteEndpointFailure(deps: RecordDeps, endpoint: Endpoint, at: Date): Promise<void> {
+async function noteEndpointFailure(deps: RecordDeps, endpoint: Endpoint, at: Date, messageId: string): Promise<void> {
   const failingSince = endpoint.failingSince ?? (await deps.endpoints.recordFailure(endpoint.id, at));
   if (!failingSince) return;
   if (at.getTime() - Date.parse(failingSince) >= daysInMs(deps.settings.disableAfterDays)) {
-    await disableEndpoint(deps, endpoint.id, `failing for ${deps.settings.disableAfterDays} days without a success`, at);
+    await disableEndpoint(deps, endpoint.id, `failing for ${deps.settings.disableAfterDays} days without a success`, at, messageId);
   }
 }

@@ -7,9 +7,15 @@ import jsonata from 'jsonata';
 import { ValidationError } from '../errors';
 import { matchesEventType } from '../event-types';
 import type { Endpoint } from './model';
+import { isOperationalEventType, OPERATIONAL_PREFIX } from './operational-events';
 
-/** `eventTypes` empty means every type; `a.*` matches `a.b` and `a.b.c`; `*` matches all. */
+/**
+ * `eventTypes` empty means every type; `a.*` matches `a.b` and `a.b.c`; `*` matches all. The
+ * gateway's own operational events (`webhooks.*`) go only to endpoints naming them (`webhooks.*`
+ * or an exact type), never to "every type".
+ */
 export function subscribesTo(eventTypes: readonly string[], eventType: string): boolean {
+  if (isOperationalEventType(eventType)) return eventTypes.some((pattern) => pattern.startsWith(OPERATIONAL_PREFIX) && matchesEventType(pattern, eventType));
   if (eventTypes.length === 0) return true;
   return eventTypes.some((pattern) => matchesEventType(pattern, eventType));
 }

@@ -188,6 +188,7 @@ describe('functions', () => {
         'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
         'dynamodb:Query',
         's3:GetObject',
         's3:PutObject',
@@ -202,7 +203,18 @@ describe('functions', () => {
     );
     expect(actionsOf('stream')).toEqual([...logs, 'dynamodb:Query'].sort());
     expect(actionsOf('deliver')).toEqual(
-      [...logs, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 's3:GetObject'].sort(),
+      [
+        ...logs,
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        's3:GetObject',
+        's3:PutObject',
+        'sqs:SendMessage',
+      ].sort(),
     );
     for (const name of Object.keys(FUNCTION_PREFIX) as FunctionName[]) {
       for (const statement of policyStatementsOf(name)) {

@@ -36,7 +36,12 @@ describe('the environment contract', () => {
       endpointCacheSeconds: 5,
       allowPrivateTargets: true,
     });
-    expect(readEnvironment('deliver', { ...written, UNRELATED: 'x' })).toEqual({ tableName: 't', payloadBucket: 'b', allowPrivateTargets: true });
+    expect(readEnvironment('deliver', { ...written, UNRELATED: 'x' })).toEqual({
+      tableName: 't',
+      payloadBucket: 'b',
+      outboundQueueUrl: 'q',
+      allowPrivateTargets: true,
+    });
   });
 
   it('refuses a missing required variable or a malformed value, naming the variable', () => {
@@ -44,9 +49,9 @@ describe('the environment contract', () => {
     expect(() => readEnvironment('ingress', { WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', INBOUND_QUEUE_URL: 'q', SECRET_CACHE_SECONDS: '5m' })).toThrow(
       /SECRET_CACHE_SECONDS/,
     );
-    expect(() => readEnvironment('deliver', { WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toThrow(
-      /WEBHOOK_ALLOW_PRIVATE_TARGETS/,
-    );
+    expect(() =>
+      readEnvironment('deliver', { WEBHOOKS_TABLE: 't', PAYLOAD_BUCKET: 'b', OUTBOUND_QUEUE_URL: 'q', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' }),
+    ).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS/);
   });
 
   it('writes the stack’s settings in AWS: secrets from Secrets Manager by ARN segment under one prefix, endpoints cached for 5 s', () => {

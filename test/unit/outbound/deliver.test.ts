@@ -84,7 +84,7 @@ describe('a scheduled attempt', () => {
     expect(await delivery()).toMatchObject({ status: 'failed', lastStatusCode: 410 });
     expect(w.events).toEqual(
       expect.arrayContaining([
-        { type: 'endpoint.disabled', endpointId: endpoint.id, reason: 'the endpoint answered 410 Gone' },
+        { type: 'endpoint.disabled', endpointId: endpoint.id, reason: 'the endpoint answered 410 Gone', messageId: ref.messageId },
         { type: 'delivery.failed', ...ref, reason: '410 Gone' },
       ]),
     );
