@@ -39,7 +39,7 @@ async function endpoint(path: string, eventTypes: string[]): Promise<string> {
 
 describe('operational events', () => {
   it('reports an endpoint disabled (410), enabled again, and a delivery exhausted, to its subscribers only; never about its own reports', async () => {
-    const monitor = await endpoint('/monitor', ['webhooks.*']);
+    await endpoint('/monitor', ['webhooks.*']);
     // Subscribed to the reports too, and failing every time: its deliveries of them are exhausted,
     // which must not be reported in turn.
     receiver.script('/failing-monitor', 503);
