@@ -61,6 +61,7 @@ describe('the npm package', () => {
     expect(existsSync(path.join(installed, 'dist/index.js'))).toBe(true);
     expect(existsSync(path.join(installed, 'dist/types/infra/index.d.ts'))).toBe(true);
     expect(existsSync(path.join(installed, 'functions/processor/handler.ts'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(installed, 'schemas/destination-event.v1.json'), 'utf8'))).toMatchObject({ version: '1' });
     expect(existsSync(path.join(installed, 'test'))).toBe(false);
     expect(existsSync(path.join(installed, 'local'))).toBe(false);
 

@@ -3,6 +3,9 @@
  * outcome is marked on the record, a failed destination returns the event to the queue and only
  * it is sent again, and after the last receive the event is dead-lettered naming it.
  */
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { sourceDestinations } from '../../../functions/composition';
 import { parseConfig } from '../../../shared/config/load';
@@ -18,6 +21,8 @@ import { InMemoryEventStore } from '../../fakes/event-store';
 import { InMemoryPayloadStore } from '../../fakes/payload-store';
 import { InMemoryQueue } from '../../fakes/queue';
 import { loadContract } from '../../support/openapi';
+
+const EVENT_SCHEMA_PATH = new URL('../../../schemas/destination-event.v1.json', import.meta.url);
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -167,6 +172,31 @@ describe('processing an event with destinations', () => {
       for (const { event } of sender.sent) contract.checkComponent('DestinationEvent', { statusCode: 200, headers: JSON_TYPE, body: JSON.stringify(event) });
     }
     expect(() => contract.checkComponent('DestinationEvent', { statusCode: 200, headers: JSON_TYPE, body: JSON.stringify({ version: '2' }) })).toThrow();
+  });
+
+  it('sends events that match schemas/destination-event.v1.json, the same schema as the openapi.yaml component', async () => {
+    const file = JSON.parse(readFileSync(EVENT_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+    expect(file).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', $id: expect.stringMatching(/destination-event\.v1$/), version: '1' });
+    const { $schema, $id, title, version, ...shape } = file;
+    expect(shape).toEqual((loadContract().spec.components as { schemas: Record<string, unknown> }).schemas.DestinationEvent);
+
+    const ajv = new Ajv2020({ allErrors: true });
+    addFormats(ajv);
+    ajv.addVocabulary(['version']);
+    const validate = ajv.compile(file);
+    let checked = 0;
+    for (const claimChecked of [false, true]) {
+      const { deps, sender, record } = world({ claimChecked });
+      await processQueuedEvent(deps, await record(`e-file-${claimChecked}`), 1);
+      for (const { destination, event } of sender.sent) {
+        // As it crosses the wire: JSON.
+        expect(validate(JSON.parse(JSON.stringify(event))), `${destination}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBe(2 * DESTINATIONS.length);
+    expect(validate({ version: '2', source: 'shop', eventId: 'e', eventType: 't', receivedAt: NOW.toISOString(), bodyBytes: 0 })).toBe(false);
+    expect(validate({ version: '1', source: 'shop', eventId: 'e', eventType: 't', receivedAt: 'yesterday', bodyBytes: 0 })).toBe(false);
   });
 
   it('returns the event to the queue when one destination fails, and sends only that one again', async () => {
