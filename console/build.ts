@@ -39,9 +39,18 @@ function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
+export interface BuildOptions {
+  /**
+   * The pages the local runtime serves: the console shows its Destinations view (what
+   * `GET /local/destinations` lists). Off for the deployed pages, whose bundle leaves it out.
+   */
+  readonly local?: boolean;
+}
+
 /** The browser script of one page, bundled (its imports of shared types included) and minified. */
-export function bundleScript(entry: string): string {
+export function bundleScript(entry: string, options: BuildOptions = {}): string {
   const result = buildSync({
+    define: { __WEBHOOKS_LOCAL__: options.local ? 'true' : 'false' },
     entryPoints: [path.join(CONSOLE_DIR, entry)],
     bundle: true,
     write: false,
@@ -82,9 +91,9 @@ function inline(template: string, name: string, tag: string, content: string, wr
   return template.slice(0, at) + wrap(content) + template.slice(at + tag.length);
 }
 
-export function buildPage(name: PageName, style = bundleStyle()): ConsolePage {
+export function buildPage(name: PageName, style = bundleStyle(), options: BuildOptions = {}): ConsolePage {
   const { html, script: entry } = PAGES[name];
-  const script = bundleScript(entry);
+  const script = bundleScript(entry, options);
   // esbuild escapes `</script` in strings; a literal one would end the inline element early.
   if (/<\/script/i.test(script)) throw new Error(`console page ${name}: the bundled script contains "</script"`);
   if (/<\/style/i.test(style)) throw new Error(`console page ${name}: the stylesheet contains "</style"`);
@@ -95,9 +104,9 @@ export function buildPage(name: PageName, style = bundleStyle()): ConsolePage {
 }
 
 /** Every page, built. */
-export function buildConsolePages(): ConsolePages {
+export function buildConsolePages(options: BuildOptions = {}): ConsolePages {
   const style = bundleStyle();
-  return Object.fromEntries(Object.keys(PAGES).map((name) => [name, buildPage(name as PageName, style)]));
+  return Object.fromEntries(Object.keys(PAGES).map((name) => [name, buildPage(name as PageName, style, options)]));
 }
 
 /** The esbuild `define` that embeds every built page in a bundle (read by functions/api/handler.ts). */

@@ -69,8 +69,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const plan = localPlan(config);
   const { entries: secretEnv, generated } = ensureSecrets(config, options.secretEnvironment ?? {}, options.envFile);
 
-  // The console's pages, built from console/ as synth builds them; the api function reads the file.
-  const pages = JSON.stringify(buildConsolePages());
+  // The console's pages, built from console/ as synth builds them (plus the local Destinations view); the api function reads the file.
+  const pages = JSON.stringify(buildConsolePages({ local: true }));
   const pagesDir = mkdtempSync(path.join(tmpdir(), 'webhooks-console-'));
   const pagesFile = path.join(pagesDir, 'pages.json');
   writeFileSync(pagesFile, pages);

@@ -10,6 +10,7 @@ import { STATUS_CHANGE_TYPES, type StreamedStatusChange } from '../../shared/sta
 import { Api, seg } from './api';
 import { activityChanged, refreshActivity, setActivityLive, setUpActivity } from './activity';
 import { renderDeadLetters } from './dead-letters';
+import { renderDestinations } from './destinations';
 import { byId, el } from './dom';
 import { renderEndpointEditor, renderEndpointList, type EndpointUiOptions } from './endpoints';
 import { renderEvent } from './event-view';
@@ -17,6 +18,9 @@ import { renderMessage } from './message-view';
 import { Overview } from './overview';
 import { renderSearch } from './search';
 import { announce, navigate, route, run, showError, showView } from './ui';
+
+/** True in the page the local runtime builds (console/build.ts `local`); the deployed bundle drops what it guards. */
+declare const __WEBHOOKS_LOCAL__: boolean;
 
 const api = new Api('/api/v1');
 const overview = new Overview(api);
@@ -103,6 +107,13 @@ async function render(): Promise<void> {
     current = { view: 'dead-letters', reload };
     return reload();
   }
+  if (section === 'destinations' && __WEBHOOKS_LOCAL__) {
+    showView('destinations', 'Destinations · Webhook gateway console', quiet);
+    // The local runtime's own routes (`GET /local/destinations`).
+    const localApi = new Api('/local');
+    current = { view: 'destinations', reload: () => run(() => renderDestinations(byId('destinations'), localApi), 'the destinations') };
+    return current.reload();
+  }
   showView('home', 'Webhook gateway console', quiet);
   current = { view: 'home', reload: async () => undefined };
   if (!quiet) await Promise.all([overview.reload(), refreshActivity()]);
@@ -139,7 +150,7 @@ function onChange(message: MessageEvent<string>): void {
   if (!change) return;
   activityChanged(change);
   overview.changed();
-  if (current.view === 'message' || current.view === 'event' || current.view === 'dead-letters') {
+  if (current.view === 'message' || current.view === 'event' || current.view === 'dead-letters' || current.view === 'destinations') {
     clearTimeout(viewTimer);
     viewTimer = setTimeout(() => void current.reload(), 500);
   }
@@ -190,6 +201,7 @@ byId('portal-link-form').addEventListener('submit', (event) => {
     }
   })();
 });
+if (__WEBHOOKS_LOCAL__) for (const item of document.querySelectorAll<HTMLElement>('[data-local]')) item.hidden = false;
 setUpActivity(api);
 window.addEventListener('hashchange', () => void render());
 
