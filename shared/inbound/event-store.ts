@@ -125,12 +125,13 @@ export interface EventProcessing {
 export interface EventQueries {
   get(source: string, eventId: string): Promise<InboundEvent | undefined>;
   /**
-   * Newest first, optionally filtered by status and a lower bound on `receivedAt`.
+   * Newest first, optionally filtered by status, a lower bound on `receivedAt` (`since`, inclusive)
+   * and an upper one (`until`, exclusive): one query of the index by source and received time.
    * `cursor` is the opaque value returned as `nextCursor` by the previous page.
    */
   list(
     source: string,
-    options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
+    options: { status?: EventStatus; since?: string; until?: string; limit: number; cursor?: string },
   ): Promise<{ events: InboundEventSummary[]; nextCursor?: string }>;
 }
 

@@ -81,7 +81,7 @@ export type ReceiveOutcome =
   | { readonly kind: 'handshake'; readonly source: SourceConfig; readonly response: HandshakeResponse };
 
 /** How long an ingress request may hold the right to enqueue before a retry may take it over. */
-const ENQUEUE_LEASE_MS = 15_000;
+export const ENQUEUE_LEASE_MS = 15_000;
 /** Inline bodies larger than this are gzipped when that makes them smaller (fewer write units). */
 const COMPRESS_ABOVE_BYTES = 1024;
 

@@ -151,6 +151,11 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       expect(second.events.map((e) => e.eventId)).toEqual([events[0]!.eventId]);
       expect((await store.list(source, { limit: 10, status: 'queued' })).events.map((e) => e.eventId)).toEqual([events[1]!.eventId]);
       expect((await store.list(source, { limit: 10, since: events[1]!.receivedAt })).events).toHaveLength(2);
+      // `until` is exclusive: the window the reconciler reads (shared/inbound/reconcile.ts)
+      expect((await store.list(source, { limit: 10, until: events[1]!.receivedAt })).events.map((e) => e.eventId)).toEqual([events[0]!.eventId]);
+      expect((await store.list(source, { limit: 10, since: events[1]!.receivedAt, until: events[2]!.receivedAt })).events.map((e) => e.eventId)).toEqual([
+        events[1]!.eventId,
+      ]);
     });
   });
 }

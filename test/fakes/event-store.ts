@@ -108,10 +108,15 @@ export class InMemoryEventStore implements EventStore {
 
   async list(
     source: string,
-    options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
+    options: { status?: EventStatus; since?: string; until?: string; limit: number; cursor?: string },
   ): Promise<{ events: InboundEventSummary[]; nextCursor?: string }> {
     const all = [...this.rows.values()]
-      .filter((row) => row.source === source && (!options.since || row.receivedAt >= options.since))
+      .filter(
+        (row) =>
+          row.source === source &&
+          (!options.since || row.receivedAt >= options.since) &&
+          (!options.until || `${row.receivedAt}#${row.eventId}` <= options.until),
+      )
       .sort((a, b) => `${b.receivedAt}#${b.eventId}`.localeCompare(`${a.receivedAt}#${a.eventId}`));
     const page = pageOf(all, options.limit, options.cursor);
     return { events: page.items.filter((row) => !options.status || row.status === options.status).map(view), ...(page.next ? { nextCursor: page.next } : {}) };

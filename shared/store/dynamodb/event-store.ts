@@ -218,12 +218,13 @@ export class DynamoDbEventStore extends TableAdapter implements EventStore {
 
   async list(
     source: string,
-    options: { status?: EventStatus; since?: string; limit: number; cursor?: string },
+    options: { status?: EventStatus; since?: string; until?: string; limit: number; cursor?: string },
   ): Promise<{ events: InboundEventSummary[]; nextCursor?: string }> {
     const page = await queryIndex(this.db, this.tableName, `SOURCE#${source}`, {
       newestFirst: true,
       limit: options.limit,
       ...(options.since ? { since: options.since } : {}),
+      ...(options.until ? { until: options.until } : {}),
       ...(options.status ? { status: options.status } : {}),
       ...(options.cursor ? { cursor: decodeCursor(options.cursor) } : {}),
     });

@@ -18,7 +18,7 @@ export async function queryIndex(
   db: DynamoDBDocumentClient,
   tableName: string,
   partition: string,
-  options: { newestFirst?: boolean; since?: string; status?: string; limit?: number; cursor?: Record<string, unknown> } = {},
+  options: { newestFirst?: boolean; since?: string; until?: string; status?: string; limit?: number; cursor?: Record<string, unknown> } = {},
 ): Promise<IndexPage> {
   const index = TABLE.indexes[0];
   if (options.cursor) checkCursor(options.cursor, partition);
@@ -28,9 +28,13 @@ export async function queryIndex(
     new QueryCommand({
       TableName: tableName,
       IndexName: index.indexName,
-      KeyConditionExpression: options.since ? '#pk = :pk AND #sk >= :since' : '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(options.since ? { '#sk': index.sortKey } : {}) },
-      ExpressionAttributeValues: { ':pk': partition, ...(options.since ? { ':since': options.since } : {}) },
+      KeyConditionExpression: keyCondition(options),
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(options.since || options.until ? { '#sk': index.sortKey } : {}) },
+      ExpressionAttributeValues: {
+        ':pk': partition,
+        ...(options.since ? { ':since': options.since } : {}),
+        ...(options.until ? { ':until': options.until } : {}),
+      },
       ScanIndexForward: !options.newestFirst,
       ...(options.limit ? { Limit: options.limit } : {}),
       ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
@@ -39,6 +43,14 @@ export async function queryIndex(
   const keys = (result.Items ?? []).map((item) => ({ [TABLE.partitionKey]: item[TABLE.partitionKey], [TABLE.sortKey]: item[TABLE.sortKey] }));
   const items = (await batchGet(db, tableName, keys)).filter((item) => !options.status || item.status === options.status);
   return { items, ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
+}
+
+/** The partition, and the sort key's range when bounded (`since` and `until` both inclusive). */
+function keyCondition(options: { since?: string; until?: string }): string {
+  if (options.since && options.until) return '#pk = :pk AND #sk BETWEEN :since AND :until';
+  if (options.since) return '#pk = :pk AND #sk >= :since';
+  if (options.until) return '#pk = :pk AND #sk <= :until';
+  return '#pk = :pk';
 }
 
 /**
