@@ -56,7 +56,7 @@ describe('reconcileStuckEvents', () => {
     // queued, but it moved recently (a failed attempt just now): not stuck
     await put(store, 'github', 'moving', T0);
     await store.acquireLease('github', 'moving', { owner: 'p', now: at(STUCK), leaseMs: 1000 });
-    await store.markAttemptFailed('github', 'moving', 'p', { error: 'x', now: at(STUCK + 10), terminal: false });
+    await store.markAttemptFailed('github', 'moving', 'p', { error: 'x', now: at(STUCK + 10), terminal: false, deadLettered: false });
     // received moments ago, an ingress request holding its lease: not the reconciler's
     const now = at(STUCK + 60_000);
     await put(store, 'github', 'fresh', at(STUCK + 59_000));
