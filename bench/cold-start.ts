@@ -25,6 +25,7 @@ const FUNCTIONS: Record<FunctionName, { clients: string[] }> = {
   stream: { clients: ['dynamodb'] },
   dispatcher: { clients: ['dynamodb', 'sqs', 's3', 'sfn'] },
   deliver: { clients: ['dynamodb', 's3'] },
+  reconciler: { clients: ['dynamodb', 'sqs'] },
 };
 
 /** Resource names for the functions' environments: nothing is called at init. */

@@ -26,6 +26,7 @@ import { ConfigError } from '../shared/config/load';
 import type { DestinationDeps } from '../shared/inbound/destinations/deliver';
 import type { DestinationSender } from '../shared/inbound/destinations/sender';
 import type { ReceiveDeps } from '../shared/inbound/receive';
+import type { ReconcileDeps } from '../shared/inbound/reconcile';
 import type { SecretSource } from '../shared/inbound/secrets';
 import type { WebhookEvent } from '../shared/inbound/webhook-event';
 import type { DeliveryDeps, DeliveryEvent } from '../shared/outbound/deliver';
@@ -236,6 +237,19 @@ export function apiRouteDependencies(parts: ApiParts): ApiDeps {
 /** The management API, the console and the tenant portal, on one router. */
 export function apiDependencies(parts: ApiParts): Router {
   return registerApiRoutes(new Router((error) => parts.logger.error('request failed', { error: error as Error })), apiRouteDependencies(parts));
+}
+
+/** The scheduled reconciler: the event records' index, and the inbound queue to send stuck events to again. */
+export function reconcilerDependencies(
+  parts: Pick<Parts<Pick<QueueingClients, 'documents' | 'sqs'>>, 'config' | 'environment' | 'clients'> & { readonly owner: string },
+): ReconcileDeps {
+  const env = readEnvironment('reconciler', parts.environment);
+  return {
+    config: parts.config,
+    store: new DynamoDbEventStore(parts.clients.documents, env.tableName),
+    queue: new SqsQueue<QueuedEvent>(parts.clients.sqs, env.inboundQueueUrl),
+    owner: parts.owner,
+  };
 }
 
 /** The live status stream (it needs no configuration). */

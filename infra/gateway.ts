@@ -227,6 +227,7 @@ export class WebhookGateway extends Construct {
         Stream: this.stream,
         Dispatcher: this.outbound.dispatcher,
         Deliver: this.outbound.deliver,
+        Reconciler: this.inbound.reconciler,
       },
       queues: [
         { name: 'Inbound', queue: this.inbound.queue, deadLetterQueue: this.inbound.deadLetterQueue },

@@ -23,7 +23,15 @@ export function acknowledgeFindings(target: WebhookGateway | { readonly gateway:
       'The management API routes use IAM authorization.',
   });
 
-  for (const fn of [stack.inbound.ingress, stack.inbound.processor, stack.api, stack.stream, stack.outbound.dispatcher, stack.outbound.deliver]) {
+  for (const fn of [
+    stack.inbound.ingress,
+    stack.inbound.processor,
+    stack.inbound.reconciler,
+    stack.api,
+    stack.stream,
+    stack.outbound.dispatcher,
+    stack.outbound.deliver,
+  ]) {
     Validations.of(fn.role).acknowledge({
       id: nag('IAM5[Resource::*]'),
       reason: 'Lambda active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',

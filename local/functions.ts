@@ -12,6 +12,7 @@ import {
   dispatcherDependencies,
   ingressDependencies,
   processorDependencies,
+  reconcilerDependencies,
   streamDependencies,
 } from '../functions/composition';
 import { consolePages, once } from '../functions/environment';
@@ -40,13 +41,14 @@ export async function localFunctions(input: {
   readonly destinationSender?: DestinationSender;
 }): Promise<LocalFunctions> {
   const { config, clients, environments } = input;
-  const [ingress, processor, api, stream, dispatcher, deliver] = await Promise.all([
+  const [ingress, processor, api, stream, dispatcher, deliver, reconciler] = await Promise.all([
     import('../functions/ingress/handler'),
     import('../functions/processor/handler'),
     import('../functions/api/handler'),
     import('../functions/stream/handler'),
     import('../functions/dispatcher/handler'),
     import('../functions/deliver/handler'),
+    import('../functions/reconciler/handler'),
   ]);
   const parts = <F extends FunctionName, O>(fn: F, observers: O) => ({ config, environment: environments[fn], clients, ...observers });
   return {
@@ -63,5 +65,6 @@ export async function localFunctions(input: {
     stream: stream.createStreamHandler(once(() => streamDependencies(parts('stream', stream.observers)))) as StreamInvoke,
     dispatcher: dispatcher.createDispatcherHandler(once(() => dispatcherDependencies(parts('dispatcher', dispatcher.observers)))) as LocalInvoke,
     deliver: deliver.createDeliverHandler(once(() => deliverDependencies(parts('deliver', deliver.observers)))) as LocalInvoke,
+    reconciler: reconciler.createReconcilerHandler((owner) => reconcilerDependencies({ ...parts('reconciler', reconciler.observers), owner })) as LocalInvoke,
   };
 }

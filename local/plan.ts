@@ -31,16 +31,24 @@ export interface LocalEventSource {
   readonly maximumConcurrency: number;
 }
 
+/** A scheduled function, run on a timer (an EventBridge rule in AWS). */
+export interface LocalSchedule {
+  readonly function: FunctionName;
+  readonly intervalSeconds: number;
+}
+
 export interface LocalPlan {
   readonly functions: FunctionDeclarations;
   readonly routes: readonly LocalRoute[];
   readonly eventSources: readonly LocalEventSource[];
+  readonly schedules: readonly LocalSchedule[];
 }
 
 export function localPlan(config: GatewayConfig): LocalPlan {
   const functions = declareFunctions(config);
   const routes: LocalRoute[] = [];
   const eventSources: LocalEventSource[] = [];
+  const schedules: LocalSchedule[] = [];
   for (const declaration of Object.values(functions)) {
     const { trigger, name } = declaration;
     if (trigger.kind === 'http') for (const route of trigger.routes) routes.push({ method: route.method, path: route.path, function: name, kind: 'lambda' });
@@ -49,8 +57,9 @@ export function localPlan(config: GatewayConfig): LocalPlan {
       const { queue, batchSize, maxBatchingWindowSeconds, maximumConcurrency } = trigger;
       eventSources.push({ function: name, queue, batchSize, maxBatchingWindowSeconds, maximumConcurrency });
     }
+    if (trigger.kind === 'schedule') schedules.push({ function: name, intervalSeconds: trigger.localIntervalSeconds });
   }
-  return { functions, routes, eventSources };
+  return { functions, routes, eventSources, schedules };
 }
 
 /** A Lambda context for an invocation of `fn`, with its declared timeout and memory. */

@@ -208,10 +208,30 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   });
 
   for (const source of eventSources) source.start();
+  // Scheduled functions (the reconciler) on timers, one run at a time each; a failed run is logged and the next one tries again.
+  const timers = plan.schedules.map((schedule) => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      const invoke = functions[schedule.function as Exclude<typeof schedule.function, 'stream'>];
+      invoke({} as never, contextFor(plan, schedule.function))
+        .catch((error: unknown) => log(`${schedule.function} run: ${(error as Error).message}`))
+        .finally(() => {
+          running = false;
+        });
+    }, schedule.intervalSeconds * 1000);
+    timer.unref();
+    return timer;
+  });
+  const clearTimers = () => {
+    for (const timer of timers) clearInterval(timer);
+  };
   let port: number;
   try {
     port = await gateway.listen(options.port, options.host ?? '127.0.0.1');
   } catch (error) {
+    clearTimers();
     await Promise.all(eventSources.map((source) => source.stop()));
     await stepFunctions.stop();
     await messageMove.stop();
@@ -226,6 +246,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      clearTimers();
       await gateway.close();
       await Promise.all(eventSources.map((source) => source.stop()));
       const paused = await stepFunctions.stop(executionsFile);

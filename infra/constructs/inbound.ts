@@ -3,7 +3,9 @@
  * from shared/queue/settings.ts), and the processor with partial batch responses; both functions
  * as declared in shared/deployment/functions.ts.
  */
-import { ArnFormat, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -35,6 +37,9 @@ export class Inbound extends Construct {
   readonly deadLetterQueue: Queue;
   readonly ingress: GatewayFunction;
   readonly processor: GatewayFunction;
+  /** Queues again accepted events whose message was lost (shared/inbound/reconcile.ts), on a schedule. */
+  readonly reconciler: GatewayFunction;
+  readonly reconcilerSchedule: Rule;
   /** Each source's secret: created by the stack (a generated name), or adopted by `secretName`. */
   readonly secrets: ReadonlyArray<{ readonly source: string; readonly secret: ISecret; readonly adopted: boolean; readonly secretId: string }>;
 
@@ -117,5 +122,25 @@ export class Inbound extends Construct {
     // The sources' own destinations: the one action on each, or AssumeRole on the role that reaches it.
     grantDestinations(this.processor, config, props.addedDestinations);
     this.processor.consume(this.queue);
+
+    // The reconciler reads each source's window of the index by source and received time (keys
+    // only), then the records it names; claims a `received` one's enqueue lease and marks it
+    // queued (UpdateItem); and sends stuck events to the inbound queue again.
+    const reconcilerDeclaration = props.functions.reconciler;
+    this.reconciler = new GatewayFunction(this, 'Reconciler', {
+      ...common,
+      declaration: reconcilerDeclaration,
+      environment: functionEnvironment('reconciler', names, AWS_SETTINGS),
+    })
+      .allow(['dynamodb:Query'], [`${table.tableArn}/index/${TABLE.indexes[0].indexName}`])
+      .allow(['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [table.tableArn])
+      .allow(['sqs:SendMessage'], [this.queue.queueArn]);
+    if (reconcilerDeclaration.trigger.kind !== 'schedule') throw new Error('the reconciler is declared with a schedule');
+    this.reconcilerSchedule = new Rule(this, 'ReconcilerSchedule', {
+      description: `Runs the ${config.service} reconciler: accepted events whose queue message was lost are queued again`,
+      schedule: Schedule.rate(Duration.minutes(reconcilerDeclaration.trigger.rateMinutes)),
+      // A failed run is not retried: the next one, minutes later, reads the same window.
+      targets: [new LambdaFunction(this.reconciler.function, { retryAttempts: 0 })],
+    });
   }
 }

@@ -344,6 +344,7 @@ export const operationsSchema = z.strictObject({
       stream: reserved,
       dispatcher: reserved,
       deliver: reserved,
+      reconciler: reserved,
     })
     .partial()
     .default({}),

@@ -90,6 +90,8 @@ export const FUNCTION_ENVIRONMENT = {
     optional: ['endpointCacheSeconds', 'allowPrivateTargets'],
   },
   deliver: { required: ['tableName', 'payloadBucket', 'outboundQueueUrl'], optional: ['allowPrivateTargets'] },
+  /** The scheduled reconciler (shared/inbound/reconcile.ts): reads the index, queues stuck events again. */
+  reconciler: { required: ['tableName', 'inboundQueueUrl'], optional: [] },
 } as const satisfies Record<string, { readonly required: readonly VariableKey[]; readonly optional: readonly VariableKey[] }>;
 
 export type FunctionName = keyof typeof FUNCTION_ENVIRONMENT;

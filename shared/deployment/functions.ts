@@ -7,6 +7,7 @@
  */
 import type { GatewayConfig } from '../config/schema';
 import { deliverTimings } from '../outbound/retry-state-machine';
+import { RECONCILE_INTERVAL_MINUTES } from '../inbound/reconcile';
 import { inboundQueueSettings, outboundQueueSettings } from '../queue/settings';
 import { anySourceAnswersGet } from '../signatures';
 import { FUNCTION_ENVIRONMENT, writeEnvironment, type FunctionName } from './environment';
@@ -35,7 +36,12 @@ export type Trigger =
       readonly maximumConcurrency: number;
     }
   /** The `Attempt` task of the retry state machine. */
-  | { readonly kind: 'state-machine' };
+  | { readonly kind: 'state-machine' }
+  /**
+   * A schedule: an EventBridge rule at `rateMinutes` in AWS; locally a timer every
+   * `localIntervalSeconds` (shorter, so a lost message heals while one develops).
+   */
+  | { readonly kind: 'schedule'; readonly rateMinutes: number; readonly localIntervalSeconds: number };
 
 export interface FunctionDeclaration<F extends FunctionName = FunctionName> {
   readonly name: F;
@@ -58,6 +64,8 @@ export type FunctionDeclarations = { readonly [F in FunctionName]: FunctionDecla
 const HTTP_TIMEOUT_SECONDS = 10;
 /** A response stream lasts at most 15 minutes; the client reconnects. */
 const STREAM_TIMEOUT_SECONDS = 900;
+/** A reconciler run reads a window of each source's records; it ends well before the next run. */
+const RECONCILER_TIMEOUT_SECONDS = 120;
 
 /**
  * Every function of the gateway for `config`.
@@ -135,6 +143,11 @@ export function declareFunctions(config: GatewayConfig): FunctionDeclarations {
       memoryMiB: config.outbound.dispatcherMemoryMiB,
       timeoutSeconds: deliverTimings(config.outbound).functionTimeoutSeconds,
       trigger: { kind: 'state-machine' },
+    }),
+    reconciler: declare('reconciler', {
+      memoryMiB: 256,
+      timeoutSeconds: RECONCILER_TIMEOUT_SECONDS,
+      trigger: { kind: 'schedule', rateMinutes: RECONCILE_INTERVAL_MINUTES, localIntervalSeconds: 30 },
     }),
   };
 }
@@ -248,5 +261,7 @@ export function functionEnvironment(fn: FunctionName, names: ResourceNames, sett
       });
     case 'deliver':
       return writeEnvironment('deliver', { ...storage, outboundQueueUrl: need('outboundQueueUrl'), ...defined({ allowPrivateTargets }) });
+    case 'reconciler':
+      return writeEnvironment('reconciler', { tableName: names.tableName, inboundQueueUrl: need('inboundQueueUrl') });
   }
 }

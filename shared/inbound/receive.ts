@@ -28,7 +28,7 @@ import type { EventIntake, InboundEventSummary, StoredBody } from './event-store
 import { keptHeaders } from './kept-headers';
 import { checkRecordLimits } from './record-limits';
 import { bodyDigest, type ReplayDigestStore } from './replay-window';
-import { isStuck } from './stuck';
+import { ENQUEUE_LEASE_MS, isStuck } from './stuck';
 import type { SecretSource } from './secrets';
 import { timeOf, type Clocked } from '../clock';
 
@@ -80,8 +80,6 @@ export type ReceiveOutcome =
     }
   | { readonly kind: 'handshake'; readonly source: SourceConfig; readonly response: HandshakeResponse };
 
-/** How long an ingress request may hold the right to enqueue before a retry may take it over. */
-export const ENQUEUE_LEASE_MS = 15_000;
 /** Inline bodies larger than this are gzipped when that makes them smaller (fewer write units). */
 const COMPRESS_ABOVE_BYTES = 1024;
 

@@ -18,8 +18,7 @@
 import type { GatewayConfig } from '../config/schema';
 import type { EventQueue } from './event-queue';
 import type { EventIntake, EventQueries, InboundEventSummary } from './event-store';
-import { ENQUEUE_LEASE_MS } from './receive';
-import { isStuck, stuckAfterMs } from './stuck';
+import { ENQUEUE_LEASE_MS, isStuck, stuckAfterMs } from './stuck';
 
 /** How often the reconciler runs in AWS (the schedule's rate). */
 export const RECONCILE_INTERVAL_MINUTES = 5;

@@ -12,6 +12,9 @@ import type { GatewayConfig } from '../config/schema';
 import { inboundQueueSettings } from '../queue/settings';
 import type { InboundEvent } from './event-store';
 
+/** How long an ingress request may hold the right to enqueue before a retry (or the reconciler) may take it over. */
+export const ENQUEUE_LEASE_MS = 15_000;
+
 /** How long a `queued` or `processing` record may stay unchanged before it counts as stuck. */
 export function stuckAfterMs(config: GatewayConfig): number {
   const queue = inboundQueueSettings(config.service, config.inbound);

@@ -47,6 +47,13 @@ describe('function bundles', () => {
     expect(await bundledPackages('deliver')).not.toContain('undici');
   });
 
+  it('the reconciler carries DynamoDB and SQS only: no configuration parser, bucket, Step Functions client or sender', async () => {
+    const packages = await bundledPackages('reconciler');
+    for (const used of ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs']) expect(packages, used).toContain(used);
+    for (const unused of ['zod', 'undici', 'jsonata', '@aws-sdk/client-s3', '@aws-sdk/client-sfn', '@aws-sdk/client-secrets-manager'])
+      expect(packages, unused).not.toContain(unused);
+  });
+
   it('only the processor carries the destinations clients (EventBridge, SNS, Lambda, STS), imported when first used', async () => {
     const destinationClients = ['@aws-sdk/client-eventbridge', '@aws-sdk/client-sns', '@aws-sdk/client-lambda', '@aws-sdk/client-sts'];
     const processor = await bundledPackages('processor');

@@ -38,6 +38,7 @@ beforeAll(() => {
     stream: stack.stream,
     dispatcher: stack.outbound.dispatcher,
     deliver: stack.outbound.deliver,
+    reconciler: stack.inbound.reconciler,
   };
 });
 

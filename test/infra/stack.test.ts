@@ -16,7 +16,7 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
-type FunctionName = 'ingress' | 'processor' | 'api' | 'stream' | 'dispatcher' | 'deliver';
+type FunctionName = 'ingress' | 'processor' | 'api' | 'stream' | 'dispatcher' | 'deliver' | 'reconciler';
 const FUNCTION_PREFIX: Record<FunctionName, string> = {
   ingress: 'InboundIngress',
   stream: 'Stream',
@@ -24,6 +24,7 @@ const FUNCTION_PREFIX: Record<FunctionName, string> = {
   api: 'Api',
   dispatcher: 'OutboundDispatcher',
   deliver: 'OutboundDeliver',
+  reconciler: 'InboundReconciler',
 };
 
 function functionLogicalId(name: FunctionName): string {
@@ -120,13 +121,13 @@ describe('inbound queue', () => {
 describe('functions', () => {
   it('run Node.js 24 on arm64, bundled (no runtime SDK dependency), each with its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } });
-    expect(Object.keys(functions)).toHaveLength(6);
+    expect(Object.keys(functions)).toHaveLength(7);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: expect.anything(), LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' });
     }
     // One per function, the HTTP API's access logs and the state machine's logs.
-    template.resourceCountIs('AWS::Logs::LogGroup', 8);
+    template.resourceCountIs('AWS::Logs::LogGroup', 9);
   });
 
   it('give the processor a timeout matching the config', () => {
@@ -216,12 +217,32 @@ describe('functions', () => {
         'sqs:SendMessage',
       ].sort(),
     );
+    // The reconciler: the index query, the records it names, the enqueue claim and mark, the inbound queue only.
+    expect(actionsOf('reconciler')).toEqual([...logs, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'sqs:SendMessage'].sort());
+    const reconcilerSend = policyStatementsOf('reconciler').filter((statement) => statement.Action === 'sqs:SendMessage');
+    expect(reconcilerSend.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^InboundQueuesQueue/), 'Arn'] }]);
     for (const name of Object.keys(FUNCTION_PREFIX) as FunctionName[]) {
       for (const statement of policyStatementsOf(name)) {
         const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
         if (!actions.every((action) => action.startsWith('xray:'))) expect(statement.Resource).not.toBe('*');
       }
     }
+  });
+});
+
+describe('reconciler', () => {
+  it('runs the reconciler every 5 minutes from an EventBridge rule, without retries of a failed run', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(5 minutes)' } }));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties.State).toBe('ENABLED');
+    expect(rules[0]!.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [functionLogicalId('reconciler'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [functionLogicalId('reconciler'), 'Arn'] },
+    });
   });
 });
 

@@ -6,9 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../shared/config/load';
 import type { QueuedEvent } from '../../../shared/inbound/event-queue';
-import { ENQUEUE_LEASE_MS } from '../../../shared/inbound/receive';
 import { reconcileStuckEvents, reconcileWindow } from '../../../shared/inbound/reconcile';
-import { stuckAfterMs } from '../../../shared/inbound/stuck';
+import { ENQUEUE_LEASE_MS, stuckAfterMs } from '../../../shared/inbound/stuck';
 import { InMemoryEventStore } from '../../fakes/event-store';
 import { InMemoryQueue } from '../../fakes/queue';
 
