@@ -2,7 +2,7 @@
  * Every alarm and every dashboard line watches something the code emits, and everything the
  * code emits is watched: the real Lambda handlers (their middleware and metrics; their
  * dependencies built by the composition root from the environment the local runtime writes)
- * run with metrics on over every path that emits (accepted, duplicate, bad signature, ingress failure, processed, handler failure, dead-lettered,
+ * run with metrics on over every path that emits (accepted, duplicate, reconciled by a retry and by the schedule, bad signature, ingress failure, processed, handler failure, dead-lettered,
  * delivery succeeded, failed, exhausted, abandoned, endpoint disabled) against DynamoDB Local,
  * fauxqs and the local Step Functions; the EMF documents they print are collected and held
  * against the synthesized stack's alarms and dashboard: namespace, metric name, the exact
@@ -172,7 +172,7 @@ beforeAll(async () => {
   const environments = Object.values(template.findResources('AWS::Lambda::Function')).map(
     (fn) => fn.Properties.Environment.Variables as Record<string, unknown>,
   );
-  expect(environments).toHaveLength(6);
+  expect(environments).toHaveLength(FUNCTION_NAMES.length);
   namespace = String(environments[0]!.POWERTOOLS_METRICS_NAMESPACE);
   service = String(environments[0]!.POWERTOOLS_SERVICE_NAME);
   for (const environment of environments) expect(environment).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: namespace, POWERTOOLS_SERVICE_NAME: service });
@@ -281,6 +281,7 @@ beforeAll(async () => {
   api = functions.api as unknown as typeof api;
   dispatcher = functions.dispatcher as unknown as typeof dispatcher;
   deliver = functions.deliver as unknown as typeof deliver;
+  const reconciler = functions.reconciler as unknown as (event: unknown, context: Context) => Promise<unknown>;
 
   // Inbound: accepted, duplicate, bad signature; then processed, dead-lettered, handler failure.
   const stripe = config.sources.find((s) => s.name === 'stripe')!;
@@ -339,6 +340,20 @@ beforeAll(async () => {
     );
     const response = await ingress(webhookEvent('stripe', sample.headers, sample.body), lambdaContext('ingress', 10));
     expect(JSON.parse(response.body!)).toMatchObject({ duplicate: false });
+  });
+  await path('reconciled by the scheduled reconciler', async () => {
+    // The same record, now also received long ago (inside the reconciler's window), still unchanged: the schedule finds it.
+    const longAgo = new Date(Date.now() - stuckAfterMs(config) - 60_000).toISOString();
+    await clients.documents.send(
+      new UpdateCommand({
+        TableName: resources.tableName,
+        Key: { pk: `EVENT#stripe#${sample.eventId}`, sk: 'EVENT' },
+        UpdateExpression: 'SET receivedAt = :long_ago, gsi1sk = :sk',
+        ExpressionAttributeValues: { ':long_ago': longAgo, ':sk': `${longAgo}#${sample.eventId}` },
+      }),
+    );
+    const result = (await reconciler({}, lambdaContext('reconciler', 120))) as { reconciled: number };
+    expect(result.reconciled).toBeGreaterThanOrEqual(1);
   });
 
   // Outbound: succeeded, failed with the endpoint disabled (410), exhausted (500 through the retry schedule), abandoned.
@@ -478,6 +493,7 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
     has('status write throttled', `${namespace} statusWritesFailed {${s}}`, `${namespace} queued {${s}}`);
     has('duplicate', `${namespace} duplicates {${s}}`, `${namespace} duplicates {${s}, source=stripe}`);
     has('reconciled (a stuck event queued again)', `${namespace} reconciled {${s}}`, `${namespace} reconciled {${s}, source=stripe}`);
+    has('reconciled by the scheduled reconciler', `${namespace} reconciled {${s}}`, `${namespace} reconciled {${s}, source=stripe}`);
     has(
       'bad signature',
       `${namespace} verificationFailures {${s}}`,
