@@ -129,6 +129,21 @@ describe('the template and the local runtime, from one declaration per function'
     expect(local.map((source) => source.queue).sort()).toEqual(Object.values(queueOf).sort());
   });
 
+  it('run the same scheduled functions: an EventBridge rule at the declared rate in AWS, a timer locally', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule'))
+      .filter(({ Properties: p }) => typeof p.ScheduleExpression === 'string')
+      .map(({ Properties: p }) => ({ function: p.Targets[0].Arn['Fn::GetAtt'][0] as string, expression: p.ScheduleExpression as string }));
+    const declared = plan.schedules.map((schedule) => {
+      const trigger = plan.functions[schedule.function].trigger;
+      return {
+        function: logicalId(stack, deployed[schedule.function].function),
+        expression: trigger.kind === 'schedule' ? `rate(${trigger.rateMinutes} minutes)` : 'not a schedule',
+      };
+    });
+    expect(rules).toEqual(declared);
+    expect(plan.schedules).toEqual([{ function: 'reconciler', intervalSeconds: 30 }]);
+  });
+
   it('write environments that the functions’ one parser accepts, with only the contract’s variables', () => {
     const names = {
       tableName: 'table',
