@@ -125,8 +125,10 @@ describe('EventBridge publishing (optional)', () => {
     });
   });
 
-  it('has no rule unless a bus is named in the config', () => {
-    template.resourceCountIs('AWS::Events::Rule', 0);
+  it("has no event-pattern rule unless a bus is named in the config (the one rule is the reconciler's schedule)", () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+    expect(rules.filter((rule) => rule.Properties.EventPattern !== undefined)).toEqual([]);
   });
 
   it('with outbound.eventBusName, turns the events of the configured sources on that bus into publish messages on the outbound queue', async () => {

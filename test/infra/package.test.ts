@@ -72,7 +72,15 @@ describe('the npm package', () => {
     };
     const functions = Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
     expect(functions.map(([id]) => id.replace(/Function[0-9A-F]{8}$/, '')).sort()).toEqual(
-      ['WebhooksApi', 'WebhooksInboundIngress', 'WebhooksInboundProcessor', 'WebhooksOutboundDeliver', 'WebhooksOutboundDispatcher', 'WebhooksStream'].sort(),
+      [
+        'WebhooksApi',
+        'WebhooksInboundIngress',
+        'WebhooksInboundProcessor',
+        'WebhooksInboundReconciler',
+        'WebhooksOutboundDeliver',
+        'WebhooksOutboundDispatcher',
+        'WebhooksStream',
+      ].sort(),
     );
     // Each function bundled from the installed package's sources.
     for (const [, fn] of functions) {
