@@ -92,10 +92,13 @@ describe('endpoint limits', () => {
     expect(new Set(received.map((request) => request.headers['webhook-id'])).size).toBe(300);
     lag.disable();
     // The burst allowance, in the run's own terms: one more than the limit (a closed second holds
-    // 21 slots 50 ms apart), plus what the longest event-loop stall of the run can bunch together
-    // (the receiver, the dispatcher and the deliver task share one event loop here: a stall holds
-    // back arrivals and releases them at once). At 20/s, a 100 ms stall allows 2 more.
-    const allowance = 1 + Math.ceil((20 * lag.max) / 1e9);
+    // 21 slots 50 ms apart); one for a slot sent up to 50 ms late (later than that re-reserves);
+    // one for the time between send and arrival, which varies by tens of milliseconds on a loaded
+    // machine (a new connection, the emulators' JVM); plus what the longest event-loop stall of
+    // the run can bunch together (the receiver, the dispatcher and the deliver task share one event
+    // loop here: a stall holds back arrivals and releases them at once). At 20/s, a 100 ms stall
+    // allows 2 more. (A run on a loaded CI machine saw 24 in one second with a small stall.)
+    const allowance = 3 + Math.ceil((20 * lag.max) / 1e9);
     expect(busiestSecond(received.map((request) => request.at))).toBeLessThanOrEqual(20 + allowance);
     // And on average no faster than the limit: 300 slots 50 ms apart span 14.95 s.
     const times = received.map((request) => request.at).sort((a, b) => a - b);
