@@ -48,9 +48,6 @@ export interface HttpSenderOptions {
   ca?: string;
 }
 
-/** The former name of `HttpSenderOptions`. */
-export type UndiciSenderOptions = HttpSenderOptions;
-
 export const USER_AGENT = 'aws-webhook-gateway/0.1 (webhook sender; Standard Webhooks)';
 /** How much of a response body is kept. The rest is never read. */
 export const RESPONSE_BODY_LIMIT = 4096;
@@ -162,11 +159,6 @@ interface Deadline {
   expired: boolean;
   onExpiry?: () => void;
 }
-
-/** The former name of `NodeHttpSender` (the sender was built on undici). */
-export const UndiciSender = NodeHttpSender;
-/** The former name of `NodeHttpSender` (the sender was built on undici). */
-export type UndiciSender = NodeHttpSender;
 
 /**
  * Seconds to wait from a `Retry-After` value: delta-seconds, or an HTTP-date relative to
