@@ -8,8 +8,19 @@
  * against the synthesized stack's alarms and dashboard: namespace, metric name, the exact
  * dimension set and its values. CloudWatch treats each dimension set as a metric of its own,
  * so a near miss (one extra dimension) is a metric nobody watches.
+ *
+ * The same run proves IAM across the boundary: each function gets SDK clients of its own with a
+ * recording middleware (test/support/iam-boundary.ts); the ingress and api functions read their
+ * secrets from Secrets Manager as in AWS (Powertools' provider and the real SDK client, a
+ * loopback stand-in answering), the api is driven over every operation of openapi.yaml, and
+ * every command each function sent is held against its role's policy in the synthesized stack.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { DEFAULT_PROVIDERS } from '@aws-lambda-powertools/parameters/base';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
@@ -21,13 +32,16 @@ import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../infra/app';
-import { localClients, localSfnClient, type LocalClients } from '../../local/clients';
+import { localClients, localSfnClient, localSqsClient, type LocalClients } from '../../local/clients';
+import { LOCAL_CREDENTIALS } from '../../local/emulators';
+import { MessageMoveProxy } from '../../local/message-move';
 import { loadLocalConfig } from '../../local/config';
 import { localFunctions } from '../../local/functions';
 import { installLambdaStreaming } from '../../local/lambda-streaming';
 import { lambdaContext } from '../../local/lambda-context';
 import { createLocalResources, type LocalResources } from '../../local/resources';
 import { sampleWebhook } from '../../local/samples';
+import { generateSigningKeys } from '../../local/secrets-bootstrap';
 import { localEnvironment, type LocalNames } from '../../local/plan';
 import { retryStateMachine, type LocalStepFunctions } from '../../local/step-functions';
 import { loadConfigFile } from '../../shared/config/load';
@@ -40,6 +54,21 @@ import { FUNCTION_NAMES, POWERTOOLS_VARIABLES, powertoolsEnvironment, type Funct
 import { httpEvent } from '../support/http-event';
 import { eventually, Receiver } from '../support/receiver';
 import { testSecretFor } from '../support/harness';
+import {
+  ACCOUNT,
+  CallRecorder,
+  deniedCalls,
+  functionRoles,
+  localReferences,
+  REGION,
+  resolvedStatements,
+  templateNameOf,
+  unexercisedGrants,
+  type FunctionRole,
+} from '../support/iam-boundary';
+import { resolveIntrinsics } from '../support/iam-policy';
+import { loadContract } from '../support/openapi';
+import { SecretsManagerStandIn } from '../support/secrets-manager-standin';
 
 /** One metric as CloudWatch keys it: namespace, name, and the dimension set with its values. */
 interface MetricKey {
@@ -68,11 +97,20 @@ let resources: LocalResources;
 let stepFunctions: LocalStepFunctions;
 let restoreStdout: () => void;
 const secrets: Record<string, string> = {};
+const signingKeys: Record<string, string> = {};
 let ingress: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 let api: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 let processor: Handler<SQSEvent, SQSBatchResponse>;
 let dispatcher: Handler<SQSEvent, SQSBatchResponse>;
 let deliver: Handler<unknown, DeliverTaskOutput>;
+const recorder = new CallRecorder();
+/** The function whose invocation is running (for the secrets client, which ingress and api share in this process). */
+const running = new AsyncLocalStorage<FunctionName>();
+let roles: Record<string, FunctionRole>;
+let refs: (logicalId: string, attribute?: string) => string;
+/** Each API operation driven: `METHOD /path/{template}` → the status it answered. */
+const driven = new Map<string, number[]>();
+let stopBoundary: () => Promise<void> = async () => undefined;
 
 /** The EMF documents printed since `from`, as [metric key, value] pairs. */
 function emittedSince(from = 0): Array<{ key: MetricKey; value: unknown }> {
@@ -181,7 +219,12 @@ beforeAll(async () => {
   const endpoints = { dynamodb: inject('dynamoEndpoint'), sqs: inject('sqsEndpoint') };
   clients = localClients(endpoints);
   resources = await createLocalResources(clients, config, { prefix: `m${randomBytes(4).toString('hex')}` });
-  for (const source of config.sources) secrets[source.name] = testSecretFor(source.provider);
+  for (const source of config.sources) {
+    // A public-key provider's secret is the public key; its samples are signed with the private one.
+    const keys = generateSigningKeys(source.provider);
+    secrets[source.name] = keys?.publicKey ?? testSecretFor(source.provider);
+    if (keys) signingKeys[source.name] = keys.privateKey;
+  }
   await receiver.start();
 
   // The functions' config as the local runtime loads it, with a 1 s retry schedule.
@@ -191,7 +234,8 @@ beforeAll(async () => {
     outbound: functionConfig.outbound,
     deliver: (input) => deliver(input, lambdaContext('deliver', 30)),
   });
-  const sfn = localSfnClient(await stepFunctions.listen());
+  const sfnEndpoint = await stepFunctions.listen();
+  const sfn = localSfnClient(sfnEndpoint);
 
   // Powertools reads its settings from the process environment, as in Lambda: namespace and service as the stack sets them, metrics on.
   Object.assign(process.env, powertoolsEnvironment(service, { logLevel: process.env[POWERTOOLS_VARIABLES.logLevel] ?? 'INFO', metricsDisabled: false }), {
@@ -275,13 +319,68 @@ beforeAll(async () => {
   });
 
   // The real handlers (their middleware, their metrics), each given its dependencies by the composition root, as the local runtime does.
-  const functions = await localFunctions({ config: functionConfig, clients: functionClients, environments: environmentsFor(names) });
-  ingress = functions.ingress as unknown as typeof ingress;
-  processor = functions.processor as unknown as typeof processor;
-  api = functions.api as unknown as typeof api;
-  dispatcher = functions.dispatcher as unknown as typeof dispatcher;
-  deliver = functions.deliver as unknown as typeof deliver;
-  const reconciler = functions.reconciler as unknown as (event: unknown, context: Context) => Promise<unknown>;
+  // Each function has clients of its own that record what it sends (IAM across the boundary).
+  roles = functionRoles(template, FUNCTION_NAMES);
+  const secretArns = Object.fromEntries(
+    Object.keys(template.findResources('AWS::SecretsManager::Secret')).map((id) => [id, `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${id}-AbCdEf`]),
+  );
+  // The secrets' variables exactly as the stack writes them, for these ARNs.
+  const asInStack = (fn: FunctionName, variable: string) =>
+    String(resolveIntrinsics(roles[fn]!.environment[variable], { account: ACCOUNT, region: REGION }, (id) => secretArns[id] ?? `unresolved:${id}`));
+  const written = environmentsFor(names);
+  const recordedEnvironments: Record<FunctionName, Record<string, string>> = {
+    ...written,
+    ingress: {
+      // Without the WEBHOOK_SECRET_<NAME> variables: the secrets come from Secrets Manager, as in AWS.
+      ...localEnvironment('ingress', names),
+      SOURCE_SECRET_IDS: asInStack('ingress', 'SOURCE_SECRET_IDS'),
+      SECRET_ARN_PREFIX: asInStack('ingress', 'SECRET_ARN_PREFIX'),
+      SECRET_CACHE_SECONDS: asInStack('ingress', 'SECRET_CACHE_SECONDS'),
+    },
+    api: { ...written.api, PORTAL_KEY_SECRET: asInStack('api', 'PORTAL_KEY_SECRET'), SECRET_CACHE_SECONDS: asInStack('api', 'SECRET_CACHE_SECONDS') },
+  };
+  const secretIds = JSON.parse(recordedEnvironments.ingress.SOURCE_SECRET_IDS!) as Record<string, string>;
+  const secretValues = new Map<string, string>(
+    Object.entries(secretIds).map(([source, id]) => [`${recordedEnvironments.ingress.SECRET_ARN_PREFIX}${id}`, secrets[source]!]),
+  );
+  secretValues.set(recordedEnvironments.api.PORTAL_KEY_SECRET!, randomBytes(32).toString('hex'));
+  const secretsManager = new SecretsManagerStandIn(secretValues);
+  const secretsEndpoint = await secretsManager.listen();
+  // Powertools Parameters' default provider, as getSecret builds it, with a client pointed at the stand-in.
+  const secretsClient = new SecretsManagerClient({ region: REGION, credentials: LOCAL_CREDENTIALS, endpoint: secretsEndpoint });
+  DEFAULT_PROVIDERS.secrets = new SecretsProvider({ awsSdkV3Client: recorder.record(() => running.getStore(), secretsClient) });
+  // SQS's message move API, as the local runtime serves it in front of fauxqs (the api's redrive).
+  const messageMove = new MessageMoveProxy({ upstream: endpoints.sqs, sqs: clients.sqs, queues: [resources.inbound, resources.outbound] });
+  const messageMoveEndpoint = await messageMove.listen();
+  stopBoundary = async () => {
+    await messageMove.stop();
+    await secretsManager.stop();
+    secretsClient.destroy();
+  };
+  refs = localReferences(template, roles, recordedEnvironments, secretArns);
+  const recordedClients = (fn: FunctionName) => {
+    const own = localClients(endpoints);
+    recorder.record(fn, own.dynamodb);
+    recorder.record(fn, own.s3);
+    return {
+      ...own,
+      sqs: recorder.record(fn, fn === 'api' ? localSqsClient(messageMoveEndpoint) : own.sqs),
+      sfn: recorder.record(fn, localSfnClient(sfnEndpoint)),
+    };
+  };
+  const recorded = async <F extends FunctionName>(fn: F) => {
+    const built = (await localFunctions({ config: functionConfig, clients: recordedClients(fn), environments: recordedEnvironments }))[fn] as unknown as (
+      ...args: unknown[]
+    ) => Promise<unknown>;
+    return ((...args: unknown[]) => running.run(fn, () => built(...args))) as never;
+  };
+  ingress = await recorded('ingress');
+  processor = await recorded('processor');
+  api = await recorded('api');
+  dispatcher = await recorded('dispatcher');
+  deliver = await recorded('deliver');
+  const reconciler: (event: unknown, context: Context) => Promise<unknown> = await recorded('reconciler');
+  const stream: (event: unknown, output: Writable, context: Context) => Promise<void> = await recorded('stream');
 
   // Inbound: accepted, duplicate, bad signature; then processed, dead-lettered, handler failure.
   const stripe = config.sources.find((s) => s.name === 'stripe')!;
@@ -348,8 +447,10 @@ beforeAll(async () => {
       new UpdateCommand({
         TableName: resources.tableName,
         Key: { pk: `EVENT#stripe#${sample.eventId}`, sk: 'EVENT' },
-        UpdateExpression: 'SET receivedAt = :long_ago, gsi1sk = :sk',
-        ExpressionAttributeValues: { ':long_ago': longAgo, ':sk': `${longAgo}#${sample.eventId}` },
+        // Left `received` by a dead ingress: the reconciler claims it (UpdateItem), queues it and marks it queued.
+        UpdateExpression: 'SET receivedAt = :long_ago, gsi1sk = :sk, #status = :received',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':long_ago': longAgo, ':sk': `${longAgo}#${sample.eventId}`, ':received': 'received' },
       }),
     );
     const result = (await reconciler({}, lambdaContext('reconciler', 120))) as { reconciled: number };
@@ -405,10 +506,130 @@ beforeAll(async () => {
     );
     expect(result).toEqual({ outcome: 'done', status: 'failed' });
   });
+
+  // The live status stream: one short run (it reads the status log until its time is nearly up).
+  const output = Object.assign(new Writable({ write: (_chunk, _encoding, done) => done() }), { setMeta: () => undefined });
+  // From a Last-Event-ID a minute back, so its first read queries the log.
+  const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+  const lastEventId = `${minuteAgo.slice(0, 16)}|${minuteAgo}#00000000`;
+  await stream(httpEvent({ path: '/api/v1/stream', headers: { 'last-event-id': lastEventId } }), output, lambdaContext('stream', 6));
+
+  // A large inbound event kept in the bucket, for the API's event body.
+  const keptId = `evt_kept_${randomBytes(4).toString('hex')}`;
+  const kept = signedStripe({
+    id: keptId,
+    object: 'event',
+    type: 'invoice.paid',
+    created: 1,
+    data: { object: { padding: randomBytes(150_000).toString('hex') } },
+  });
+  expect((await ingress(webhookEvent('stripe', kept.headers, kept.body), lambdaContext('ingress', 10))).statusCode).toBe(200);
+  // One webhook of every source, so each source's secret is read (GetSecretValue on its own secret).
+  for (const source of config.sources) {
+    const signingKey = signingKeys[source.name];
+    const each = await sampleWebhook(source, secrets[source.name]!, {
+      url: `https://${DOMAIN}/webhooks/${source.name}`,
+      ...(signingKey ? { signingKey } : {}),
+    });
+    const response = await ingress(webhookEvent(source.name, each.headers, each.body), lambdaContext('ingress', 10));
+    expect(response.statusCode, source.name).toBeLessThan(500);
+  }
+  await driveApi({ eventId: sample.eventId, keptId, messageId: published['metrics.ok']!, down });
 }, 120_000);
+
+/** Calls one API operation (`route` as openapi.yaml names it, `{…}` filled from `params`) and records its status. */
+async function operation(
+  route: string,
+  params: Record<string, string> = {},
+  options: { body?: unknown; query?: string; token?: string } = {},
+): Promise<{ status: number; body: any }> {
+  const [method, template] = route.split(' ') as [string, string];
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
+  const response = await api(
+    httpEvent({
+      method,
+      path,
+      headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+      ...(options.query ? { query: options.query } : {}),
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    }),
+    lambdaContext('api', 10),
+  );
+  driven.set(route, [...(driven.get(route) ?? []), response.statusCode ?? 200]);
+  const text = response.body ?? '';
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // a page
+  }
+  return { status: response.statusCode ?? 200, body };
+}
+
+/** The management API, the console and the tenant portal, over every operation openapi.yaml documents for the api function. */
+async function driveApi(ids: { eventId: string; keptId: string; messageId: string; down: string }): Promise<void> {
+  const source = 'stripe';
+  const event = { source, eventId: ids.eventId };
+  await operation('GET /api/v1/sources');
+  await operation('GET /api/v1/sources/{source}/events', { source });
+  await operation('GET /api/v1/sources/{source}/events/{eventId}', event);
+  await operation('GET /api/v1/sources/{source}/events/{eventId}/body', { source, eventId: ids.keptId });
+  await operation('POST /api/v1/sources/{source}/events/{eventId}/replay', event);
+  await operation('GET /api/v1/dlq');
+  await operation('GET /api/v1/dlq/{queue}', { queue: 'inbound' });
+  await operation('GET /api/v1/dlq/{queue}/messages', { queue: 'inbound' });
+  await operation('POST /api/v1/dlq/{queue}/redrive', { queue: 'outbound' });
+  await operation('GET /api/v1/dlq/{queue}/redrive', { queue: 'outbound' });
+  await operation('POST /api/v1/dlq/redrive');
+  const created = await operation('POST /api/v1/endpoints', {}, { body: { url: receiver.url('/tour'), eventTypes: ['tour.*'] } });
+  const id = created.body.id as string;
+  await operation('GET /api/v1/endpoints');
+  await operation('GET /api/v1/endpoints/{id}', { id });
+  await operation('PATCH /api/v1/endpoints/{id}', { id }, { body: { description: 'tour' } });
+  await operation('GET /api/v1/endpoints/{id}/secret', { id });
+  await operation('POST /api/v1/endpoints/{id}/rotate-secret', { id });
+  await operation('POST /api/v1/endpoints/{id}/replay', { id: ids.down }, { body: { since: new Date(Date.now() - 3_600_000).toISOString() } });
+  await operation('POST /api/v1/endpoints/{id}/test', { id });
+  const message = { id: ids.messageId };
+  await operation('POST /api/v1/messages', {}, { body: { eventType: 'tour.created', payload: { n: 1 } } });
+  await operation('GET /api/v1/messages');
+  await operation('GET /api/v1/messages/{id}', message);
+  await operation('GET /api/v1/messages/{id}/attempts', message);
+  await operation('GET /api/v1/messages/{id}/payload', message);
+  await operation('POST /api/v1/messages/{id}/retry', message);
+  await operation('POST /api/v1/expressions/evaluate', {}, { body: { payload: { amount: 1 }, filter: 'amount > 0' } });
+  await operation('GET /api/v1/search', {}, { query: `q=${encodeURIComponent(ids.eventId)}` });
+  await operation('GET /api/v1/stats');
+  await operation('GET /console');
+  await operation('GET /portal');
+  const link = await operation('POST /api/v1/tenants/{tenantId}/portal-link', { tenantId: 'acme' });
+  const token = decodeURIComponent(String(link.body.url).split('#token=')[1] ?? '');
+  const as = { token };
+  await operation('GET /portal/api/session', {}, as);
+  const mine = await operation('POST /portal/api/endpoints', {}, { ...as, body: { url: receiver.url('/portal-tour'), eventTypes: ['tour.*'] } });
+  const portalId = { id: mine.body.id as string };
+  await operation('GET /portal/api/endpoints', {}, as);
+  await operation('GET /portal/api/endpoints/{id}', portalId, as);
+  await operation('PATCH /portal/api/endpoints/{id}', portalId, { ...as, body: { description: 'mine' } });
+  await operation('GET /portal/api/endpoints/{id}/secret', portalId, as);
+  await operation('POST /portal/api/endpoints/{id}/rotate-secret', portalId, as);
+  await operation('POST /portal/api/endpoints/{id}/replay', portalId, { ...as, body: { since: new Date(Date.now() - 3_600_000).toISOString() } });
+  const test = await operation('POST /portal/api/endpoints/{id}/test', portalId, as);
+  const portalMessage = { id: String(test.body?.id ?? ids.messageId) };
+  await operation('POST /portal/api/expressions/evaluate', {}, { ...as, body: { payload: { amount: 1 }, filter: 'amount > 0' } });
+  await operation('GET /portal/api/messages', {}, as);
+  await operation('GET /portal/api/messages/{id}', portalMessage, as);
+  await operation('GET /portal/api/messages/{id}/payload', portalMessage, as);
+  await operation('GET /portal/api/messages/{id}/attempts', portalMessage, as);
+  await operation('POST /portal/api/messages/{id}/retry', portalMessage, as);
+  await operation('GET /portal/api/search', {}, { ...as, query: 'q=tour' });
+  await operation('DELETE /portal/api/endpoints/{id}', portalId, as);
+  await operation('DELETE /api/v1/endpoints/{id}', { id });
+}
 
 afterAll(async () => {
   restoreStdout?.();
+  await stopBoundary();
   await stepFunctions?.stop();
   await receiver.stop();
 });
@@ -572,6 +793,71 @@ describe('metrics: what the handlers emit against what the stack watches', () =>
       if (!searched) unwatched.add(keyOf(key));
     }
     expect([...unwatched]).toEqual([]);
+  });
+});
+
+/** Grants no call of a function's code needs, each with the reason it is there. */
+const UNEXERCISED_ALLOWED: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^\w+: logs:(CreateLogStream|PutLogEvents) on \w+Logs\.Arn$/, 'the Lambda service writes the function’s logs to its own log group'],
+  [/^\w+: xray:(PutTraceSegments|PutTelemetryRecords) on \*$/, 'active tracing: the Lambda service sends the trace segments'],
+  [
+    /^(processor: sqs:\w+ on InboundQueuesQueue|dispatcher: sqs:\w+ on OutboundQueuesQueue)\.Arn$/,
+    'the SQS event source mapping polls, deletes and extends visibility with the consumer’s role (CDK grants them with the event source)',
+  ],
+];
+
+describe('IAM: what each function sends across the boundary against what its role allows', () => {
+  it('records calls from every declared function', () => {
+    expect(recorder.functions()).toEqual([...FUNCTION_NAMES].sort());
+  });
+
+  it('drives every operation openapi.yaml documents for the api function, none answered with a 5xx', () => {
+    const documented = loadContract().operations.filter((route) => !route.startsWith('GET /api/v1/stream') && /^\w+ \/(api\/v1|console|portal)/.test(route));
+    expect(documented.length).toBeGreaterThan(40);
+    expect(documented.filter((route) => !driven.has(route))).toEqual([]);
+    // The console's and the portal's pages are built by `npm start` and embedded by the bundle; nothing builds them here (they make no AWS call).
+    const failed = [...driven].filter(([route, statuses]) => !['GET /console', 'GET /portal'].includes(route) && statuses.some((status) => status >= 500));
+    expect(failed).toEqual([]);
+  });
+
+  it('sends no call its role does not allow: every command, as its IAM action(s), on the resource it names', () => {
+    const nameOf = templateNameOf(template, refs);
+    const statements = Object.fromEntries(Object.entries(roles).map(([fn, role]) => [fn, resolvedStatements(role, refs)]));
+    expect(recorder.calls.length).toBeGreaterThan(100);
+    const exercised = new Set(
+      recorder.calls.flatMap((call) =>
+        call.requests.map((request) => `  ${call.fn}: ${call.client} ${call.command} → ${request.action} on ${nameOf(request.resource)}`),
+      ),
+    );
+    console.info(`Calls recorded (${recorder.calls.length}), as IAM requests:\n${[...exercised].sort().join('\n')}`);
+    expect(deniedCalls(recorder.calls, (fn) => statements[fn] ?? [], nameOf)).toEqual([]);
+  });
+
+  it('lists every grant no call of this run needed (least privilege), with the reason where one is known', () => {
+    const unexercised = FUNCTION_NAMES.flatMap((fn) => unexercisedGrants(fn, roles[fn]!, refs, recorder.calls));
+    const explained = unexercised.map((grant) => [grant, UNEXERCISED_ALLOWED.find(([pattern]) => pattern.test(grant))?.[1]] as const);
+    console.info(
+      `Granted, not exercised by this run (${unexercised.length}):\n${explained.map(([grant, reason]) => `  ${grant}${reason ? `: ${reason}` : ' (not needed by this run)'}`).join('\n')}`,
+    );
+    // Informational (README, "Tests"): the unexplained ones are grants no path of this run needs.
+    // No stale reason: each still explains a grant.
+    for (const [pattern, reason] of UNEXERCISED_ALLOWED)
+      expect(
+        unexercised.some((grant) => pattern.test(grant)),
+        reason,
+      ).toBe(true);
+  });
+
+  it('touches no resource encrypted with a customer managed KMS key, so no function needs a kms: grant', () => {
+    const nameOf = templateNameOf(template, refs);
+    const touched = new Set(recorder.calls.flatMap((call) => call.requests.map((request) => nameOf(request.resource).split(/[./]/)[0]!)));
+    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: unknown }>;
+    const ids = Object.keys(resources).filter((id) => touched.has(id.replace(/[0-9A-F]{8}$/, '')));
+    expect(ids.map((id) => resources[id]!.Type).sort()).toEqual(
+      expect.arrayContaining(['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::StepFunctions::StateMachine']),
+    );
+    for (const id of ids) expect(JSON.stringify(resources[id]!.Properties ?? {}), id).not.toMatch(/kms/i);
+    for (const role of Object.values(roles)) expect(JSON.stringify(role.statements)).not.toContain('kms:');
   });
 });
 

@@ -43,6 +43,21 @@ function glob(pattern: string, value: string, caseInsensitive = false): boolean 
   return new RegExp(`^${escaped}$`, caseInsensitive ? 'i' : '').test(value);
 }
 
+/**
+ * An identity policy's decision (a role's statements have no Principal): explicit Deny wins,
+ * otherwise an Allow whose Action and Resource match. Conditions, NotAction and NotResource are
+ * not evaluated: a statement with one is refused, so nothing is allowed by a rule this skips.
+ */
+export function identityDecision(statements: readonly PolicyStatement[], action: string, resource: string): Decision {
+  const matching = statements.filter((statement) => {
+    const extra = Object.keys(statement).filter((key) => !['Sid', 'Effect', 'Action', 'Resource'].includes(key));
+    if (extra.length) throw new Error(`statement ${JSON.stringify(statement)} has ${extra.join(', ')}, which this test helper does not evaluate`);
+    return list(statement.Action).some((pattern) => glob(pattern, action, true)) && list(statement.Resource).some((pattern) => glob(pattern, resource));
+  });
+  if (matching.some((statement) => statement.Effect === 'Deny')) return 'explicitly denied';
+  return matching.some((statement) => statement.Effect === 'Allow') ? 'allowed' : 'implicitly denied';
+}
+
 function matches(statement: PolicyStatement, request: Request): boolean {
   return (
     principalMatches(statement.Principal, request.principal) &&
@@ -84,7 +99,8 @@ function conditionsMatch(conditions: Record<string, Record<string, string | stri
 
 /**
  * Resolves CloudFormation intrinsics in a template value for a given account and region: the
- * pseudo parameters, `Ref`/`Fn::GetAtt` of resources through `refs`, and `Fn::Join`.
+ * pseudo parameters, `Ref`/`Fn::GetAtt` of resources through `refs`, `Fn::Join`, `Fn::Split`
+ * and `Fn::Select`.
  */
 export function resolveIntrinsics(
   value: unknown,
@@ -112,6 +128,14 @@ export function resolveIntrinsics(
   if ('Fn::Join' in object) {
     const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
     return parts.map((part) => resolveIntrinsics(part, env, refs)).join(separator);
+  }
+  if ('Fn::Split' in object) {
+    const [separator, source] = object['Fn::Split'] as [string, unknown];
+    return String(resolveIntrinsics(source, env, refs)).split(separator);
+  }
+  if ('Fn::Select' in object) {
+    const [index, list] = object['Fn::Select'] as [number | string, unknown];
+    return (resolveIntrinsics(list, env, refs) as unknown[])[Number(index)];
   }
   return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, resolveIntrinsics(item, env, refs)]));
 }
