@@ -5,30 +5,18 @@
  * measured in the test's own terms: the same messages, published the same way, alone and then
  * beside the hanging endpoint.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INLINE_BUDGET_MS } from '../../shared/outbound/isolation';
 import { publishMessage } from '../../shared/outbound/publish';
-import { createHarness, httpEvent, type Harness } from '../support/harness';
-import { createOutboundHarness, type OutboundHarness } from '../support/outbound-harness';
-import { eventually, Receiver } from '../support/receiver';
+import { httpEvent } from '../support/harness';
+import { useOutboundHarness } from '../support/outbound-harness';
+import { eventually } from '../support/receiver';
 
-let h: Harness;
-let o: OutboundHarness;
-const receiver = new Receiver();
-
-beforeAll(async () => {
-  h = await createHarness();
-  o = await createOutboundHarness(h, { schedule: [1, 1, 1] });
-  await receiver.start();
-});
-
-afterAll(async () => {
-  await o?.stop();
-  await receiver.stop();
-});
+const t = useOutboundHarness({ schedule: [1, 1, 1] });
+const { receiver } = t;
 
 async function createEndpoint(path: string): Promise<string> {
-  const response = await o.router.handle(
+  const response = await t.o.router.handle(
     httpEvent({
       method: 'POST',
       path: '/api/v1/endpoints',
@@ -45,7 +33,7 @@ async function healthyLatencies(count: number): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = Date.now();
-    const { message } = await publishMessage(o.publish, { eventType: 'iso.tick', payload: { i } });
+    const { message } = await publishMessage(t.o.publish, { eventType: 'iso.tick', payload: { i } });
     const arrived = await eventually(
       async () => receiver.received('/healthy').find((request) => request.headers['webhook-id'] === message.id),
       30_000,
@@ -73,6 +61,6 @@ describe('endpoint isolation', () => {
     expect(Math.max(...beside)).toBeLessThan(INLINE_BUDGET_MS + 2 * median(alone));
     // The hanging endpoint was tried, found slow, and left to the schedule.
     expect(receiver.received('/hanging').length).toBeGreaterThan(0);
-    await eventually(async () => (await o.endpoints.get(hangingId))?.slowSince, 5_000, 'the hanging endpoint marked slow');
+    await eventually(async () => (await t.o.endpoints.get(hangingId))?.slowSince, 5_000, 'the hanging endpoint marked slow');
   }, 120_000);
 });

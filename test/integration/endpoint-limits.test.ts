@@ -5,41 +5,21 @@
  * arrives.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishMessage } from '../../shared/outbound/publish';
 import { retryExecutionName } from '../../shared/outbound/retry-state-machine';
-import { createHarness, httpEvent, type Harness } from '../support/harness';
-import { createOutboundHarness, type OutboundHarness } from '../support/outbound-harness';
-import { eventually, Receiver } from '../support/receiver';
+import { useOutboundHarness } from '../support/outbound-harness';
+import { eventually } from '../support/receiver';
 
-let h: Harness;
-let o: OutboundHarness;
-const receiver = new Receiver();
-
-beforeAll(async () => {
-  h = await createHarness();
-  // Five dispatcher batches at once, as Lambda scales the queue's consumers: more deliveries ask
-  // for slots than go in the next second, so most wait in the Step Functions schedule.
-  o = await createOutboundHarness(h, { schedule: [1, 1, 1], dispatcherConcurrency: 5 });
-  await receiver.start();
-});
-
-afterAll(async () => {
-  await o?.stop();
-  await receiver.stop();
-});
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await o.router.handle(
-    httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
-  );
-  return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
-}
+// Five dispatcher batches at once, as Lambda scales the queue's consumers: more deliveries ask
+// for slots than go in the next second, so most wait in the Step Functions schedule.
+const t = useOutboundHarness({ schedule: [1, 1, 1], dispatcherConcurrency: 5 });
+const { receiver, api } = t;
 
 async function publishMany(eventType: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < count; start += 25) {
-    const chunk = Array.from({ length: Math.min(25, count - start) }, (_, i) => publishMessage(o.publish, { eventType, payload: { n: start + i } }));
+    const chunk = Array.from({ length: Math.min(25, count - start) }, (_, i) => publishMessage(t.o.publish, { eventType, payload: { n: start + i } }));
     ids.push(...(await Promise.all(chunk)).map((published) => published.message.id));
   }
   return ids;
@@ -48,7 +28,7 @@ async function publishMany(eventType: string, count: number): Promise<string[]> 
 async function allSucceededAtFirstAttempt(ids: readonly string[], endpointId: string): Promise<void> {
   const deliveries = await eventually(
     async () => {
-      const all = await Promise.all(ids.map((id) => o.deliveries.getDelivery(id, endpointId)));
+      const all = await Promise.all(ids.map((id) => t.o.deliveries.getDelivery(id, endpointId)));
       return all.every((d) => d?.status === 'succeeded') && all;
     },
     10_000,
@@ -107,7 +87,7 @@ describe('endpoint limits', () => {
     await allSucceededAtFirstAttempt(ids, created.body.id);
     // Most waited in the Step Functions schedule.
     const names = new Set(ids.map((id) => retryExecutionName(id, created.body.id)));
-    expect(o.stepFunctions.list().filter((execution) => names.has(execution.name)).length).toBeGreaterThan(100);
+    expect(t.o.stepFunctions.list().filter((execution) => names.has(execution.name)).length).toBeGreaterThan(100);
     await api('DELETE', `/api/v1/endpoints/${created.body.id}`);
   }, 120_000);
 

@@ -24,25 +24,33 @@ beforeAll(async () => {
   h = await createHarness();
 });
 
+/**
+ * A fresh GitHub sample accepted by the ingress (200), whose queue message then vanishes (an
+ * in-memory queue restarted, a purge): the record stays `queued`. The request, to send again,
+ * and the event's id.
+ */
+async function acceptThenLoseMessage(): Promise<{ event: () => ReturnType<typeof httpEvent>; id: string }> {
+  const github = h.config.sources.find((source) => source.name === 'github')!;
+  const sample = await sampleWebhook(github, h.secrets.github!, { url: 'https://hooks.example.test/webhooks/github' });
+  const event = () =>
+    httpEvent({
+      path: '/webhooks/github',
+      pathParameters: { source: 'github' },
+      headers: sample.headers,
+      body: sample.body,
+      domainName: 'hooks.example.test',
+    });
+  const accepted = await handleIngress(event(), h.receiveDeps());
+  expect(accepted.statusCode).toBe(200);
+  const { id } = JSON.parse(accepted.body) as { id: string };
+  const [lost] = await h.receive(h.resources.inbound.queueUrl, 10, 1);
+  await h.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: h.resources.inbound.queueUrl, ReceiptHandle: lost!.ReceiptHandle! }));
+  return { event, id };
+}
+
 describe('a lost queue message', () => {
   it('is queued again by the provider retry once the record is stuck, and the event is processed once', async () => {
-    const github = h.config.sources.find((source) => source.name === 'github')!;
-    const sample = await sampleWebhook(github, h.secrets.github!, { url: 'https://hooks.example.test/webhooks/github' });
-    const event = () =>
-      httpEvent({
-        path: '/webhooks/github',
-        pathParameters: { source: 'github' },
-        headers: sample.headers,
-        body: sample.body,
-        domainName: 'hooks.example.test',
-      });
-    const first = await handleIngress(event(), h.receiveDeps());
-    expect(first.statusCode).toBe(200);
-    const { id } = JSON.parse(first.body) as { id: string };
-
-    // The message vanishes (an in-memory queue restarted, a purge): the record stays `queued`.
-    const [lost] = await h.receive(h.resources.inbound.queueUrl, 10, 1);
-    await h.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: h.resources.inbound.queueUrl, ReceiptHandle: lost!.ReceiptHandle! }));
+    const { event, id } = await acceptThenLoseMessage();
     expect(await h.queueDepth(h.resources.inbound.queueUrl)).toBe(0);
 
     // A retry soon after is a duplicate; one past the threshold queues the event again.
@@ -114,22 +122,7 @@ async function processUntil(done: () => Promise<boolean>): Promise<number> {
 
 describe('the reconciler', () => {
   it('queues again an accepted event whose message was lost and one whose writer died before queuing it; each is processed once', async () => {
-    const github = h.config.sources.find((source) => source.name === 'github')!;
-    const sample = await sampleWebhook(github, h.secrets.github!, { url: 'https://hooks.example.test/webhooks/github' });
-    const accepted = await handleIngress(
-      httpEvent({
-        path: '/webhooks/github',
-        pathParameters: { source: 'github' },
-        headers: sample.headers,
-        body: sample.body,
-        domainName: 'hooks.example.test',
-      }),
-      h.receiveDeps(),
-    );
-    expect(accepted.statusCode).toBe(200);
-    const { id } = JSON.parse(accepted.body) as { id: string };
-    const [lost] = await h.receive(h.resources.inbound.queueUrl, 10, 1);
-    await h.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: h.resources.inbound.queueUrl, ReceiptHandle: lost!.ReceiptHandle! }));
+    const { id } = await acceptThenLoseMessage();
 
     // A record whose ingress died between the record and the queue: `received`, its lease lapsing.
     const orphan = `orphan-${Date.now()}`;

@@ -4,32 +4,12 @@
  * `webhooks.endpoint.enabled` and `webhooks.delivery.exhausted` as messages to the endpoints
  * that subscribe to them, and never reports on the delivery of its own reports.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, httpEvent, type Harness } from '../support/harness';
-import { createOutboundHarness, type OutboundHarness } from '../support/outbound-harness';
-import { eventually, Receiver } from '../support/receiver';
+import { describe, expect, it } from 'vitest';
+import { useOutboundHarness } from '../support/outbound-harness';
+import { eventually } from '../support/receiver';
 
-let h: Harness;
-let o: OutboundHarness;
-const receiver = new Receiver();
-
-beforeAll(async () => {
-  h = await createHarness();
-  o = await createOutboundHarness(h, { schedule: [1, 1] });
-  await receiver.start();
-});
-
-afterAll(async () => {
-  await o?.stop();
-  await receiver.stop();
-});
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await o.router.handle(
-    httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
-  );
-  return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
-}
+const t = useOutboundHarness({ schedule: [1, 1] });
+const { receiver, api } = t;
 
 async function endpoint(path: string, eventTypes: string[]): Promise<string> {
   const created = await api('POST', '/api/v1/endpoints', { url: receiver.url(path), eventTypes });
@@ -67,7 +47,7 @@ describe('operational events', () => {
     await eventually(async () => receiver.received('/failing-monitor').length >= 9, 30_000, 'the failing monitor exhausted');
     await new Promise((resolve) => setTimeout(resolve, 3000));
     // ... and nothing reports on them: the monitor has exactly the three reports.
-    const types = (await Promise.all(receiver.received('/monitor').map((request) => o.messages.getMessage(String(request.headers['webhook-id'])))))
+    const types = (await Promise.all(receiver.received('/monitor').map((request) => t.o.messages.getMessage(String(request.headers['webhook-id'])))))
       .map((message) => message?.eventType)
       .sort();
     expect(types).toEqual(['webhooks.delivery.exhausted', 'webhooks.endpoint.disabled', 'webhooks.endpoint.enabled']);

@@ -14,31 +14,12 @@ import { lambdaContext } from '../../local/lambda-context';
 import { sampleWebhook } from '../../local/samples';
 import { SqsEventSource } from '../../local/sqs-event-source';
 import type { Attempt, Delivery } from '../../shared/outbound/model';
-import { createHarness, httpEvent, type Harness } from '../support/harness';
-import { createOutboundHarness, type OutboundHarness } from '../support/outbound-harness';
-import { eventually, Receiver } from '../support/receiver';
+import { httpEvent } from '../support/harness';
+import { createOutboundHarness, useOutboundHarness, type OutboundHarness } from '../support/outbound-harness';
+import { eventually } from '../support/receiver';
 
-let h: Harness;
-let o: OutboundHarness;
-const receiver = new Receiver();
-
-beforeAll(async () => {
-  h = await createHarness();
-  o = await createOutboundHarness(h, { schedule: [1, 1, 1] });
-  await receiver.start();
-});
-
-afterAll(async () => {
-  await o?.stop();
-  await receiver.stop();
-});
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await o.router.handle(
-    httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
-  );
-  return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
-}
+const t = useOutboundHarness({ schedule: [1, 1, 1] });
+const { receiver, api } = t;
 
 async function createEndpoint(path: string, extra: Record<string, unknown> = {}): Promise<{ id: string; secret: string }> {
   const response = await api('POST', '/api/v1/endpoints', { url: receiver.url(path), ...extra });
@@ -53,7 +34,7 @@ async function publish(eventType: string, payload: unknown, extra: Record<string
 }
 
 async function delivery(messageId: string, endpointId: string): Promise<Delivery | undefined> {
-  return o.deliveries.getDelivery(messageId, endpointId);
+  return t.o.deliveries.getDelivery(messageId, endpointId);
 }
 
 async function settled(messageId: string, endpointId: string, timeoutMs = 20_000): Promise<Delivery> {
@@ -74,7 +55,7 @@ function unique(prefix: string): string {
 describe('outbound delivery', () => {
   afterEach(async () => {
     // Endpoints from one test must not receive the next test's messages.
-    for (const endpoint of await o.endpoints.listAll()) await o.endpoints.delete(endpoint.id);
+    for (const endpoint of await t.o.endpoints.listAll()) await t.o.endpoints.delete(endpoint.id);
   });
 
   it('signs every delivery per Standard Webhooks; the official library verifies it, with a stable webhook-id', async () => {
@@ -113,7 +94,7 @@ describe('outbound delivery', () => {
     }
     // The webhook-id is the message id on every retry.
     expect(new Set(receiver.received(path).map((r) => r.headers['webhook-id']))).toEqual(new Set([id]));
-    expect(o.stepFunctions.list().some((execution) => execution.name.startsWith(id) && execution.status === 'SUCCEEDED')).toBe(true);
+    expect(t.o.stepFunctions.list().some((execution) => execution.name.startsWith(id) && execution.status === 'SUCCEEDED')).toBe(true);
   });
 
   it('fans a message out to every subscribed endpoint; exact types and prefix.* wildcards; others get nothing', async () => {
@@ -184,7 +165,7 @@ describe('outbound delivery', () => {
     expect(await settled(id, endpoint.id)).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 410 });
     const { body } = await api('GET', `/api/v1/endpoints/${endpoint.id}`);
     expect(body).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/410/) });
-    expect(o.events).toContainEqual(expect.objectContaining({ type: 'endpoint.disabled', endpointId: endpoint.id }));
+    expect(t.o.events).toContainEqual(expect.objectContaining({ type: 'endpoint.disabled', endpointId: endpoint.id }));
     const next = await publish('user.created', { id: 'u_5' });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await delivery(next, endpoint.id)).toBeUndefined();
@@ -200,7 +181,7 @@ describe('outbound delivery', () => {
     const final = await settled(id, endpoint.id);
     expect(final).toMatchObject({ status: 'exhausted', attempts: 4 });
     expect(receiver.received(path)).toHaveLength(4);
-    expect(o.events).toContainEqual({ type: 'delivery.exhausted', messageId: id, endpointId: endpoint.id, attempts: 4 });
+    expect(t.o.events).toContainEqual({ type: 'delivery.exhausted', messageId: id, endpointId: endpoint.id, attempts: 4 });
   });
 
   it('manual retry re-sends a failed delivery; replay re-sends what failed since a time', async () => {
@@ -271,20 +252,20 @@ describe('outbound delivery', () => {
   it('relays a processed inbound event as <source>.<type>, once, even when the provider sent it twice', async () => {
     const path = unique('relay');
     const endpoint = await createEndpoint(path, { eventTypes: ['github.*'] });
-    const source = h.config.sources.find((s) => s.name === 'github')!;
-    const sample = await sampleWebhook(source, h.secrets.github!, { url: 'https://hooks.example.test/webhooks/github', eventType: 'push' });
+    const source = t.h.config.sources.find((s) => s.name === 'github')!;
+    const sample = await sampleWebhook(source, t.h.secrets.github!, { url: 'https://hooks.example.test/webhooks/github', eventType: 'push' });
     const event = httpEvent({ path: '/webhooks/github', pathParameters: { source: 'github' }, headers: sample.headers, body: sample.body });
-    expect((await handleIngress(event, h.receiveDeps())).statusCode).toBe(200);
-    expect(JSON.parse((await handleIngress(event, h.receiveDeps())).body)).toMatchObject({ duplicate: true });
+    expect((await handleIngress(event, t.h.receiveDeps())).statusCode).toBe(200);
+    expect(JSON.parse((await handleIngress(event, t.h.receiveDeps())).body)).toMatchObject({ duplicate: true });
     const processor = new SqsEventSource({
-      sqs: h.clients.sqs,
-      queueUrl: h.resources.inbound.queueUrl,
-      queueArn: h.resources.inbound.queueArn,
+      sqs: t.h.clients.sqs,
+      queueUrl: t.h.resources.inbound.queueUrl,
+      queueArn: t.h.resources.inbound.queueArn,
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
       waitTimeSeconds: 1,
       // The processor as the composition root builds it: with the relay, since the config relays.
-      invoke: (e) => handleBatch(e, lambdaContext('processor', 30), h.processDeps()),
+      invoke: (e) => handleBatch(e, lambdaContext('processor', 30), t.h.processDeps()),
     });
     processor.start();
     try {
@@ -304,11 +285,11 @@ describe('outbound delivery', () => {
     receiver.script(path, 500);
     const endpoint = await createEndpoint(path);
     // Its run of failures began six days ago (the default limit is five).
-    await o.endpoints.recordFailure(endpoint.id, new Date(Date.now() - 6 * 86_400_000));
+    await t.o.endpoints.recordFailure(endpoint.id, new Date(Date.now() - 6 * 86_400_000));
     const id = await publish('user.created', { id: 'u_11' });
-    await eventually(async () => (await o.endpoints.get(endpoint.id))?.enabled === false, 15_000, 'endpoint disabled');
-    expect(await o.endpoints.get(endpoint.id)).toMatchObject({ enabled: false, disabledReason: 'failing for 5 days without a success' });
-    expect(o.events).toContainEqual(expect.objectContaining({ type: 'endpoint.disabled', endpointId: endpoint.id }));
+    await eventually(async () => (await t.o.endpoints.get(endpoint.id))?.enabled === false, 15_000, 'endpoint disabled');
+    expect(await t.o.endpoints.get(endpoint.id)).toMatchObject({ enabled: false, disabledReason: 'failing for 5 days without a success' });
+    expect(t.o.events).toContainEqual(expect.objectContaining({ type: 'endpoint.disabled', endpointId: endpoint.id }));
     // The schedule stops at the next attempt: the endpoint is disabled.
     expect((await settled(id, endpoint.id)).status).toBe('failed');
   });
@@ -319,7 +300,7 @@ describe('outbound delivery', () => {
     const endpoint = await createEndpoint(path);
     const id = await publish('user.created', { id: 'u_12' });
     expect((await settled(id, endpoint.id)).status).toBe('succeeded');
-    expect((await o.endpoints.get(endpoint.id))?.failingSince).toBeUndefined();
+    expect((await t.o.endpoints.get(endpoint.id))?.failingSince).toBeUndefined();
   });
 
   it('claim-checks a large payload to S3 and delivers it intact', async () => {
@@ -328,7 +309,7 @@ describe('outbound delivery', () => {
     const payload = { id: 'big_1', blob: 'x'.repeat(300 * 1024) };
     const id = await publish('report.ready', payload);
     await settled(id, endpoint.id);
-    expect((await o.messages.getMessage(id))?.payload).toEqual({ kind: 'object', key: `outbound/${id}` });
+    expect((await t.o.messages.getMessage(id))?.payload).toEqual({ kind: 'object', key: `outbound/${id}` });
     const [request] = receiver.received(path);
     expect(new Webhook(endpoint.secret).verify(request!.body.toString(), request!.headers as Record<string, string>)).toEqual(payload);
   });
@@ -346,15 +327,15 @@ describe('outbound delivery', () => {
   it('relays nothing, and stores no message, when no endpoint subscribes to the relayed type', async () => {
     await createEndpoint(unique('other-types'), { eventTypes: ['billing.*'] });
     const event = { source: 'github', eventId: 'delivery-no-subscribers', eventType: 'push', payload: { ref: 'main' } };
-    expect(await relayInboundEvent({ ...o.publish, listEndpoints: () => o.endpoints.listAll() }, event)).toBe('no_subscribers');
+    expect(await relayInboundEvent({ ...t.o.publish, listEndpoints: () => t.o.endpoints.listAll() }, event)).toBe('no_subscribers');
     const { relayMessageId } = await import('../../shared/outbound/publish');
-    expect(await o.messages.getMessage(relayMessageId('github', 'delivery-no-subscribers'))).toBeUndefined();
+    expect(await t.o.messages.getMessage(relayMessageId('github', 'delivery-no-subscribers'))).toBeUndefined();
   });
 
   it('publishes what an internal producer sends to the outbound queue in the documented shape', async () => {
     const path = unique('producer');
     const endpoint = await createEndpoint(path, { eventTypes: ['invoice.*'] });
-    await o.publish.queue.send({ eventType: 'invoice.created', payload: { id: 'in_2' }, idempotencyKey: 'producer-1' });
+    await t.o.publish.queue.send({ eventType: 'invoice.created', payload: { id: 'in_2' }, idempotencyKey: 'producer-1' });
     await eventually(async () => receiver.received(path).length === 1, 15_000, 'producer delivery');
     expect(JSON.parse(receiver.received(path)[0]!.body.toString())).toEqual({ id: 'in_2' });
     expect(endpoint.id).toMatch(/^ep_/);
@@ -380,7 +361,7 @@ describe('outbound delivery', () => {
 describe('SSRF: creating an endpoint for a private target is refused with 400 (nothing is sent)', () => {
   let strict: OutboundHarness;
   beforeAll(async () => {
-    strict = await createOutboundHarness(h, {
+    strict = await createOutboundHarness(t.h, {
       allowPrivateTargets: false,
       // The resolve step, injected: a hostname that resolves to the metadata address.
       resolve: async (hostname: string) => {

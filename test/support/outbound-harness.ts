@@ -18,7 +18,9 @@ import type { EndpointStore } from '../../shared/outbound/endpoint-store';
 import type { MessageStore } from '../../shared/outbound/message-store';
 import type { PublishDeps } from '../../shared/outbound/publish';
 import type { resolvePublicAddresses } from '../../shared/outbound/ssrf';
-import type { Harness } from './harness';
+import { afterAll, beforeAll } from 'vitest';
+import { createHarness, httpEvent, type Harness } from './harness';
+import { Receiver } from './receiver';
 
 export interface OutboundHarness {
   readonly deps: DispatcherDeps;
@@ -99,6 +101,54 @@ export async function createOutboundHarness(
       await stepFunctions.stop();
       await Promise.all([deps.sender.close?.(), deliver?.sender.close?.()]);
       sfn.destroy();
+    },
+  };
+}
+
+/** What `useOutboundHarness` gives a test file: `h` and `o` are set once its `beforeAll` ran. */
+export interface OutboundSetup {
+  readonly h: Harness;
+  readonly o: OutboundHarness;
+  readonly receiver: Receiver;
+  /** Calls the management API through the api function's router; the body parsed as JSON. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+/**
+ * The setup the outbound integration files share: a harness of the file's own in the shared
+ * emulators, the sending side over it (`options` as for `createOutboundHarness`) and a started
+ * receiver, before the file's tests; all stopped after them.
+ */
+export function useOutboundHarness(options: Parameters<typeof createOutboundHarness>[1] = {}): OutboundSetup {
+  let h: Harness | undefined;
+  let o: OutboundHarness | undefined;
+  const receiver = new Receiver();
+  beforeAll(async () => {
+    h = await createHarness();
+    o = await createOutboundHarness(h, options);
+    await receiver.start();
+  });
+  afterAll(async () => {
+    await o?.stop();
+    await receiver.stop();
+  });
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`the outbound setup's ${name} is used before its beforeAll ran`);
+    return value;
+  };
+  return {
+    get h() {
+      return ready(h, 'harness');
+    },
+    get o() {
+      return ready(o, 'outbound harness');
+    },
+    receiver,
+    async api(method, path, body) {
+      const response = await ready(o, 'outbound harness').router.handle(
+        httpEvent({ method, path, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+      );
+      return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
     },
   };
 }
