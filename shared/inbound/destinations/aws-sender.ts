@@ -21,7 +21,7 @@ export interface AwsCredentialIdentity {
 }
 type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>;
 
-type Service = 'events' | 'sqs' | 'sns' | 'lambda' | 'sts';
+export type Service = 'events' | 'sqs' | 'sns' | 'lambda' | 'sts';
 
 /** How clients are built: endpoints and credentials overridden by the local runtime and the tests. */
 export interface AwsSenderOptions {
@@ -35,6 +35,11 @@ export interface AwsSenderOptions {
   readonly roleSessionName?: string;
   /** Seconds before expiry at which assumed credentials are refreshed. */
   readonly refreshBeforeSeconds?: number;
+  /**
+   * Called with each client when it is built (the tests add a middleware that records what is
+   * sent); `roleArn` is the destination role whose credentials it sends with, if any.
+   */
+  readonly onClient?: (client: unknown, context: { readonly service: Service; readonly roleArn?: string }) => void;
 }
 
 interface Sendable {
@@ -124,13 +129,29 @@ export class AwsDestinationSender implements DestinationSender {
     const key = `${service} ${destination.region} ${destination.roleArn ?? ''}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = this.build(service, destination.region, destination.roleArn ? this.assumed(destination.roleArn, destination.region) : this.options.credentials);
+      client = this.build(
+        service,
+        destination.region,
+        destination.roleArn ? this.assumed(destination.roleArn, destination.region) : this.options.credentials,
+        destination.roleArn,
+      );
       this.clients.set(key, client);
     }
     return client;
   }
 
-  private async build(service: Service, region: string, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined): Promise<Sendable> {
+  private async build(
+    service: Service,
+    region: string,
+    credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined,
+    roleArn?: string,
+  ): Promise<Sendable> {
+    const client = await this.construct(service, region, credentials);
+    this.options.onClient?.(client, { service, ...(roleArn ? { roleArn } : {}) });
+    return client;
+  }
+
+  private async construct(service: Service, region: string, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined): Promise<Sendable> {
     const endpoint = this.options.endpoints?.[service];
     const config = { region, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) };
     switch (service) {
