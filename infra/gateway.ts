@@ -149,8 +149,10 @@ export class WebhookGateway extends Construct {
           'dynamodb:DeleteItem',
           'dynamodb:BatchWriteItem',
         ],
-        [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`],
+        [table.tableArn],
       )
+      // Item actions act on the table only; the index is only ever queried.
+      .allow(['dynamodb:Query'], [`${table.tableArn}/index/${TABLE.indexes[0].indexName}`])
       .allow(['s3:GetObject', 's3:PutObject'], [payloadBucket.arnForObjects('outbound/*')])
       // The console's event detail reads claim-checked inbound bodies.
       .allow(['s3:GetObject'], [payloadBucket.arnForObjects('inbound/*')])

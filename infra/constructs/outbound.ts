@@ -44,8 +44,12 @@ export class Outbound extends Construct {
     const common = { configDocument: props.configDocument, service: config.service, tracing: config.operations.tracing };
     const names = { tableName: table.tableName, payloadBucket: payloadBucket.bucketName, outboundQueueUrl: this.queue.queueUrl };
     // DeleteItem: an endpoint's in-flight lease is given back by deleting it (shared/store/dynamodb/endpoint-throttle.ts).
-    const tableActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
-    const tableResources = [table.tableArn, `${table.tableArn}/index/${TABLE.indexes[0].indexName}`];
+    // The deliver task reads and writes items by key only; the dispatcher also lists the
+    // endpoints (the index query and the batch read of the items it names). Item actions act on
+    // the table only; the index is only ever queried (test/integration/metrics-contract.test.ts
+    // holds what each sends against these).
+    const itemActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+    const indexArn = `${table.tableArn}/index/${TABLE.indexes[0].indexName}`;
 
     const timings = deliverTimings(config.outbound);
     this.deliver = new GatewayFunction(this, 'Deliver', {
@@ -53,7 +57,7 @@ export class Outbound extends Construct {
       declaration: props.functions.deliver,
       environment: functionEnvironment('deliver', names, AWS_SETTINGS),
     })
-      .allow(tableActions, tableResources)
+      .allow(itemActions, [table.tableArn])
       .allow(['s3:GetObject', 's3:PutObject'], [payloadBucket.arnForObjects('outbound/*')])
       // Operational events (webhooks.delivery.exhausted, webhooks.endpoint.disabled) are published to the outbound queue.
       .allow(['sqs:SendMessage'], [this.queue.queueArn]);
@@ -82,7 +86,8 @@ export class Outbound extends Construct {
       declaration: props.functions.dispatcher,
       environment: functionEnvironment('dispatcher', { ...names, retryStateMachineArn: this.stateMachine.stateMachineArn }, AWS_SETTINGS),
     })
-      .allow(tableActions, tableResources)
+      .allow([...itemActions, 'dynamodb:BatchGetItem'], [table.tableArn])
+      .allow(['dynamodb:Query'], [indexArn])
       .allow(['s3:GetObject', 's3:PutObject'], [payloadBucket.arnForObjects('outbound/*')])
       .allow(['sqs:SendMessage'], [this.queue.queueArn])
       .allow(['states:StartExecution'], [this.stateMachine.stateMachineArn]);

@@ -203,19 +203,9 @@ describe('functions', () => {
       ].sort(),
     );
     expect(actionsOf('stream')).toEqual([...logs, 'dynamodb:Query'].sort());
+    // The deliver task reads and writes items by key only (no query, no batch read).
     expect(actionsOf('deliver')).toEqual(
-      [
-        ...logs,
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:Query',
-        's3:GetObject',
-        's3:PutObject',
-        'sqs:SendMessage',
-      ].sort(),
+      [...logs, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 's3:GetObject', 's3:PutObject', 'sqs:SendMessage'].sort(),
     );
     // The reconciler: the index query, the records it names, the enqueue claim and mark, the inbound queue only.
     expect(actionsOf('reconciler')).toEqual([...logs, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'sqs:SendMessage'].sort());
