@@ -170,16 +170,7 @@ async function receive(queueUrl: string, count: number): Promise<Message[]> {
   const messages: Message[] = [];
   await eventually(
     async () => {
-      const { Messages = [] } = await clients.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
-          VisibilityTimeout: 300,
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      messages.push(...Messages);
+      messages.push(...(await receiveNow(queueUrl)));
       return messages.length >= count;
     },
     10_000,
